@@ -1,0 +1,77 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  catalogEntityDeletePermission,
+  catalogEntityReadPermission,
+  catalogLocationCreatePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { DemoPermissionPolicy } from './demoPermissionPolicy';
+
+const memberships: Record<string, string[]> = {
+  'user:default/carol': ['group:default/it-managers'],
+  'user:default/grace': ['group:default/web-team'],
+};
+
+const userInfo = mockServices.userInfo.mock({
+  async getUserInfo(credentials: any) {
+    const ref = credentials.principal.userEntityRef;
+    return {
+      userEntityRef: ref,
+      ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
+    };
+  },
+});
+
+const policy = new DemoPermissionPolicy(
+  new Set(['group:default/it-managers']),
+  userInfo,
+);
+
+const asUser = (ref: string) => ({
+  credentials: mockCredentials.user(ref),
+  info: { userEntityRef: ref, ownershipEntityRefs: [] },
+});
+
+describe('DemoPermissionPolicy', () => {
+  it('lets everyone read the catalog', async () => {
+    const decision = await policy.handle(
+      { permission: catalogEntityReadPermission },
+      asUser('user:default/grace'),
+    );
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets only administrators register locations', async () => {
+    expect(
+      await policy.handle(
+        { permission: catalogLocationCreatePermission },
+        asUser('user:default/carol'),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle(
+        { permission: catalogLocationCreatePermission },
+        asUser('user:default/grace'),
+      ),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('lets others delete only what their groups own', async () => {
+    const decision = await policy.handle(
+      { permission: catalogEntityDeletePermission },
+      asUser('user:default/grace'),
+    );
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {
+          claims: ['user:default/grace', 'group:default/web-team'],
+        },
+      },
+    });
+  });
+});

@@ -1,0 +1,105 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+  isPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  catalogEntityDeletePermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { UserInfoService } from '@backstage/backend-plugin-api';
+
+/**
+ * The demo's permission policy. Everyone reads; changing what the catalog
+ * ingests is for the administrators named in `demo.permission.adminGroups`;
+ * anyone else may only unregister entities their own groups own. Later
+ * features add their rules here, next to the catalog's.
+ */
+export class DemoPermissionPolicy implements PermissionPolicy {
+  constructor(
+    private readonly adminGroups: Set<string>,
+    private readonly userInfo: UserInfoService,
+  ) {}
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const isAdmin = user ? await this.isAdmin(user) : false;
+
+    if (
+      isPermission(request.permission, catalogLocationCreatePermission) ||
+      isPermission(request.permission, catalogLocationDeletePermission)
+    ) {
+      return {
+        result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
+
+    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+      if (isAdmin) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({
+          claims: user ? await this.ownershipOf(user) : [],
+        }),
+      );
+    }
+
+    return { result: AuthorizeResult.ALLOW };
+  }
+
+  private async ownershipOf(user: PolicyQueryUser): Promise<string[]> {
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    return ownershipEntityRefs;
+  }
+
+  private async isAdmin(user: PolicyQueryUser): Promise<boolean> {
+    const refs = await this.ownershipOf(user);
+    return refs.some(ref =>
+      this.adminGroups.has(ref.toLocaleLowerCase('en-US')),
+    );
+  }
+}
+
+/** @internal */
+export const permissionModuleDemoPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'demo-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        userInfo: coreServices.userInfo,
+        policy: policyExtensionPoint,
+      },
+      async init({ config, userInfo, policy }) {
+        const adminGroups = new Set(
+          (
+            config.getOptionalStringArray('demo.permission.adminGroups') ?? []
+          ).map(ref => ref.toLocaleLowerCase('en-US')),
+        );
+        policy.setPolicy(new DemoPermissionPolicy(adminGroups, userInfo));
+      },
+    });
+  },
+});

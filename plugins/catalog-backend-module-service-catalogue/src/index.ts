@@ -1,0 +1,9 @@
+/**
+ * Catalog backend module that teaches the catalog the service catalogue's
+ * Offering kind.
+ *
+ * @packageDocumentation
+ */
+
+export { catalogModuleServiceCatalogue as default } from './module';
+export { OfferingEntitiesProcessor } from './processor';

@@ -1,0 +1,1 @@
+export { OfferingEntitiesProcessor } from './OfferingEntitiesProcessor';

@@ -1,0 +1,1 @@
+export { createGetOfferingAction } from './getOffering';

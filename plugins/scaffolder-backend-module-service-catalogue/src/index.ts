@@ -1,0 +1,9 @@
+/**
+ * Scaffolder backend module with the service catalogue's actions, for the
+ * templates that provision what the catalogue offers.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleServiceCatalogue as default } from './module';
+export { createGetOfferingAction } from './actions';

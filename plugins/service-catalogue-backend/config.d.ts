@@ -1,0 +1,43 @@
+export interface Config {
+  /** Settings of the service catalogue plugins. */
+  serviceCatalogue?: {
+    /**
+     * The categories offerings are filed under. They form a tree through
+     * `parent`; siblings are shown by ascending `order`.
+     */
+    categories?: Array<{
+      /** Path-like id that offerings name in `spec.category`, such as `access/network`. */
+      id: string;
+      title: string;
+      description?: string;
+      /** Name of an icon known to the app, such as `group` or `kind:resource`. */
+      icon?: string;
+      /** Position among siblings, lowest first. Defaults to the position in this list. */
+      order?: number;
+      /** Id of the parent category. */
+      parent?: string;
+    }>;
+    /** How requests are routed to the people who approve them. */
+    approvals?: {
+      /**
+       * The annotation on a User entity that names their manager, for the
+       * `manager` approver word. Defaults to `service-catalogue.io/manager`.
+       */
+      managerAnnotation?: string;
+      /**
+       * User and group entity refs asked instead of the manager when the
+       * requester's User entity has no manager annotation, or names a
+       * manager who is not in the catalog. Bare names are users in the
+       * default namespace.
+       */
+      managerFallback?: string[];
+      /**
+       * User and group entity refs asked when nobody else can approve a stage,
+       * for example when its group is empty or the requester is its only
+       * member. Without them such requests are refused, never approved.
+       * Bare names are users in the default namespace.
+       */
+      fallbackApprovers?: string[];
+    };
+  };
+}

@@ -1,0 +1,222 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  RELATION_MEMBER_OF,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  OFFERING_KIND,
+  OfferingEntityV1alpha1,
+  OfferingSummary,
+  isOfferingEntity,
+} from '@service-catalogue/plugin-service-catalogue-common';
+
+/**
+ * Reads offerings from the catalog and decides which of them a caller may
+ * see: available ones whose audience is empty or includes the caller, either
+ * directly or through a group they belong to or one of its parent groups.
+ *
+ * @internal
+ */
+export class OfferingCatalogue {
+  static create(options: {
+    auth: AuthService;
+    catalog: CatalogService;
+    userInfo: UserInfoService;
+  }): OfferingCatalogue {
+    return new OfferingCatalogue(
+      options.auth,
+      options.catalog,
+      options.userInfo,
+    );
+  }
+
+  private constructor(
+    private readonly auth: AuthService,
+    private readonly catalog: CatalogService,
+    private readonly userInfo: UserInfoService,
+  ) {}
+
+  async listOfferings(options: {
+    credentials: BackstageCredentials;
+  }): Promise<OfferingSummary[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: OFFERING_KIND } },
+      { credentials: options.credentials },
+    );
+    const offerings = items.filter(isOfferingEntity);
+    const identities = await this.identitiesOf(options.credentials);
+    return offerings
+      .filter(offering => this.isVisible(offering, identities))
+      .map(toSummary)
+      .sort((a, b) => a.title.localeCompare(b.title));
+  }
+
+  async getOffering(options: {
+    entityRef: string;
+    credentials: BackstageCredentials;
+  }): Promise<OfferingSummary> {
+    return toSummary(await this.getOfferingEntity(options));
+  }
+
+  /**
+   * The offering entity, if the caller may see it. Offerings outside the
+   * caller's audience are reported as missing, so that their existence does
+   * not leak.
+   */
+  async getOfferingEntity(options: {
+    entityRef: string;
+    credentials: BackstageCredentials;
+  }): Promise<OfferingEntityV1alpha1> {
+    const entity = await this.catalog.getEntityByRef(options.entityRef, {
+      credentials: options.credentials,
+    });
+    if (
+      !entity ||
+      !isOfferingEntity(entity) ||
+      !this.isVisible(entity, await this.identitiesOf(options.credentials))
+    ) {
+      throw new NotFoundError(`No offering ${options.entityRef}`);
+    }
+    return entity;
+  }
+
+  /**
+   * Whether the offering's audience includes a user, judged from the
+   * catalog's memberships rather than anyone's credentials: a request for a
+   * colleague must fit the colleague.
+   */
+  async isInAudience(
+    offering: OfferingEntityV1alpha1,
+    userRef: string,
+  ): Promise<boolean> {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const user = await this.catalog.getEntityByRef(userRef, { credentials });
+    if (!user) {
+      return false;
+    }
+    const groups = (user.relations ?? [])
+      .filter(relation => relation.type === RELATION_MEMBER_OF)
+      .map(relation => relation.targetRef);
+    const identities = await this.withAncestors(
+      [userRef, ...groups],
+      credentials,
+    );
+    return this.isVisible(
+      { ...offering, spec: { ...offering.spec, available: true } },
+      identities,
+    );
+  }
+
+  private isVisible(
+    offering: OfferingEntityV1alpha1,
+    identities: Set<string> | 'everything',
+  ): boolean {
+    if (offering.spec.available === false) {
+      return false;
+    }
+    const audience = offering.spec.audience ?? [];
+    if (audience.length === 0 || identities === 'everything') {
+      return true;
+    }
+    return audience.some(ref =>
+      identities.has(
+        comparableRef(ref, 'group', offering.metadata.namespace ?? 'default'),
+      ),
+    );
+  }
+
+  /**
+   * The refs an audience entry may name to include the caller: their user
+   * ref, their groups, and the ancestors of those groups. Services acting on
+   * their own behalf see every available offering.
+   */
+  private async identitiesOf(
+    credentials: BackstageCredentials,
+  ): Promise<Set<string> | 'everything'> {
+    if (!this.auth.isPrincipal(credentials, 'user')) {
+      return 'everything';
+    }
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      credentials,
+    );
+    return this.withAncestors(
+      [credentials.principal.userEntityRef, ...ownershipEntityRefs],
+      credentials,
+    );
+  }
+
+  private async withAncestors(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const identities = new Set(refs.map(ref => ref.toLocaleLowerCase('en-US')));
+    let frontier = [...identities].filter(ref => ref.startsWith('group:'));
+    while (frontier.length > 0) {
+      const { items } = await this.catalog.getEntitiesByRefs(
+        { entityRefs: frontier, fields: ['kind', 'metadata', 'spec.parent'] },
+        { credentials },
+      );
+      frontier = [];
+      for (const group of items) {
+        const parent = parentOf(group);
+        if (parent && !identities.has(parent)) {
+          identities.add(parent);
+          frontier.push(parent);
+        }
+      }
+    }
+    return identities;
+  }
+}
+
+function parentOf(group: Entity | undefined): string | undefined {
+  const parent = group?.spec?.parent;
+  if (typeof parent !== 'string' || !group) {
+    return undefined;
+  }
+  return comparableRef(parent, 'group', group.metadata.namespace ?? 'default');
+}
+
+/** Entity refs compare case-insensitively in the catalog. */
+function comparableRef(
+  ref: string,
+  defaultKind: string,
+  defaultNamespace: string,
+): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind, defaultNamespace }),
+  ).toLocaleLowerCase('en-US');
+}
+
+function toSummary(offering: OfferingEntityV1alpha1): OfferingSummary {
+  const namespace = offering.metadata.namespace ?? 'default';
+  const { spec } = offering;
+  const refInNamespace = (ref: string, defaultKind: string) =>
+    stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind, defaultNamespace: namespace }),
+    );
+  return {
+    entityRef: stringifyEntityRef(offering),
+    name: offering.metadata.name,
+    namespace,
+    title: offering.metadata.title ?? offering.metadata.name,
+    description: offering.metadata.description,
+    category: spec.category,
+    owner: refInNamespace(spec.owner, 'group'),
+    target: spec.target ? refInNamespace(spec.target, 'resource') : undefined,
+    requestMode: spec.requestMode ?? 'self-service',
+    fulfilment: spec.fulfilment ?? (spec.template ? 'automatic' : 'manual'),
+    estimatedDelay: spec.estimatedDelay,
+    sla: spec.sla,
+    grant: spec.grant ? { duration: spec.grant.duration } : undefined,
+    tags: offering.metadata.tags ?? [],
+  };
+}

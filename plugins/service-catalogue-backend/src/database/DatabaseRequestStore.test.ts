@@ -1,0 +1,445 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { DatabaseRequestStore } from './DatabaseRequestStore';
+import { NewRequest, NewRequestStage } from './RequestStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create();
+
+const stage = (
+  index: number,
+  approvers: string[],
+  policy: NewRequestStage['policy'] = 'any',
+  required = 1,
+): NewRequestStage => ({
+  index,
+  approverSpec: ['owner'],
+  approvers,
+  source: 'resolved',
+  policy,
+  required,
+});
+
+const newRequest = (overrides: Partial<NewRequest> = {}): NewRequest => ({
+  offeringRef: 'offering:default/vpn-access',
+  offeringTitle: 'VPN access',
+  offeringOwnerRef: 'group:default/network-team',
+  requesterRef: 'user:default/grace',
+  submittedByRef: 'user:default/grace',
+  formValues: { reason: 'travelling' },
+  stages: [stage(0, ['user:default/frank']), stage(1, ['user:default/leo'])],
+  ...overrides,
+});
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseRequestStore on %s',
+  (databaseId: TestDatabaseId) => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseRequestStore.create({
+        database: { getClient: async () => knex },
+      });
+      return { knex, store };
+    }
+
+    it('stores a request with a tracking number and routes it to its first stage', async () => {
+      const { store } = await createStore();
+      const { request, events } = await store.createRequest(newRequest());
+      const second = await store.createRequest(newRequest());
+
+      expect(request.trackingNumber).toMatch(/^REQ-\d{6}$/);
+      expect(second.request.trackingNumber).not.toBe(request.trackingNumber);
+      expect(request).toMatchObject({
+        state: 'PENDING_APPROVAL',
+        version: 1,
+        currentStage: 0,
+        formValues: { reason: 'travelling' },
+        requesterRef: 'user:default/grace',
+      });
+      expect(request.stages.map(s => [s.status, s.approvers])).toEqual([
+        ['active', ['user:default/frank']],
+        ['waiting', ['user:default/leo']],
+      ]);
+      expect(events.map(e => [e.type, e.fromState, e.toState])).toEqual([
+        ['submit', undefined, 'NEW'],
+        ['route', 'NEW', 'PENDING_APPROVAL'],
+      ]);
+      expect(await store.getRequest(request.trackingNumber)).toEqual(request);
+    });
+
+    it('starts a request that needs no approval', async () => {
+      const { store } = await createStore();
+      const { request } = await store.createRequest(newRequest({ stages: [] }));
+      expect(request.state).toBe('IN_PROGRESS');
+      expect(request.currentStage).toBeUndefined();
+    });
+
+    it('walks the stages and approves after the last one', async () => {
+      const { store } = await createStore();
+      const { request } = await store.createRequest(newRequest());
+
+      expect(
+        await store.listAwaitingDecision({
+          approverRefs: ['user:default/leo'],
+        }),
+      ).toEqual([]);
+
+      const first = await store.decide({
+        requestId: request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/frank',
+        decision: 'approve',
+        comment: 'fine by me',
+      });
+      expect(first.outcome).toBe('stage-approved');
+      expect(first.request).toMatchObject({ currentStage: 1, version: 2 });
+      expect(
+        (
+          await store.listAwaitingDecision({
+            approverRefs: ['user:default/leo'],
+          })
+        ).map(r => r.id),
+      ).toEqual([request.id]);
+
+      const last = await store.decide({
+        requestId: request.id,
+        approverRef: 'user:default/leo',
+        decidedByRef: 'user:default/leo',
+        decision: 'approve',
+      });
+      expect(last.outcome).toBe('approved');
+      expect(last.request.state).toBe('APPROVED');
+      expect(last.request.stages.map(s => s.status)).toEqual([
+        'approved',
+        'approved',
+      ]);
+      expect(last.request.stages[0].decisions).toEqual([
+        expect.objectContaining({
+          approverRef: 'user:default/frank',
+          decision: 'approve',
+          comment: 'fine by me',
+        }),
+      ]);
+      expect(last.events.map(e => e.type)).toEqual(['decide', 'approve']);
+    });
+
+    it('counts approvals to the stage policy', async () => {
+      const { store } = await createStore();
+      const approvers = ['user:default/a', 'user:default/b', 'user:default/c'];
+      const { request } = await store.createRequest(
+        newRequest({ stages: [stage(0, approvers, 2, 2)] }),
+      );
+      const decide = (approverRef: string) =>
+        store.decide({
+          requestId: request.id,
+          approverRef,
+          decidedByRef: approverRef,
+          decision: 'approve',
+        });
+      expect((await decide('user:default/a')).outcome).toBe('recorded');
+      expect((await decide('user:default/b')).outcome).toBe('approved');
+      await expect(decide('user:default/c')).rejects.toThrow(ConflictError);
+    });
+
+    it('ends the request on one rejection and skips the later stages', async () => {
+      const { store } = await createStore();
+      const { request } = await store.createRequest(newRequest());
+      const { outcome, request: rejected } = await store.decide({
+        requestId: request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/frank',
+        decision: 'reject',
+        comment: 'not for this project',
+      });
+      expect(outcome).toBe('rejected');
+      expect(rejected.state).toBe('REJECTED');
+      expect(rejected.stages.map(s => s.status)).toEqual([
+        'rejected',
+        'skipped',
+      ]);
+    });
+
+    it('refuses a second decision, a stranger, and decisions after the end', async () => {
+      const { store } = await createStore();
+      const { request } = await store.createRequest(
+        newRequest({
+          stages: [stage(0, ['user:default/a', 'user:default/b'], 'all', 2)],
+        }),
+      );
+      const decide = (approverRef: string, decision: 'approve' | 'reject') =>
+        store.decide({
+          requestId: request.id,
+          approverRef,
+          decidedByRef: approverRef,
+          decision,
+        });
+      await decide('user:default/a', 'approve');
+      await expect(decide('user:default/a', 'reject')).rejects.toThrow(
+        /already decided/,
+      );
+      await expect(decide('user:default/zed', 'approve')).rejects.toThrow(
+        NotAllowedError,
+      );
+      await decide('user:default/b', 'approve');
+      await expect(decide('user:default/b', 'approve')).rejects.toThrow(
+        ConflictError,
+      );
+      expect((await store.listEvents(request.id)).map(e => e.type)).toEqual([
+        'submit',
+        'route',
+        'decide',
+        'decide',
+        'approve',
+      ]);
+    });
+
+    it('gives one outcome to 20 concurrent decisions, with a consistent history', async () => {
+      const { store } = await createStore();
+      const approvers = Array.from(
+        { length: 20 },
+        (_, i) => `user:default/approver-${i}`,
+      );
+      const { request } = await store.createRequest(
+        newRequest({ stages: [stage(0, approvers, 'any', 1)] }),
+      );
+
+      const results = await Promise.allSettled(
+        approvers.map((approverRef, i) =>
+          store.decide({
+            requestId: request.id,
+            approverRef,
+            decidedByRef: approverRef,
+            decision: i % 2 === 0 ? 'approve' : 'reject',
+          }),
+        ),
+      );
+
+      const succeeded = results.filter(r => r.status === 'fulfilled');
+      expect(succeeded).toHaveLength(1);
+      for (const failure of results.filter(r => r.status === 'rejected')) {
+        expect((failure as PromiseRejectedResult).reason).toBeInstanceOf(
+          ConflictError,
+        );
+      }
+
+      const final = (await store.getRequest(request.id))!;
+      expect(['APPROVED', 'REJECTED']).toContain(final.state);
+      expect(final.version).toBe(2);
+      expect(final.stages[0].decisions).toHaveLength(1);
+
+      const events = await store.listEvents(request.id);
+      expect(events.map(e => e.type)).toEqual([
+        'submit',
+        'route',
+        'decide',
+        final.state === 'APPROVED' ? 'approve' : 'reject',
+      ]);
+      expect(events[2].data?.approverRef).toBe(
+        final.stages[0].decisions[0].approverRef,
+      );
+    });
+
+    it('lets twenty approvers of an all-stage approve at once', async () => {
+      const { store } = await createStore();
+      const approvers = Array.from(
+        { length: 20 },
+        (_, i) => `user:default/approver-${i}`,
+      );
+      const { request } = await store.createRequest(
+        newRequest({ stages: [stage(0, approvers, 'all', 20)] }),
+      );
+      const results = await Promise.all(
+        approvers.map(approverRef =>
+          store.decide({
+            requestId: request.id,
+            approverRef,
+            decidedByRef: approverRef,
+            decision: 'approve',
+          }),
+        ),
+      );
+      expect(results.filter(r => r.outcome === 'approved')).toHaveLength(1);
+      const final = (await store.getRequest(request.id))!;
+      expect(final.state).toBe('APPROVED');
+      expect(final.version).toBe(21);
+      expect(final.stages[0].decisions).toHaveLength(20);
+    });
+
+    it('cancels only before fulfilment, and by the state machine', async () => {
+      const { store } = await createStore();
+      const { request } = await store.createRequest(newRequest());
+      await expect(
+        store.transition({
+          requestId: request.id,
+          action: 'cancel',
+          actor: 'requester',
+          actorRef: 'user:default/grace',
+          expectedVersion: 7,
+        }),
+      ).rejects.toThrow(/changed since you loaded it/);
+
+      const { request: cancelled, event } = await store.transition({
+        requestId: request.id,
+        action: 'cancel',
+        actor: 'requester',
+        actorRef: 'user:default/grace',
+        expectedVersion: 1,
+      });
+      expect(cancelled.state).toBe('CANCELLED');
+      expect(cancelled.stages.map(s => s.status)).toEqual([
+        'skipped',
+        'skipped',
+      ]);
+      expect(event).toMatchObject({
+        type: 'cancel',
+        fromState: 'PENDING_APPROVAL',
+        toState: 'CANCELLED',
+      });
+
+      const started = await store.createRequest(newRequest({ stages: [] }));
+      await expect(
+        store.transition({
+          requestId: started.request.id,
+          action: 'cancel',
+          actor: 'requester',
+          actorRef: 'user:default/grace',
+        }),
+      ).rejects.toThrow('Cannot cancel');
+    });
+
+    it('keeps internal comments from those who may not see them', async () => {
+      const { store } = await createStore();
+      const { request } = await store.createRequest(newRequest());
+      await store.addComment({
+        requestId: request.id,
+        authorRef: 'user:default/frank',
+        body: 'Checked with security',
+        visibility: 'internal',
+      });
+      await store.addComment({
+        requestId: request.id,
+        authorRef: 'user:default/grace',
+        body: 'Needed for the Berlin trip',
+        visibility: 'external',
+      });
+      await expect(
+        store.addComment({
+          requestId: request.id,
+          authorRef: 'user:default/grace',
+          body: '   ',
+          visibility: 'external',
+        }),
+      ).rejects.toThrow('needs some text');
+
+      expect(
+        (await store.listComments(request.id, { includeInternal: false })).map(
+          c => c.body,
+        ),
+      ).toEqual(['Needed for the Berlin trip']);
+      expect(
+        await store.listComments(request.id, { includeInternal: true }),
+      ).toHaveLength(2);
+    });
+
+    it('lists requests by person, state and search', async () => {
+      const { store } = await createStore();
+      const vpn = await store.createRequest(newRequest());
+      await store.createRequest(
+        newRequest({
+          offeringRef: 'offering:default/new-laptop',
+          offeringTitle: 'New laptop',
+          stages: [],
+        }),
+      );
+      await store.createRequest(
+        newRequest({
+          requesterRef: 'user:default/nina',
+          submittedByRef: 'user:default/ken',
+        }),
+      );
+
+      const graces = await store.listRequests({
+        involvingUserRef: 'user:default/grace',
+      });
+      expect(graces.totalCount).toBe(2);
+      expect(graces.items.map(r => r.offeringTitle)).toEqual([
+        'New laptop',
+        'VPN access',
+      ]);
+      const byKen = await store.listRequests({
+        involvingUserRef: 'user:default/ken',
+      });
+      expect(byKen.items.map(r => r.requesterRef)).toEqual([
+        'user:default/nina',
+      ]);
+      expect(
+        (await store.listRequests({ states: ['IN_PROGRESS'] })).items.map(
+          r => r.offeringTitle,
+        ),
+      ).toEqual(['New laptop']);
+      expect(
+        (await store.listRequests({ search: 'laptop' })).items.map(
+          r => r.offeringTitle,
+        ),
+      ).toEqual(['New laptop']);
+      expect(
+        (
+          await store.listRequests({ search: vpn.request.trackingNumber })
+        ).items.map(r => r.id),
+      ).toContain(vpn.request.id);
+    });
+
+    it('finds the approvers a delegate stands in for, only during the period', async () => {
+      const { store } = await createStore();
+      const delegation = await store.addDelegation({
+        approverRef: 'user:default/frank',
+        delegateRef: 'user:default/grace',
+        startsAt: '2026-12-01T00:00:00Z',
+        endsAt: '2026-12-15T00:00:00Z',
+        reason: 'holiday',
+      });
+      const at = (iso: string) =>
+        store.listDelegatorsOf({
+          delegateRef: 'user:default/grace',
+          at: new Date(iso),
+        });
+      expect(await at('2026-12-05T12:00:00Z')).toEqual(['user:default/frank']);
+      expect(await at('2026-11-30T23:59:59Z')).toEqual([]);
+      expect(await at('2026-12-15T00:00:00Z')).toEqual([]);
+      await expect(
+        store.addDelegation({
+          approverRef: 'user:default/frank',
+          delegateRef: 'user:default/frank',
+          startsAt: '2026-12-01T00:00:00Z',
+          endsAt: '2026-12-15T00:00:00Z',
+        }),
+      ).rejects.toThrow('themselves');
+      await store.removeDelegation({
+        id: delegation.id,
+        approverRef: 'user:default/frank',
+      });
+      expect(await at('2026-12-05T12:00:00Z')).toEqual([]);
+    });
+
+    it('records decisions made by a delegate on the approver’s behalf', async () => {
+      const { store } = await createStore();
+      const { request } = await store.createRequest(newRequest());
+      const { request: decided } = await store.decide({
+        requestId: request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/erin',
+        decision: 'approve',
+      });
+      expect(decided.stages[0].decisions[0]).toMatchObject({
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/erin',
+      });
+      expect(
+        (await store.listDecidedBy({ userRef: 'user:default/erin' })).map(
+          r => r.id,
+        ),
+      ).toEqual([request.id]);
+    });
+  },
+);

@@ -1,0 +1,165 @@
+import { JsonObject } from '@backstage/types';
+import {
+  ApprovalDecision,
+  CommentVisibility,
+  RequestAction,
+  RequestActor,
+  RequestApprovalStage,
+  RequestComment,
+  RequestEvent,
+  RequestState,
+  ServiceRequest,
+} from '@service-catalogue/plugin-service-catalogue-common';
+
+/**
+ * An approval stage as routing resolved it, before anyone decided.
+ *
+ * @internal
+ */
+export type NewRequestStage = Omit<
+  RequestApprovalStage,
+  'decisions' | 'status'
+>;
+
+/** @internal */
+export interface NewRequest {
+  offeringRef: string;
+  offeringTitle: string;
+  offeringOwnerRef: string;
+  requesterRef: string;
+  submittedByRef: string;
+  formValues: JsonObject;
+  stages: NewRequestStage[];
+  slaDueAt?: string;
+}
+
+/** @internal */
+export interface ListRequestsQuery {
+  /** Requests for or submitted by this user. */
+  involvingUserRef?: string;
+  states?: RequestState[];
+  /** Matches the tracking number or the offering's title or ref. */
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The effect of a decision.
+ *
+ * - `recorded`: counted; the stage needs more approvals.
+ * - `stage-approved`: the stage completed and the next one is active.
+ * - `approved`: the last stage completed; the request is APPROVED.
+ * - `rejected`: the request is REJECTED.
+ *
+ * @internal
+ */
+export type DecisionOutcome =
+  | 'recorded'
+  | 'stage-approved'
+  | 'approved'
+  | 'rejected';
+
+/** @internal */
+export interface Delegation {
+  id: string;
+  approverRef: string;
+  delegateRef: string;
+  startsAt: string;
+  endsAt: string;
+  reason?: string;
+}
+
+/**
+ * Where requests live. Every change is one transaction that compares and
+ * sets the request's version and appends to its history, so concurrent
+ * changes produce one outcome and a crash never leaves a request
+ * half-moved.
+ *
+ * @internal
+ */
+export interface RequestStore {
+  /**
+   * Stores a new request and moves it out of NEW: to PENDING_APPROVAL when
+   * it has stages, to IN_PROGRESS when nothing needs approval.
+   */
+  createRequest(
+    request: NewRequest,
+  ): Promise<{ request: ServiceRequest; events: RequestEvent[] }>;
+
+  /** By id or by tracking number. */
+  getRequest(idOrTrackingNumber: string): Promise<ServiceRequest | undefined>;
+
+  listRequests(
+    query: ListRequestsQuery,
+  ): Promise<{ items: ServiceRequest[]; totalCount: number }>;
+
+  /**
+   * Pending requests whose current stage lists one of these approvers who
+   * has not decided yet.
+   */
+  listAwaitingDecision(options: {
+    approverRefs: string[];
+  }): Promise<ServiceRequest[]>;
+
+  /** Requests on which this user decided, for themselves or as a delegate. */
+  listDecidedBy(options: { userRef: string }): Promise<ServiceRequest[]>;
+
+  /**
+   * Records a decision on the current stage and applies its effect. Refuses
+   * (ConflictError) a second decision by the same approver on the same stage
+   * and any decision on a request that is no longer pending; refuses
+   * (NotAllowedError) an approver who is not on the current stage.
+   */
+  decide(options: {
+    requestId: string;
+    approverRef: string;
+    decidedByRef: string;
+    decision: ApprovalDecision['decision'];
+    comment?: string;
+  }): Promise<{
+    request: ServiceRequest;
+    outcome: DecisionOutcome;
+    events: RequestEvent[];
+  }>;
+
+  /**
+   * Moves a request along the state machine: refuses (ConflictError) a move
+   * the machine does not allow from the current state, or one whose
+   * `expectedVersion` is stale.
+   */
+  transition(options: {
+    requestId: string;
+    action: RequestAction;
+    actor: RequestActor;
+    actorRef: string;
+    expectedVersion?: number;
+    data?: JsonObject;
+  }): Promise<{ request: ServiceRequest; event: RequestEvent }>;
+
+  addComment(options: {
+    requestId: string;
+    authorRef: string;
+    body: string;
+    visibility: CommentVisibility;
+  }): Promise<RequestComment>;
+
+  listComments(
+    requestId: string,
+    options: { includeInternal: boolean },
+  ): Promise<RequestComment[]>;
+
+  listEvents(requestId: string): Promise<RequestEvent[]>;
+
+  addDelegation(delegation: Omit<Delegation, 'id'>): Promise<Delegation>;
+
+  removeDelegation(options: { id: string; approverRef: string }): Promise<void>;
+
+  listDelegations(options: { approverRef: string }): Promise<Delegation[]>;
+
+  /** The approvers for whom this user may decide at this moment. */
+  listDelegatorsOf(options: {
+    delegateRef: string;
+    at: Date;
+  }): Promise<string[]>;
+}

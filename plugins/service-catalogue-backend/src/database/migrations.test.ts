@@ -1,0 +1,95 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+
+jest.setTimeout(60_000);
+
+const migrationsDir = resolvePackagePath(
+  '@service-catalogue/plugin-service-catalogue-backend',
+  'migrations',
+);
+
+async function migrateUpOnce(knex: Knex) {
+  await knex.migrate.up({ directory: migrationsDir });
+}
+
+async function migrateDownOnce(knex: Knex) {
+  await knex.migrate.down({ directory: migrationsDir });
+}
+
+const databases = TestDatabases.create();
+
+const tables = [
+  'requests',
+  'request_stages',
+  'request_stage_approvers',
+  'request_decisions',
+  'request_comments',
+  'request_events',
+  'approval_delegations',
+];
+
+describe.each(databases.eachSupportedId())(
+  'migrations on %s',
+  (databaseId: TestDatabaseId) => {
+    it('20261121120000_requests creates the request tables and drops them again', async () => {
+      const knex = await databases.init(databaseId);
+
+      await migrateUpOnce(knex);
+      for (const table of tables) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
+
+      const now = new Date();
+      await knex('requests').insert({
+        id: 'a0000000-0000-4000-8000-000000000001',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        requester_ref: 'user:default/grace',
+        submitted_by_ref: 'user:default/grace',
+        state: 'PENDING_APPROVAL',
+        form_values: '{}',
+        current_stage: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      const decision = {
+        request_id: 'a0000000-0000-4000-8000-000000000001',
+        stage_index: 0,
+        approver_ref: 'user:default/frank',
+        decided_by_ref: 'user:default/frank',
+        decision: 'approve',
+        decided_at: now,
+      };
+      await knex('request_decisions').insert(decision);
+      // One decision per approver and stage is the database's promise, not
+      // only the code's.
+      const duplicate = await knex('request_decisions')
+        .insert(decision)
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+      expect(duplicate).toBeInstanceOf(Error);
+      const [{ decisions }] = await knex('request_decisions').count({
+        decisions: '*',
+      });
+      expect(Number(decisions)).toBe(1);
+
+      const [row] = await knex('requests').select('sequence', 'version');
+      expect(Number(row.sequence)).toBe(1);
+      expect(Number(row.version)).toBe(1);
+
+      // Deleting a request takes its dependent rows along.
+      await knex('requests').delete();
+      const [{ n }] = await knex('request_decisions').count({ n: '*' });
+      expect(Number(n)).toBe(0);
+
+      await migrateDownOnce(knex);
+      for (const table of tables) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+    });
+  },
+);

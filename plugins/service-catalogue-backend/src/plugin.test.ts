@@ -1,0 +1,133 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { serviceCataloguePlugin } from './plugin';
+import {
+  categories,
+  entities,
+  userInfoFromEntities,
+} from './__testUtils__/organisation';
+
+describe('serviceCataloguePlugin', () => {
+  async function start() {
+    const { server } = await startTestBackend({
+      features: [
+        serviceCataloguePlugin,
+        catalogServiceMock.factory({ entities }),
+        userInfoFromEntities().factory,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.rootConfig.factory({
+          data: { serviceCatalogue: { categories } },
+        }),
+      ],
+    });
+    return server;
+  }
+
+  const titles = (body: { items: { title: string }[] }) =>
+    body.items.map(item => item.title);
+
+  it('answers /health without credentials', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/service-catalogue/health');
+    expect(res.status).toBe(200);
+  });
+
+  it.each(['/categories', '/offerings', '/offerings/default/laptop'])(
+    'refuses %s without credentials',
+    async path => {
+      const server = await start();
+      const res = await request(server).get(`/api/service-catalogue${path}`);
+      expect(res.status).toBe(401);
+    },
+  );
+
+  it('lists categories parents first, siblings by order', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/service-catalogue/categories')
+      .set('Authorization', mockCredentials.user.header('user:default/alice'));
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((c: { id: string }) => c.id)).toEqual([
+      'access',
+      'access/data',
+      'access/network',
+      'hardware',
+    ]);
+  });
+
+  it('shows a member of a child group the offerings of the parent group audience', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/service-catalogue/offerings')
+      .set('Authorization', mockCredentials.user.header('user:default/alice'));
+    expect(res.status).toBe(200);
+    expect(titles(res.body)).toEqual(['New laptop', 'VPN access']);
+    expect(res.body.items[1]).toEqual({
+      entityRef: 'offering:default/vpn-access',
+      name: 'vpn-access',
+      namespace: 'default',
+      title: 'VPN access',
+      category: 'access',
+      owner: 'group:default/platform-team',
+      target: 'resource:default/corp-vpn',
+      requestMode: 'self-service',
+      fulfilment: 'automatic',
+      estimatedDelay: 'PT4H',
+      grant: { duration: 'P90D' },
+      tags: [],
+    });
+  });
+
+  it('hides audience-restricted offerings from people outside the audience', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/service-catalogue/offerings')
+      .set('Authorization', mockCredentials.user.header('user:default/frank'));
+    expect(titles(res.body)).toEqual(['Frank only', 'New laptop']);
+
+    const hidden = await request(server)
+      .get('/api/service-catalogue/offerings/default/vpn-access')
+      .set('Authorization', mockCredentials.user.header('user:default/frank'));
+    expect(hidden.status).toBe(404);
+  });
+
+  it('returns a visible offering by name and 404 for other kinds', async () => {
+    const server = await start();
+    const auth = mockCredentials.user.header('user:default/alice');
+    const found = await request(server)
+      .get('/api/service-catalogue/offerings/default/vpn-access')
+      .set('Authorization', auth);
+    expect(found.status).toBe(200);
+    expect(found.body.title).toBe('VPN access');
+
+    const component = await request(server)
+      .get('/api/service-catalogue/offerings/default/not-an-offering')
+      .set('Authorization', auth);
+    expect(component.status).toBe(404);
+
+    const retired = await request(server)
+      .get('/api/service-catalogue/offerings/default/retired')
+      .set('Authorization', auth);
+    expect(retired.status).toBe(404);
+  });
+
+  it('shows a service every available offering', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/service-catalogue/offerings')
+      .set('Authorization', mockCredentials.service.header());
+    expect(titles(res.body)).toEqual([
+      'Frank only',
+      'New laptop',
+      'Orders DB read',
+      'VPN access',
+    ]);
+  });
+});

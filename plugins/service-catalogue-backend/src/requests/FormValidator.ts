@@ -1,0 +1,85 @@
+import { InputError } from '@backstage/errors';
+import { JsonObject, JsonValue } from '@backstage/types';
+import Ajv, { ErrorObject } from 'ajv';
+
+/**
+ * The form field the backend fills with the entity ref of the person a
+ * request is for; whatever a client sends in it is replaced.
+ */
+export const FOR_USER_FIELD = 'forUser';
+
+/**
+ * Checks form values against a form in the shape of scaffolder template
+ * parameters: one JSON Schema object, or a list of them (the form's steps).
+ * `ui:` keys are presentation and are ignored. Values for fields that no step
+ * declares are refused, so that nothing unexpected reaches provisioning.
+ *
+ * @internal
+ */
+export class FormValidator {
+  private readonly ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    validateFormats: false,
+  });
+
+  validate(form: JsonValue | undefined, values: JsonObject): void {
+    const steps = toSteps(form);
+    const declared = new Set<string>();
+    const problems: string[] = [];
+
+    for (const step of steps) {
+      for (const name of Object.keys(asObject(step.properties))) {
+        declared.add(name);
+      }
+      const validate = this.ajv.compile(step);
+      if (!validate(values)) {
+        problems.push(...(validate.errors ?? []).map(describe));
+      }
+    }
+
+    for (const name of Object.keys(values)) {
+      if (!declared.has(name)) {
+        problems.push(`${name}: the form has no such field`);
+      }
+    }
+
+    if (problems.length > 0) {
+      throw new InputError(
+        `The form values do not match the form: ${[...new Set(problems)].join(
+          '; ',
+        )}`,
+      );
+    }
+  }
+}
+
+function toSteps(form: JsonValue | undefined): JsonObject[] {
+  if (form === undefined || form === null) {
+    return [];
+  }
+  const list = Array.isArray(form) ? form : [form];
+  return list.map(step => {
+    const object = asObject(step);
+    // A step is an object schema even when its author left the type out.
+    return { type: 'object', ...object };
+  });
+}
+
+function asObject(value: JsonValue | undefined): JsonObject {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? value
+    : {};
+}
+
+/** Names the field: `/team must be string`, `justification is required`. */
+function describe(error: ErrorObject): string {
+  if (error.keyword === 'required') {
+    const field = `${error.instancePath}/${error.params.missingProperty}`
+      .replace(/^\//, '')
+      .replace(/\//g, '.');
+    return `${field} is required`;
+  }
+  const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return `${field || 'the form'} ${error.message ?? 'is invalid'}`;
+}

@@ -1,0 +1,901 @@
+import {
+  AuditorService,
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { JsonObject } from '@backstage/types';
+import {
+  CommentVisibility,
+  OfferingEntityV1alpha1,
+  RequestAction,
+  RequestComment,
+  RequestEvent,
+  ServiceRequest,
+  availableRequestActions,
+  serviceCatalogueAdministerPermission,
+  serviceCatalogueRequestCancelPermission,
+  serviceCatalogueRequestCommentPermission,
+  serviceCatalogueRequestCreatePermission,
+  serviceCatalogueRequestDecidePermission,
+  serviceCatalogueRequestReadPermission,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { Duration } from 'luxon';
+import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
+import {
+  Delegation,
+  NewRequestStage,
+  RequestStore,
+} from '../database/RequestStore';
+import { FOR_USER_FIELD, FormValidator } from './FormValidator';
+
+/** Resolves an offering's approval stages for a requester. */
+export interface StageResolver {
+  resolveStages(options: {
+    offering: OfferingEntityV1alpha1;
+    requesterRef: string;
+  }): Promise<NewRequestStage[]>;
+}
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/** A request as one viewer may see it. */
+export interface RequestView {
+  request: ServiceRequest;
+  comments: RequestComment[];
+  events: RequestEvent[];
+  /** What this viewer may do now, from the state machine and their role. */
+  actions: Array<RequestAction | 'comment'>;
+  /** Whether this viewer sees internal comments. */
+  seesInternal: boolean;
+}
+
+const SIGNAL_CHANNEL = 'service-catalogue:requests';
+const MANAGER_ANNOTATION = 'service-catalogue.io/manager';
+
+/**
+ * Requests and approvals: submitting, reading, deciding, cancelling and
+ * commenting. Identity comes from the caller's credentials, ownership and
+ * membership from the catalog, and every change goes through the store's
+ * compare-and-set transactions before anyone is told about it.
+ *
+ * @internal
+ */
+export class RequestService {
+  static fromConfig(
+    config: Config,
+    options: {
+      store: RequestStore;
+      offerings: OfferingCatalogue;
+      stages: StageResolver;
+      catalog: CatalogService;
+      auth: AuthService;
+      userInfo: UserInfoService;
+      permissions: PermissionsService;
+      notifications: NotificationService;
+      signals: SignalsService;
+      auditor: AuditorService;
+      logger: LoggerService;
+    },
+  ): RequestService {
+    const lower = (refs: string[] | undefined) =>
+      new Set((refs ?? []).map(ref => ref.toLocaleLowerCase('en-US')));
+    return new RequestService(
+      options,
+      lower(config.getOptionalStringArray('serviceCatalogue.desk.groups')),
+      lower(
+        config.getOptionalStringArray('serviceCatalogue.delegation.keyUsers'),
+      ),
+      config.getOptionalString(
+        'serviceCatalogue.approvals.managerAnnotation',
+      ) ?? MANAGER_ANNOTATION,
+    );
+  }
+
+  private readonly forms = new FormValidator();
+
+  private constructor(
+    private readonly deps: {
+      store: RequestStore;
+      offerings: OfferingCatalogue;
+      stages: StageResolver;
+      catalog: CatalogService;
+      auth: AuthService;
+      userInfo: UserInfoService;
+      permissions: PermissionsService;
+      notifications: NotificationService;
+      signals: SignalsService;
+      auditor: AuditorService;
+      logger: LoggerService;
+    },
+    private readonly deskGroups: Set<string>,
+    private readonly keyUsers: Set<string>,
+    private readonly managerAnnotation: string,
+  ) {}
+
+  /** The approvers a request would go to, before submitting it. */
+  async anticipateApprovers(options: {
+    offeringRef: string;
+    forUserRef?: string;
+    credentials: UserCredentials;
+  }): Promise<NewRequestStage[]> {
+    const offering = await this.deps.offerings.getOfferingEntity({
+      entityRef: options.offeringRef,
+      credentials: options.credentials,
+    });
+    const requesterRef = await this.checkWhoFor(
+      offering,
+      options.forUserRef,
+      options.credentials,
+    );
+    return this.deps.stages.resolveStages({ offering, requesterRef });
+  }
+
+  async submit(options: {
+    offeringRef: string;
+    forUserRef?: string;
+    formValues: JsonObject;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const submittedByRef = options.credentials.principal.userEntityRef;
+    return this.audited(
+      'request-submit',
+      { offeringRef: options.offeringRef, actorRef: submittedByRef },
+      async () => {
+        await this.require(
+          serviceCatalogueRequestCreatePermission,
+          options.credentials,
+        );
+        const offering = await this.deps.offerings.getOfferingEntity({
+          entityRef: options.offeringRef,
+          credentials: options.credentials,
+        });
+        if (offering.spec.available === false) {
+          throw new InputError(
+            `${offeringTitle(offering)} is not available for requests`,
+          );
+        }
+        const requesterRef = await this.checkWhoFor(
+          offering,
+          options.forUserRef,
+          options.credentials,
+        );
+
+        const formValues: JsonObject = {
+          ...options.formValues,
+          [FOR_USER_FIELD]: requesterRef,
+        };
+        this.forms.validate(
+          await this.formOf(offering, options.credentials),
+          formValues,
+        );
+
+        const stages = await this.deps.stages.resolveStages({
+          offering,
+          requesterRef,
+        });
+        const { request } = await this.deps.store.createRequest({
+          offeringRef: stringifyEntityRef(offering),
+          offeringTitle: offeringTitle(offering),
+          offeringOwnerRef: ownerOf(offering),
+          requesterRef,
+          submittedByRef,
+          formValues,
+          stages,
+          slaDueAt: dueAfter(offering.spec.estimatedDelay),
+        });
+
+        await this.tell(request, {
+          to: [request.requesterRef, request.submittedByRef],
+          title: `${request.trackingNumber} submitted: ${request.offeringTitle}`,
+          description:
+            request.state === 'PENDING_APPROVAL'
+              ? 'Your request waits for approval.'
+              : 'Your request needs no approval and is being fulfilled.',
+        });
+        await this.askCurrentApprovers(request);
+        return request;
+      },
+    );
+  }
+
+  async getRequest(options: {
+    idOrTrackingNumber: string;
+    credentials: UserCredentials;
+  }): Promise<RequestView> {
+    const request = await this.deps.store.getRequest(
+      options.idOrTrackingNumber,
+    );
+    // Requests hold personal data: only the people involved see one, and
+    // the permission policy may narrow that further. Others are told it
+    // does not exist rather than that it is forbidden.
+    if (
+      !request ||
+      !(await this.isInvolved(request, options.credentials)) ||
+      !(await this.allowed(
+        serviceCatalogueRequestReadPermission,
+        request,
+        options.credentials,
+      ))
+    ) {
+      throw new NotFoundError(`No request ${options.idOrTrackingNumber}`);
+    }
+    return this.view(request, options.credentials);
+  }
+
+  async listMyRequests(options: {
+    credentials: UserCredentials;
+    states?: ServiceRequest['state'][];
+    search?: string;
+    limit?: number;
+    offset?: number;
+  }): Promise<{ items: ServiceRequest[]; totalCount: number }> {
+    return this.deps.store.listRequests({
+      involvingUserRef: options.credentials.principal.userEntityRef,
+      states: options.states,
+      search: options.search,
+      limit: options.limit,
+      offset: options.offset,
+    });
+  }
+
+  /** Requests waiting for the caller's decision, also as a delegate. */
+  async listAwaitingDecision(options: {
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest[]> {
+    const userRef = options.credentials.principal.userEntityRef;
+    const delegators = await this.deps.store.listDelegatorsOf({
+      delegateRef: userRef,
+      at: new Date(),
+    });
+    const requests = await this.deps.store.listAwaitingDecision({
+      approverRefs: [userRef, ...delegators],
+    });
+    // Never one's own request, even as someone's delegate.
+    return requests.filter(
+      r =>
+        r.requesterRef !== userRef ||
+        r.stages[r.currentStage ?? 0]?.approvers.includes(userRef),
+    );
+  }
+
+  async listMyDecisions(options: {
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest[]> {
+    return this.deps.store.listDecidedBy({
+      userRef: options.credentials.principal.userEntityRef,
+    });
+  }
+
+  async decide(options: {
+    idOrTrackingNumber: string;
+    decision: 'approve' | 'reject';
+    comment?: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const userRef = options.credentials.principal.userEntityRef;
+    return this.audited(
+      'request-decide',
+      {
+        request: options.idOrTrackingNumber,
+        decision: options.decision,
+        actorRef: userRef,
+      },
+      async () => {
+        const request = await this.readable(options);
+        await this.requireOn(
+          serviceCatalogueRequestDecidePermission,
+          request,
+          options.credentials,
+        );
+        const approverRef = await this.actingApprover(request, userRef);
+        const { request: decided, outcome } = await this.deps.store.decide({
+          requestId: request.id,
+          approverRef,
+          decidedByRef: userRef,
+          decision: options.decision,
+          comment: options.comment?.trim() || undefined,
+        });
+
+        const by =
+          approverRef === userRef
+            ? userRef
+            : `${userRef} on behalf of ${approverRef}`;
+        const headline: Record<typeof outcome, string> = {
+          recorded: `approved by ${by}; more approvals are needed`,
+          'stage-approved': `stage ${
+            (request.currentStage ?? 0) + 1
+          } approved by ${by}`,
+          approved: `approved by ${by}`,
+          rejected: `rejected by ${by}`,
+        };
+        await this.tell(decided, {
+          to: [decided.requesterRef, decided.submittedByRef],
+          title: `${decided.trackingNumber} ${headline[outcome]}`,
+          description: options.comment?.trim() || undefined,
+          severity: outcome === 'rejected' ? 'high' : 'normal',
+        });
+        if (outcome === 'stage-approved') {
+          await this.askCurrentApprovers(decided);
+        }
+        return decided;
+      },
+    );
+  }
+
+  async cancel(options: {
+    idOrTrackingNumber: string;
+    expectedVersion?: number;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const userRef = options.credentials.principal.userEntityRef;
+    return this.audited(
+      'request-cancel',
+      { request: options.idOrTrackingNumber, actorRef: userRef },
+      async () => {
+        const request = await this.readable(options);
+        await this.requireOn(
+          serviceCatalogueRequestCancelPermission,
+          request,
+          options.credentials,
+        );
+        if (
+          request.requesterRef !== userRef &&
+          request.submittedByRef !== userRef
+        ) {
+          throw new NotAllowedError(
+            `Only the requester can cancel ${request.trackingNumber}`,
+          );
+        }
+        const { request: cancelled } = await this.deps.store.transition({
+          requestId: request.id,
+          action: 'cancel',
+          actor: 'requester',
+          actorRef: userRef,
+          expectedVersion: options.expectedVersion,
+        });
+        const pending =
+          request.currentStage !== undefined
+            ? request.stages[request.currentStage]?.approvers ?? []
+            : [];
+        await this.tell(cancelled, {
+          to: [cancelled.requesterRef, cancelled.submittedByRef, ...pending],
+          title: `${cancelled.trackingNumber} cancelled: ${cancelled.offeringTitle}`,
+          description: `Cancelled by ${userRef}.`,
+        });
+        return cancelled;
+      },
+    );
+  }
+
+  async comment(options: {
+    idOrTrackingNumber: string;
+    body: string;
+    visibility: CommentVisibility;
+    credentials: UserCredentials;
+  }): Promise<RequestComment> {
+    const userRef = options.credentials.principal.userEntityRef;
+    return this.audited(
+      'request-comment',
+      {
+        request: options.idOrTrackingNumber,
+        visibility: options.visibility,
+        actorRef: userRef,
+      },
+      async () => {
+        const request = await this.readable(options);
+        await this.requireOn(
+          serviceCatalogueRequestCommentPermission,
+          request,
+          options.credentials,
+        );
+        if (
+          options.visibility === 'internal' &&
+          !(await this.seesInternal(request, options.credentials))
+        ) {
+          throw new NotAllowedError(
+            'Only approvers, owners and the service desk write internal comments',
+          );
+        }
+        const comment = await this.deps.store.addComment({
+          requestId: request.id,
+          authorRef: userRef,
+          body: options.body,
+          visibility: options.visibility,
+        });
+        await this.publish(request);
+        return comment;
+      },
+    );
+  }
+
+  async addDelegation(options: {
+    delegateRef: string;
+    startsAt: string;
+    endsAt: string;
+    reason?: string;
+    credentials: UserCredentials;
+  }): Promise<Delegation> {
+    const delegateRef = stringifyEntityRef(
+      parseEntityRef(options.delegateRef, { defaultKind: 'user' }),
+    );
+    const delegate = await this.deps.catalog.getEntityByRef(delegateRef, {
+      credentials: await this.deps.auth.getOwnServiceCredentials(),
+    });
+    if (!delegate || delegate.kind.toLocaleLowerCase('en-US') !== 'user') {
+      throw new InputError(`delegateRef: ${delegateRef} is not a known user`);
+    }
+    return this.deps.store.addDelegation({
+      approverRef: options.credentials.principal.userEntityRef,
+      delegateRef,
+      startsAt: options.startsAt,
+      endsAt: options.endsAt,
+      reason: options.reason,
+    });
+  }
+
+  listDelegations(options: { credentials: UserCredentials }) {
+    return this.deps.store.listDelegations({
+      approverRef: options.credentials.principal.userEntityRef,
+    });
+  }
+
+  removeDelegation(options: { id: string; credentials: UserCredentials }) {
+    return this.deps.store.removeDelegation({
+      id: options.id,
+      approverRef: options.credentials.principal.userEntityRef,
+    });
+  }
+
+  /**
+   * Who the request is for, after checking the offering's request mode and
+   * audience: `self-service` only for oneself; `delegated` also for the
+   * people one manages, or for anyone by a key user; `desk` only by the
+   * service desk, for anyone.
+   */
+  private async checkWhoFor(
+    offering: OfferingEntityV1alpha1,
+    forUserRef: string | undefined,
+    credentials: UserCredentials,
+  ): Promise<string> {
+    const submitterRef = credentials.principal.userEntityRef;
+    const requesterRef = forUserRef
+      ? stringifyEntityRef(parseEntityRef(forUserRef, { defaultKind: 'user' }))
+      : submitterRef;
+    const forSelf = requesterRef === submitterRef;
+    const mode = offering.spec.requestMode ?? 'self-service';
+    const title = offeringTitle(offering);
+
+    if (mode === 'desk') {
+      if (!(await this.isMemberOfAny(credentials, this.deskGroups))) {
+        throw new NotAllowedError(
+          `${title} is requested through the service desk; ask them to raise it for you`,
+        );
+      }
+    } else if (!forSelf) {
+      if (mode === 'self-service') {
+        throw new NotAllowedError(
+          `${title} can only be requested by the person who needs it (forUser)`,
+        );
+      }
+      const manages =
+        (await this.managerOf(requesterRef)) ===
+        submitterRef.toLocaleLowerCase('en-US');
+      if (!manages && !(await this.isMemberOfAny(credentials, this.keyUsers))) {
+        throw new NotAllowedError(
+          `Only ${requesterRef}'s manager or a key user can request ${title} for them (forUser)`,
+        );
+      }
+    }
+
+    if (!(await this.deps.offerings.isInAudience(offering, requesterRef))) {
+      throw new NotAllowedError(
+        `${title} is not offered to ${forSelf ? 'you' : requesterRef}`,
+      );
+    }
+    return requesterRef;
+  }
+
+  private async managerOf(userRef: string): Promise<string | undefined> {
+    const user = await this.deps.catalog.getEntityByRef(userRef, {
+      credentials: await this.deps.auth.getOwnServiceCredentials(),
+    });
+    if (!user) {
+      throw new InputError(`forUser: ${userRef} is not a known user`);
+    }
+    const manager = user.metadata.annotations?.[this.managerAnnotation];
+    return manager
+      ? stringifyEntityRef(
+          parseEntityRef(manager, { defaultKind: 'user' }),
+        ).toLocaleLowerCase('en-US')
+      : undefined;
+  }
+
+  private async isMemberOfAny(
+    credentials: UserCredentials,
+    refs: Set<string>,
+  ): Promise<boolean> {
+    if (refs.size === 0) {
+      return false;
+    }
+    const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(
+      credentials,
+    );
+    return ownershipEntityRefs.some(ref =>
+      refs.has(ref.toLocaleLowerCase('en-US')),
+    );
+  }
+
+  /** The template's parameters, or the offering's inline form. */
+  private async formOf(
+    offering: OfferingEntityV1alpha1,
+    credentials: UserCredentials,
+  ) {
+    if (!offering.spec.template) {
+      return offering.spec.form;
+    }
+    const template = await this.deps.catalog.getEntityByRef(
+      parseEntityRef(offering.spec.template, {
+        defaultKind: 'template',
+        defaultNamespace: offering.metadata.namespace,
+      }),
+      { credentials },
+    );
+    if (!template) {
+      throw new NotFoundError(
+        `The form of ${offeringTitle(offering)} is missing: no template ${
+          offering.spec.template
+        }`,
+      );
+    }
+    return template.spec?.parameters;
+  }
+
+  /** The approver a user decides for: themselves, or someone who delegated to them. */
+  private async actingApprover(
+    request: ServiceRequest,
+    userRef: string,
+  ): Promise<string> {
+    const stage =
+      request.currentStage !== undefined
+        ? request.stages[request.currentStage]
+        : undefined;
+    if (!stage) {
+      // The store explains why nobody can decide any more.
+      return userRef;
+    }
+    if (stage.approvers.includes(userRef)) {
+      return userRef;
+    }
+    if (request.requesterRef === userRef) {
+      throw new NotAllowedError(
+        `You cannot approve your own request ${request.trackingNumber}`,
+      );
+    }
+    const delegators = await this.deps.store.listDelegatorsOf({
+      delegateRef: userRef,
+      at: new Date(),
+    });
+    const undecided = stage.approvers.filter(
+      approver =>
+        delegators.includes(approver) &&
+        !stage.decisions.some(d => d.approverRef === approver),
+    );
+    if (undecided.length === 0) {
+      throw new NotAllowedError(
+        `You are not an approver of stage ${stage.index + 1} of ${
+          request.trackingNumber
+        }`,
+      );
+    }
+    return undecided[0];
+  }
+
+  private async readable(options: {
+    idOrTrackingNumber: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    return (await this.getRequest(options)).request;
+  }
+
+  private async view(
+    request: ServiceRequest,
+    credentials: UserCredentials,
+  ): Promise<RequestView> {
+    const userRef = credentials.principal.userEntityRef;
+    const seesInternal = await this.seesInternal(request, credentials);
+    const [comments, events] = await Promise.all([
+      this.deps.store.listComments(request.id, {
+        includeInternal: seesInternal,
+      }),
+      this.deps.store.listEvents(request.id),
+    ]);
+    const actions: RequestView['actions'] = ['comment'];
+    if (
+      request.requesterRef === userRef ||
+      request.submittedByRef === userRef
+    ) {
+      actions.push(
+        ...availableRequestActions({
+          state: request.state,
+          actor: 'requester',
+        }),
+      );
+    }
+    const stage =
+      request.currentStage !== undefined
+        ? request.stages[request.currentStage]
+        : undefined;
+    const delegators = stage
+      ? await this.deps.store.listDelegatorsOf({
+          delegateRef: userRef,
+          at: new Date(),
+        })
+      : [];
+    const canDecide = stage?.approvers.some(
+      approver =>
+        (approver === userRef ||
+          (delegators.includes(approver) &&
+            request.requesterRef !== userRef)) &&
+        !stage.decisions.some(d => d.approverRef === approver),
+    );
+    if (canDecide) {
+      actions.push(
+        ...availableRequestActions({ state: request.state, actor: 'approver' }),
+      );
+    }
+    return {
+      request,
+      // Internal comments also leave traces in the history; keep them out.
+      events: seesInternal
+        ? events
+        : events.filter(
+            e => !(e.type === 'comment' && e.data?.visibility === 'internal'),
+          ),
+      comments,
+      actions: [...new Set(actions)],
+      seesInternal,
+    };
+  }
+
+  /**
+   * The requester and submitter, and everyone who sees internal comments;
+   * the delegates of the request's approvers too.
+   */
+  private async isInvolved(
+    request: ServiceRequest,
+    credentials: UserCredentials,
+  ): Promise<boolean> {
+    const userRef = credentials.principal.userEntityRef;
+    if (
+      request.requesterRef === userRef ||
+      request.submittedByRef === userRef
+    ) {
+      return true;
+    }
+    if (await this.seesInternal(request, credentials)) {
+      return true;
+    }
+    const delegators = await this.deps.store.listDelegatorsOf({
+      delegateRef: userRef,
+      at: new Date(),
+    });
+    return request.stages.some(stage =>
+      stage.approvers.some(approver => delegators.includes(approver)),
+    );
+  }
+
+  /**
+   * Approvers, the offering's owners, the desk and administrators see
+   * internal comments; a requester who is none of those does not.
+   */
+  private async seesInternal(
+    request: ServiceRequest,
+    credentials: UserCredentials,
+  ): Promise<boolean> {
+    const userRef = credentials.principal.userEntityRef;
+    if (request.stages.some(stage => stage.approvers.includes(userRef))) {
+      return true;
+    }
+    const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(
+      credentials,
+    );
+    const own = new Set(
+      ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
+    );
+    if (
+      own.has(request.offeringOwnerRef.toLocaleLowerCase('en-US')) ||
+      [...this.deskGroups].some(group => own.has(group))
+    ) {
+      return true;
+    }
+    return this.allowed(
+      serviceCatalogueAdministerPermission,
+      undefined,
+      credentials,
+    );
+  }
+
+  private async require(
+    permission: BasicPermission,
+    credentials: UserCredentials,
+  ): Promise<void> {
+    const [decision] = await this.deps.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You may not ${permission.name}`);
+    }
+  }
+
+  private async requireOn(
+    permission: ResourcePermission,
+    request: ServiceRequest,
+    credentials: UserCredentials,
+  ): Promise<void> {
+    if (!(await this.allowed(permission, request, credentials))) {
+      throw new NotAllowedError(
+        `You may not ${permission.attributes.action ?? 'change'} ${
+          request.trackingNumber
+        } (${permission.name})`,
+      );
+    }
+  }
+
+  private async allowed(
+    permission: ResourcePermission | BasicPermission,
+    request: ServiceRequest | undefined,
+    credentials: UserCredentials,
+  ): Promise<boolean> {
+    const [decision] = await this.deps.permissions.authorize(
+      [
+        permission.type === 'resource' && request
+          ? { permission, resourceRef: request.id }
+          : { permission: permission as BasicPermission },
+      ],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  private async askCurrentApprovers(request: ServiceRequest): Promise<void> {
+    if (request.state !== 'PENDING_APPROVAL') {
+      return;
+    }
+    const stage = request.stages[request.currentStage ?? 0];
+    await this.tell(request, {
+      to: stage?.approvers ?? [],
+      title: `Approval needed: ${request.trackingNumber} ${request.offeringTitle}`,
+      description: `Requested for ${request.requesterRef}.`,
+      link: '/service-catalogue/approvals',
+      topic: 'service-catalogue-approval',
+    });
+  }
+
+  /**
+   * Notifies and signals after the store committed. A failed notification
+   * is logged, never allowed to undo or hide a committed change.
+   */
+  private async tell(
+    request: ServiceRequest,
+    message: {
+      to: string[];
+      title: string;
+      description?: string;
+      link?: string;
+      topic?: string;
+      severity?: 'normal' | 'high';
+    },
+  ): Promise<void> {
+    const recipients = [...new Set(message.to)];
+    if (recipients.length > 0) {
+      try {
+        await this.deps.notifications.send({
+          recipients: { type: 'entity', entityRef: recipients },
+          payload: {
+            title: message.title,
+            description: message.description,
+            link:
+              message.link ??
+              `/service-catalogue/requests/${request.trackingNumber}`,
+            severity: message.severity ?? 'normal',
+            topic: message.topic ?? 'service-catalogue-request',
+            scope: request.id,
+          },
+        });
+      } catch (error) {
+        this.deps.logger.warn(
+          `Could not notify about ${request.trackingNumber}: ${error}`,
+        );
+      }
+    }
+    await this.publish(request);
+  }
+
+  private async publish(request: ServiceRequest): Promise<void> {
+    const people = new Set([
+      request.requesterRef,
+      request.submittedByRef,
+      ...request.stages.flatMap(stage => stage.approvers),
+    ]);
+    try {
+      await this.deps.signals.publish({
+        recipients: { type: 'user', entityRef: [...people] },
+        channel: SIGNAL_CHANNEL,
+        message: {
+          requestId: request.id,
+          trackingNumber: request.trackingNumber,
+          state: request.state,
+          version: request.version,
+        },
+      });
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not signal a change of ${request.trackingNumber}: ${error}`,
+      );
+    }
+  }
+
+  private async audited<T>(
+    eventId: string,
+    meta: JsonObject,
+    action: () => Promise<T>,
+  ): Promise<T> {
+    const event = await this.deps.auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      meta,
+    });
+    try {
+      const result = await action();
+      const request = result as Partial<ServiceRequest>;
+      await event.success({
+        meta: request?.trackingNumber
+          ? { trackingNumber: request.trackingNumber, state: request.state! }
+          : {},
+      });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+}
+
+function offeringTitle(offering: OfferingEntityV1alpha1): string {
+  return offering.metadata.title ?? offering.metadata.name;
+}
+
+function ownerOf(offering: OfferingEntityV1alpha1): string {
+  return stringifyEntityRef(
+    parseEntityRef(offering.spec.owner, {
+      defaultKind: 'group',
+      defaultNamespace: offering.metadata.namespace,
+    }),
+  );
+}
+
+/** The SLA due time from the offering's estimated delay, when it has one. */
+function dueAfter(isoDuration: string | undefined): string | undefined {
+  if (!isoDuration) {
+    return undefined;
+  }
+  const duration = Duration.fromISO(isoDuration);
+  return duration.isValid
+    ? new Date(Date.now() + duration.toMillis()).toISOString()
+    : undefined;
+}

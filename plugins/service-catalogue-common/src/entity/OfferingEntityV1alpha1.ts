@@ -1,0 +1,146 @@
+import {
+  Entity,
+  KindValidator,
+  entityKindSchemaValidator,
+} from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import schema from './Offering.v1alpha1.schema.json';
+
+const validateOffering = entityKindSchemaValidator(schema);
+
+/**
+ * The API version of the Offering kind.
+ *
+ * @public
+ */
+export const OFFERING_API_VERSION = 'service-catalogue.io/v1alpha1';
+
+/**
+ * The kind of service catalogue offerings.
+ *
+ * @public
+ */
+export const OFFERING_KIND = 'Offering';
+
+/**
+ * Who may raise a request for an offering.
+ *
+ * - `self-service`: anyone in the audience, for themselves.
+ * - `delegated`: managers and key users, for a member of their team.
+ * - `desk`: only service-desk members, for someone.
+ *
+ * @public
+ */
+export type OfferingRequestMode = 'self-service' | 'delegated' | 'desk';
+
+/**
+ * How an approved request is fulfilled.
+ *
+ * @public
+ */
+export type OfferingFulfilment = 'automatic' | 'manual';
+
+/**
+ * How many of a stage's approvers must approve: `any` one, `all` of them, or
+ * a number N of them.
+ *
+ * @public
+ */
+export type ApprovalPolicy = 'any' | 'all' | number;
+
+/**
+ * One approval stage of an offering.
+ *
+ * @public
+ */
+export type OfferingApprovalStage = {
+  /**
+   * `owner`, `target-owner`, `manager`, or user and group entity refs.
+   */
+  approvers: string[];
+  policy?: ApprovalPolicy;
+  /** ISO 8601 duration after which `onTimeout` applies. */
+  timeout?: string;
+  onTimeout?: 'escalate' | 'reject';
+  escalateTo?: string[];
+};
+
+/**
+ * A form given inline, in the shape of scaffolder template parameters.
+ *
+ * @public
+ */
+export type OfferingForm = JsonObject;
+
+/**
+ * An Offering entity: something people can request from the service
+ * catalogue.
+ *
+ * @public
+ */
+export interface OfferingEntityV1alpha1 extends Entity {
+  apiVersion: typeof OFFERING_API_VERSION;
+  kind: typeof OFFERING_KIND;
+  spec: {
+    owner: string;
+    category: string;
+    target?: string;
+    available?: boolean;
+    audience?: string[];
+    requestMode?: OfferingRequestMode;
+    template?: string;
+    form?: OfferingForm;
+    fulfilment?: OfferingFulfilment;
+    approval?: {
+      allowSelfApproval?: boolean;
+      stages?: OfferingApprovalStage[];
+    };
+    estimatedDelay?: string;
+    sla?: string;
+    grant?: {
+      duration?: string;
+      revokeTemplate?: string;
+    };
+  };
+}
+
+/**
+ * Validates Offering entities against the kind's JSON schema. Errors name the
+ * offending field, for example `/spec/owner must be string`.
+ *
+ * @public
+ */
+export const offeringEntityV1alpha1Validator: KindValidator = {
+  async check(data: Entity) {
+    // false when the entity is of another kind, throws when it is a broken
+    // Offering, the entity itself when it is a valid one.
+    return validateOffering(data) === data;
+  },
+};
+
+/**
+ * Tells whether an entity is an Offering.
+ *
+ * @public
+ */
+export function isOfferingEntity(
+  entity: Entity,
+): entity is OfferingEntityV1alpha1 {
+  return (
+    entity.apiVersion === OFFERING_API_VERSION && entity.kind === OFFERING_KIND
+  );
+}
+
+/**
+ * Relation from an offering to the entity it gives access to.
+ *
+ * @public
+ */
+export const RELATION_OFFERS_ACCESS_TO = 'offersAccessTo';
+
+/**
+ * Relation from an entity to the offerings that give access to it.
+ *
+ * @public
+ */
+export const RELATION_HAS_OFFERING = 'hasOffering';

@@ -1,0 +1,1 @@
+export * from './OfferingEntityV1alpha1';

@@ -1,0 +1,101 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * The resource type of service catalogue requests, for conditional
+ * decisions.
+ *
+ * @public
+ */
+export const RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST =
+  'service-catalogue-request';
+
+/**
+ * Submit a request, for oneself or, where the offering's request mode
+ * allows, for someone else.
+ *
+ * @public
+ */
+export const serviceCatalogueRequestCreatePermission = createPermission({
+  name: 'service-catalogue.request.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * See a request and its history.
+ *
+ * @public
+ */
+export const serviceCatalogueRequestReadPermission = createPermission({
+  name: 'service-catalogue.request.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST,
+});
+
+/**
+ * Approve or reject a request's current stage.
+ *
+ * @public
+ */
+export const serviceCatalogueRequestDecidePermission = createPermission({
+  name: 'service-catalogue.request.decide',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST,
+});
+
+/**
+ * Cancel a request before its fulfilment starts.
+ *
+ * @public
+ */
+export const serviceCatalogueRequestCancelPermission = createPermission({
+  name: 'service-catalogue.request.cancel',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST,
+});
+
+/**
+ * Comment on a request.
+ *
+ * @public
+ */
+export const serviceCatalogueRequestCommentPermission = createPermission({
+  name: 'service-catalogue.request.comment',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST,
+});
+
+/**
+ * Fulfil a request by hand, retry a failed one.
+ *
+ * @public
+ */
+export const serviceCatalogueRequestFulfilPermission = createPermission({
+  name: 'service-catalogue.request.fulfil',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST,
+});
+
+/**
+ * Administer the service catalogue: see and act on every request.
+ *
+ * @public
+ */
+export const serviceCatalogueAdministerPermission = createPermission({
+  name: 'service-catalogue.administer',
+  attributes: {},
+});
+
+/**
+ * Every permission of the service catalogue, for the permissions registry.
+ *
+ * @public
+ */
+export const serviceCataloguePermissions = [
+  serviceCatalogueRequestCreatePermission,
+  serviceCatalogueRequestReadPermission,
+  serviceCatalogueRequestDecidePermission,
+  serviceCatalogueRequestCancelPermission,
+  serviceCatalogueRequestCommentPermission,
+  serviceCatalogueRequestFulfilPermission,
+  serviceCatalogueAdministerPermission,
+];

@@ -1,0 +1,159 @@
+import { JsonObject } from '@backstage/types';
+import { ApprovalPolicy } from '../entity/OfferingEntityV1alpha1';
+import { RequestAction, RequestState } from './stateMachine';
+
+/**
+ * Where a stage's approvers came from.
+ *
+ * - `resolved`: the offering's approver words and refs.
+ * - `fallback`: nobody resolved (or only the requester), so the configured
+ *   fallback approvers stand in; a request is never approved by default.
+ *
+ * @public
+ */
+export type ApproverSource = 'resolved' | 'fallback';
+
+/**
+ * The progress of one approval stage.
+ *
+ * @public
+ */
+export type ApprovalStageStatus =
+  | 'waiting'
+  | 'active'
+  | 'approved'
+  | 'rejected'
+  | 'skipped';
+
+/**
+ * A decision on one stage of a request.
+ *
+ * @public
+ */
+export interface ApprovalDecision {
+  stageIndex: number;
+  /** The approver the decision counts for. */
+  approverRef: string;
+  /** Who clicked: the approver, or their delegate. */
+  decidedByRef: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  decidedAt: string;
+}
+
+/**
+ * One approval stage of a request: the approvers resolved when the request
+ * was submitted, kept as a snapshot so that later changes in the
+ * organisation do not rewrite who was asked.
+ *
+ * @public
+ */
+export interface RequestApprovalStage {
+  index: number;
+  /** The offering's words and refs for this stage, such as `manager`. */
+  approverSpec: string[];
+  /** User entity refs of the people who may decide. */
+  approvers: string[];
+  source: ApproverSource;
+  policy: ApprovalPolicy;
+  /** How many approvals complete the stage. */
+  required: number;
+  status: ApprovalStageStatus;
+  decisions: ApprovalDecision[];
+}
+
+/**
+ * Who may see a comment: `external` ones also the requester, `internal`
+ * ones only approvers, owners and the desk.
+ *
+ * @public
+ */
+export type CommentVisibility = 'internal' | 'external';
+
+/**
+ * A comment on a request.
+ *
+ * @public
+ */
+export interface RequestComment {
+  id: string;
+  authorRef: string;
+  body: string;
+  visibility: CommentVisibility;
+  createdAt: string;
+}
+
+/**
+ * An entry of a request's append-only history.
+ *
+ * @public
+ */
+export interface RequestEvent {
+  id: string;
+  /** A transition's action, or another thing that happened. */
+  type: RequestAction | 'submit' | 'decide' | 'comment' | 'assign';
+  actorRef: string;
+  fromState?: RequestState;
+  toState?: RequestState;
+  data?: JsonObject;
+  createdAt: string;
+}
+
+/**
+ * A request for an offering.
+ *
+ * @public
+ */
+export interface ServiceRequest {
+  id: string;
+  /** Human tracking number such as `REQ-000123`. */
+  trackingNumber: string;
+  offeringRef: string;
+  offeringTitle: string;
+  /** The offering's owner when the request was submitted. */
+  offeringOwnerRef: string;
+  /** The user the request is for. */
+  requesterRef: string;
+  /** The user who submitted it: the requester, or a delegate. */
+  submittedByRef: string;
+  state: RequestState;
+  /** Incremented by every change; transitions compare and set it. */
+  version: number;
+  formValues: JsonObject;
+  stages: RequestApprovalStage[];
+  /** Index of the stage waiting for decisions, while pending approval. */
+  currentStage?: number;
+  assigneeRef?: string;
+  slaDueAt?: string;
+  scaffolderTaskId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Formats a request's sequence number as its tracking number.
+ *
+ * @public
+ */
+export function formatTrackingNumber(sequence: number): string {
+  return `REQ-${String(sequence).padStart(6, '0')}`;
+}
+
+/**
+ * How many approvals complete a stage with the given policy and number of
+ * approvers. `all` of none would be vacuous, so it needs at least one.
+ *
+ * @public
+ */
+export function requiredApprovals(
+  policy: ApprovalPolicy,
+  approverCount: number,
+): number {
+  if (policy === 'any') {
+    return 1;
+  }
+  if (policy === 'all') {
+    return Math.max(approverCount, 1);
+  }
+  return policy;
+}

@@ -1,0 +1,72 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  ListCategoriesResponse,
+  ListOfferingsResponse,
+  OfferingSummary,
+} from '@service-catalogue/plugin-service-catalogue-common';
+
+/**
+ * Options common to every call of the {@link ServiceCatalogueService}.
+ *
+ * @public
+ */
+export interface ServiceCatalogueServiceRequestOptions {
+  /**
+   * The credentials the call is made on behalf of.
+   *
+   * @remarks
+   *
+   * Pass the credentials of the user who started the work, not the calling
+   * plugin's own, so that the service catalogue only shows what that user
+   * may see. Use `auth.getOwnServiceCredentials()` only for work that no user
+   * started.
+   */
+  credentials: BackstageCredentials;
+}
+
+/**
+ * Lets other backend plugins read the service catalogue: its categories and
+ * the offerings the caller may see.
+ *
+ * @public
+ */
+export interface ServiceCatalogueService {
+  /**
+   * Lists the categories of the catalogue, parents before their children.
+   */
+  listCategories(
+    options: ServiceCatalogueServiceRequestOptions,
+  ): Promise<ListCategoriesResponse>;
+
+  /**
+   * Lists the offerings visible to the given credentials.
+   *
+   * @remarks
+   *
+   * Users see the offerings whose audience includes them, services see every
+   * available offering.
+   */
+  listOfferings(
+    options: ServiceCatalogueServiceRequestOptions,
+  ): Promise<ListOfferingsResponse>;
+
+  /**
+   * Reads one offering.
+   *
+   * @remarks
+   *
+   * A string ref may leave out the kind and the namespace, which default to
+   * `Offering` and `default`, so `vpn-access` reads
+   * `offering:default/vpn-access`.
+   *
+   * @returns The offering, or `undefined` when it does not exist or is not
+   *   visible to the given credentials. The two cases are deliberately not
+   *   told apart, so that callers cannot probe for hidden offerings.
+   */
+  getOffering(
+    options: ServiceCatalogueServiceRequestOptions & {
+      entityRef: string | CompoundEntityRef;
+    },
+  ): Promise<OfferingSummary | undefined>;
+}

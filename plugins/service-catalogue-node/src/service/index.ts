@@ -1,0 +1,8 @@
+export type {
+  ServiceCatalogueService,
+  ServiceCatalogueServiceRequestOptions,
+} from './ServiceCatalogueService';
+export {
+  DefaultServiceCatalogueService,
+  type DefaultServiceCatalogueServiceOptions,
+} from './DefaultServiceCatalogueService';

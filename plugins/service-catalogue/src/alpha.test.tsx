@@ -1,0 +1,72 @@
+import { screen, within } from '@testing-library/react';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { ServiceCatalogueApi, serviceCatalogueApiRef } from './api';
+import serviceCataloguePlugin from './alpha';
+import { rootRouteRef } from './routes';
+
+const api: ServiceCatalogueApi = {
+  getCategories: async () => ({
+    items: [
+      { id: 'access', title: 'Access', order: 1, icon: 'group' },
+      { id: 'access/network', title: 'Network', order: 1, parent: 'access' },
+    ],
+  }),
+  getOfferings: async () => ({
+    items: [
+      {
+        entityRef: 'offering:default/vpn-access',
+        name: 'vpn-access',
+        namespace: 'default',
+        title: 'VPN access',
+        category: 'access/network',
+        owner: 'group:default/network-team',
+        requestMode: 'self-service',
+        fulfilment: 'automatic',
+        estimatedDelay: 'PT4H',
+        grant: { duration: 'P90D' },
+        tags: [],
+      },
+    ],
+  }),
+  getOffering: async () => {
+    throw new Error('not used');
+  },
+};
+
+describe('service catalogue plugin (new frontend system)', () => {
+  it('serves the catalogue page at /service-catalogue', async () => {
+    renderTestApp({
+      features: [serviceCataloguePlugin],
+      initialRouteEntries: ['/service-catalogue?category=access/network'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [[serviceCatalogueApiRef, api]],
+    });
+
+    const card = await screen.findByRole('article', { name: 'VPN access' });
+    expect(within(card).getByText('Access › Network')).toBeInTheDocument();
+    expect(within(card).getByText('Access · 90 days')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('navigation', { name: 'Categories' })).getByRole(
+        'link',
+        { name: 'Network' },
+      ),
+    ).toHaveAttribute('aria-current', 'true');
+  });
+
+  it('gives the page what the sidebar needs to list it', () => {
+    // The app's nav lists every page with a route ref, a title and an icon.
+    const tester = createExtensionTester(
+      serviceCataloguePlugin.getExtension('page:service-catalogue'),
+    );
+
+    expect(tester.get(coreExtensionData.routePath)).toBe('/service-catalogue');
+    expect(tester.get(coreExtensionData.routeRef)).toBe(rootRouteRef);
+    expect(tester.get(coreExtensionData.title)).toBe('Service catalogue');
+    expect(tester.get(coreExtensionData.icon)).toBeTruthy();
+  });
+});

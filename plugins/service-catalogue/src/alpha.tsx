@@ -1,0 +1,49 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import StorefrontIcon from '@material-ui/icons/Storefront';
+import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const api = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: serviceCatalogueApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ServiceCatalogueClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+// A page with a route ref, a title and an icon is all the app's sidebar needs
+// to list it, so there is no separate nav item extension.
+const page = PageBlueprint.make({
+  params: {
+    path: '/service-catalogue',
+    routeRef: rootRouteRef,
+    title: 'Service catalogue',
+    icon: <StorefrontIcon fontSize="inherit" />,
+    loader: () =>
+      import('./components/CataloguePage').then(m => <m.NfsCataloguePage />),
+  },
+});
+
+/**
+ * The service catalogue plugin, for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'service-catalogue',
+  title: 'Service catalogue',
+  icon: <StorefrontIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../package.json') },
+  routes: {
+    root: rootRouteRef,
+  },
+  extensions: [api, page],
+});

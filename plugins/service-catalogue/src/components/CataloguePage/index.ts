@@ -1,0 +1,1 @@
+export { CataloguePage, NfsCataloguePage } from './CataloguePage';
