@@ -39,5 +39,18 @@ export interface Config {
        */
       fallbackApprovers?: string[];
     };
+    /** The service desk, which raises `desk` offerings for others and sees internal comments. */
+    desk?: {
+      /** Group entity refs whose members work on the service desk. */
+      groups?: string[];
+    };
+    /** Requests raised for colleagues, where an offering's request mode is `delegated`. */
+    delegation?: {
+      /**
+       * User and group entity refs of key users, who may request `delegated`
+       * offerings for anyone; managers may always request for their reports.
+       */
+      keyUsers?: string[];
+    };
   };
 }

@@ -6,3 +6,4 @@
  */
 
 export { serviceCataloguePlugin as default } from './plugin';
+export * from './permissions';

@@ -82,6 +82,7 @@ describe('serviceCataloguePlugin', () => {
       estimatedDelay: 'PT4H',
       grant: { duration: 'P90D' },
       tags: [],
+      template: 'template:default/vpn-access',
     });
   });
 

@@ -1,4 +1,5 @@
 import type {
+  OfferingForm,
   OfferingFulfilment,
   OfferingRequestMode,
 } from './entity/OfferingEntityV1alpha1';
@@ -50,6 +51,10 @@ export interface OfferingSummary {
     duration?: string;
   };
   tags: string[];
+  /** Entity ref of the scaffolder template whose parameters are the form. */
+  template?: string;
+  /** The inline form of an offering without a template. */
+  form?: OfferingForm;
 }
 
 /**

@@ -218,5 +218,9 @@ function toSummary(offering: OfferingEntityV1alpha1): OfferingSummary {
     sla: spec.sla,
     grant: spec.grant ? { duration: spec.grant.duration } : undefined,
     tags: offering.metadata.tags ?? [],
+    template: spec.template
+      ? refInNamespace(spec.template, 'template')
+      : undefined,
+    form: spec.template ? undefined : spec.form,
   };
 }

@@ -39,7 +39,8 @@ export class FormValidator {
     }
 
     for (const name of Object.keys(values)) {
-      if (!declared.has(name)) {
+      // The backend fills forUser itself, whether the form declares it or not.
+      if (!declared.has(name) && name !== FOR_USER_FIELD) {
         problems.push(`${name}: the form has no such field`);
       }
     }

@@ -20,11 +20,12 @@ import {
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
 import {
+  AnticipatedApprovers,
   CommentVisibility,
+  REQUEST_SIGNAL_CHANNEL,
   OfferingEntityV1alpha1,
-  RequestAction,
   RequestComment,
-  RequestEvent,
+  RequestDetails,
   ServiceRequest,
   availableRequestActions,
   serviceCatalogueAdministerPermission,
@@ -53,18 +54,7 @@ export interface StageResolver {
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
-/** A request as one viewer may see it. */
-export interface RequestView {
-  request: ServiceRequest;
-  comments: RequestComment[];
-  events: RequestEvent[];
-  /** What this viewer may do now, from the state machine and their role. */
-  actions: Array<RequestAction | 'comment'>;
-  /** Whether this viewer sees internal comments. */
-  seesInternal: boolean;
-}
 
-const SIGNAL_CHANNEL = 'service-catalogue:requests';
 const MANAGER_ANNOTATION = 'service-catalogue.io/manager';
 
 /**
@@ -132,7 +122,7 @@ export class RequestService {
     offeringRef: string;
     forUserRef?: string;
     credentials: UserCredentials;
-  }): Promise<NewRequestStage[]> {
+  }): Promise<AnticipatedApprovers> {
     const offering = await this.deps.offerings.getOfferingEntity({
       entityRef: options.offeringRef,
       credentials: options.credentials,
@@ -142,7 +132,10 @@ export class RequestService {
       options.forUserRef,
       options.credentials,
     );
-    return this.deps.stages.resolveStages({ offering, requesterRef });
+    return {
+      requesterRef,
+      stages: await this.deps.stages.resolveStages({ offering, requesterRef }),
+    };
   }
 
   async submit(options: {
@@ -216,7 +209,7 @@ export class RequestService {
   async getRequest(options: {
     idOrTrackingNumber: string;
     credentials: UserCredentials;
-  }): Promise<RequestView> {
+  }): Promise<RequestDetails> {
     const request = await this.deps.store.getRequest(
       options.idOrTrackingNumber,
     );
@@ -615,7 +608,7 @@ export class RequestService {
   private async view(
     request: ServiceRequest,
     credentials: UserCredentials,
-  ): Promise<RequestView> {
+  ): Promise<RequestDetails> {
     const userRef = credentials.principal.userEntityRef;
     const seesInternal = await this.seesInternal(request, credentials);
     const [comments, events] = await Promise.all([
@@ -624,7 +617,7 @@ export class RequestService {
       }),
       this.deps.store.listEvents(request.id),
     ]);
-    const actions: RequestView['actions'] = ['comment'];
+    const actions: RequestDetails['actions'] = ['comment'];
     if (
       request.requesterRef === userRef ||
       request.submittedByRef === userRef
@@ -835,7 +828,7 @@ export class RequestService {
     try {
       await this.deps.signals.publish({
         recipients: { type: 'user', entityRef: [...people] },
-        channel: SIGNAL_CHANNEL,
+        channel: REQUEST_SIGNAL_CHANNEL,
         message: {
           requestId: request.id,
           trackingNumber: request.trackingNumber,

@@ -1,14 +1,24 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import {
+  AnticipatedApprovers,
   ListCategoriesResponse,
+  ListDelegationsResponse,
   ListOfferingsResponse,
+  ListRequestsResponse,
   OFFERING_KIND,
   OfferingSummary,
+  RequestState,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import express from 'express';
 import { CategoryRegistry } from '../catalogue/CategoryRegistry';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
+import { RequestService } from '../requests/RequestService';
 import { createOpenApiRouter } from '../schema/openapi';
 
 /** @internal */
@@ -16,14 +26,28 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   categories: CategoryRegistry;
   offerings: OfferingCatalogue;
+  requests: RequestService;
 }
 
-/** @internal */
+/**
+ * The HTTP API of openapi.yaml. The validated router has already refused
+ * bodies and queries that do not match the spec with a 400; handlers only
+ * read the caller's identity and hand over to the domain services.
+ *
+ * @internal
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, categories, offerings } = options;
+  const { httpAuth, categories, offerings, requests } = options;
   const router = await createOpenApiRouter();
+
+  // Requests are personal: only a signed-in person raises, reads or decides
+  // one. Services are refused with 403 rather than acting for nobody.
+  const userCredentials = (
+    req: express.Request,
+  ): Promise<BackstageCredentials<BackstageUserPrincipal>> =>
+    httpAuth.credentials(req, { allow: ['user'] });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -50,15 +74,140 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const body: OfferingSummary = await offerings.getOffering({
-      entityRef: stringifyEntityRef({
-        kind: OFFERING_KIND,
-        namespace: req.params.namespace,
-        name: req.params.name,
-      }),
+      entityRef: offeringRef(req.params),
       credentials,
     });
     res.json(body);
   });
 
+  router.get('/offerings/:namespace/:name/approvers', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: AnticipatedApprovers = await requests.anticipateApprovers({
+      offeringRef: offeringRef(req.params),
+      forUserRef: req.query.forUser,
+      credentials,
+    });
+    res.json(body);
+  });
+
+  router.get('/requests', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: ListRequestsResponse = await requests.listMyRequests({
+      credentials,
+      states: req.query.state as RequestState[] | undefined,
+      search: req.query.search,
+      limit: req.query.limit ? Number(req.query.limit) : undefined,
+      offset: req.query.offset ? Number(req.query.offset) : undefined,
+    });
+    res.json(body);
+  });
+
+  router.post('/requests', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const request = await requests.submit({
+      offeringRef: req.body.offeringRef,
+      forUserRef: req.body.forUser,
+      // The spec only says it is an object; the form's schema checks the rest.
+      formValues: req.body.formValues as JsonObject,
+      credentials,
+    });
+    res.status(201).json(request);
+  });
+
+  router.get('/requests/:requestId', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await requests.getRequest({
+        idOrTrackingNumber: req.params.requestId,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/requests/:requestId/decisions', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await requests.decide({
+        idOrTrackingNumber: req.params.requestId,
+        decision: req.body.decision,
+        comment: req.body.comment,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/requests/:requestId/cancel', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await requests.cancel({
+        idOrTrackingNumber: req.params.requestId,
+        expectedVersion: req.body?.expectedVersion,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/requests/:requestId/comments', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const comment = await requests.comment({
+      idOrTrackingNumber: req.params.requestId,
+      body: req.body.body,
+      visibility: req.body.visibility,
+      credentials,
+    });
+    res.status(201).json(comment);
+  });
+
+  router.get('/approvals', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const items = await requests.listAwaitingDecision({ credentials });
+    const body: ListRequestsResponse = { items, totalCount: items.length };
+    res.json(body);
+  });
+
+  router.get('/approvals/history', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const items = await requests.listMyDecisions({ credentials });
+    const body: ListRequestsResponse = { items, totalCount: items.length };
+    res.json(body);
+  });
+
+  router.get('/delegations', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: ListDelegationsResponse = {
+      items: await requests.listDelegations({ credentials }),
+    };
+    res.json(body);
+  });
+
+  router.post('/delegations', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const delegation = await requests.addDelegation({
+      delegateRef: req.body.delegateRef,
+      startsAt: req.body.startsAt,
+      endsAt: req.body.endsAt,
+      reason: req.body.reason,
+      credentials,
+    });
+    res.status(201).json(delegation);
+  });
+
+  router.delete('/delegations/:delegationId', async (req, res) => {
+    const credentials = await userCredentials(req);
+    await requests.removeDelegation({
+      id: req.params.delegationId,
+      credentials,
+    });
+    res.status(204).end();
+  });
+
   return router;
+}
+
+function offeringRef(params: { namespace: string; name: string }): string {
+  return stringifyEntityRef({
+    kind: OFFERING_KIND,
+    namespace: params.namespace,
+    name: params.name,
+  });
 }

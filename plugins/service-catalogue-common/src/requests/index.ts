@@ -1,2 +1,3 @@
 export * from './stateMachine';
 export * from './types';
+export * from './api';

@@ -48,6 +48,27 @@ export const spec = {
           type: 'string',
         },
       },
+      requestId: {
+        name: 'requestId',
+        in: 'path',
+        required: true,
+        description:
+          "The request's id, or its tracking number such as `REQ-000123`.",
+        schema: {
+          type: 'string',
+          minLength: 1,
+        },
+      },
+      delegationId: {
+        name: 'delegationId',
+        in: 'path',
+        required: true,
+        description: "The delegation's id.",
+        schema: {
+          type: 'string',
+          minLength: 1,
+        },
+      },
     },
     requestBodies: {},
     responses: {
@@ -207,6 +228,15 @@ export const spec = {
               type: 'string',
             },
           },
+          template: {
+            type: 'string',
+            description:
+              'Entity ref of the scaffolder template whose parameters are the form.',
+          },
+          form: {
+            description:
+              'The inline form of an offering without a template, in the shape of template `parameters`.',
+          },
         },
         required: [
           'entityRef',
@@ -241,6 +271,513 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/OfferingSummary',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      RequestState: {
+        type: 'string',
+        description: 'A state of the request state machine.',
+        enum: [
+          'NEW',
+          'PENDING_APPROVAL',
+          'APPROVED',
+          'IN_PROGRESS',
+          'DONE',
+          'REJECTED',
+          'FAILED',
+          'CANCELLED',
+        ],
+      },
+      ApprovalPolicy: {
+        description: '`any`, `all`, or the number of approvals a stage needs.',
+        oneOf: [
+          {
+            type: 'string',
+            enum: ['any', 'all'],
+          },
+          {
+            type: 'integer',
+            minimum: 1,
+          },
+        ],
+      },
+      ApprovalDecision: {
+        type: 'object',
+        properties: {
+          stageIndex: {
+            type: 'integer',
+          },
+          approverRef: {
+            type: 'string',
+            description: 'The approver the decision counts for.',
+          },
+          decidedByRef: {
+            type: 'string',
+            description:
+              'Who decided; differs from approverRef for a delegate.',
+          },
+          decision: {
+            type: 'string',
+            enum: ['approve', 'reject'],
+          },
+          comment: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: [
+          'stageIndex',
+          'approverRef',
+          'decidedByRef',
+          'decision',
+          'decidedAt',
+        ],
+        additionalProperties: false,
+      },
+      AnticipatedStage: {
+        type: 'object',
+        description:
+          'An approval stage as routing resolves it, before anyone decided.',
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          approverSpec: {
+            type: 'array',
+            description:
+              "The offering's words and refs for the stage, such as `manager`.",
+            items: {
+              type: 'string',
+            },
+          },
+          approvers: {
+            type: 'array',
+            description: 'User entity refs of the people who may decide.',
+            items: {
+              type: 'string',
+            },
+          },
+          source: {
+            type: 'string',
+            enum: ['resolved', 'fallback'],
+          },
+          policy: {
+            $ref: '#/components/schemas/ApprovalPolicy',
+          },
+          required: {
+            type: 'integer',
+            description: 'How many approvals complete the stage.',
+          },
+        },
+        required: [
+          'index',
+          'approverSpec',
+          'approvers',
+          'source',
+          'policy',
+          'required',
+        ],
+        additionalProperties: false,
+      },
+      RequestApprovalStage: {
+        type: 'object',
+        description:
+          'An approval stage of a request, with the approvers resolved at submission (a snapshot).',
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          approverSpec: {
+            type: 'array',
+            description:
+              "The offering's words and refs for the stage, such as `manager`.",
+            items: {
+              type: 'string',
+            },
+          },
+          approvers: {
+            type: 'array',
+            description: 'User entity refs of the people who may decide.',
+            items: {
+              type: 'string',
+            },
+          },
+          source: {
+            type: 'string',
+            enum: ['resolved', 'fallback'],
+          },
+          policy: {
+            $ref: '#/components/schemas/ApprovalPolicy',
+          },
+          required: {
+            type: 'integer',
+            description: 'How many approvals complete the stage.',
+          },
+          status: {
+            type: 'string',
+            enum: ['waiting', 'active', 'approved', 'rejected', 'skipped'],
+          },
+          decisions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ApprovalDecision',
+            },
+          },
+        },
+        required: [
+          'index',
+          'approverSpec',
+          'approvers',
+          'source',
+          'policy',
+          'required',
+          'status',
+          'decisions',
+        ],
+        additionalProperties: false,
+      },
+      ServiceRequest: {
+        type: 'object',
+        description: 'A request for an offering.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          trackingNumber: {
+            type: 'string',
+            description: 'Human tracking number such as `REQ-000123`.',
+          },
+          offeringRef: {
+            type: 'string',
+          },
+          offeringTitle: {
+            type: 'string',
+          },
+          offeringOwnerRef: {
+            type: 'string',
+          },
+          requesterRef: {
+            type: 'string',
+            description: 'The user the request is for.',
+          },
+          submittedByRef: {
+            type: 'string',
+            description:
+              'The user who submitted it, the requester or a delegate.',
+          },
+          state: {
+            $ref: '#/components/schemas/RequestState',
+          },
+          version: {
+            type: 'integer',
+          },
+          formValues: {
+            type: 'object',
+            additionalProperties: true,
+          },
+          stages: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RequestApprovalStage',
+            },
+          },
+          currentStage: {
+            type: 'integer',
+          },
+          assigneeRef: {
+            type: 'string',
+          },
+          slaDueAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          scaffolderTaskId: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: [
+          'id',
+          'trackingNumber',
+          'offeringRef',
+          'offeringTitle',
+          'offeringOwnerRef',
+          'requesterRef',
+          'submittedByRef',
+          'state',
+          'version',
+          'formValues',
+          'stages',
+          'createdAt',
+          'updatedAt',
+        ],
+        additionalProperties: false,
+      },
+      RequestComment: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          authorRef: {
+            type: 'string',
+          },
+          body: {
+            type: 'string',
+          },
+          visibility: {
+            $ref: '#/components/schemas/CommentVisibility',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: ['id', 'authorRef', 'body', 'visibility', 'createdAt'],
+        additionalProperties: false,
+      },
+      CommentVisibility: {
+        type: 'string',
+        description:
+          '`external` comments are seen by the requester too; `internal` ones only by approvers, owners and the desk.',
+        enum: ['internal', 'external'],
+      },
+      RequestEvent: {
+        type: 'object',
+        description: "An entry of the request's append-only history.",
+        properties: {
+          id: {
+            type: 'string',
+          },
+          type: {
+            type: 'string',
+          },
+          actorRef: {
+            type: 'string',
+          },
+          fromState: {
+            $ref: '#/components/schemas/RequestState',
+          },
+          toState: {
+            $ref: '#/components/schemas/RequestState',
+          },
+          data: {
+            type: 'object',
+            additionalProperties: true,
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: ['id', 'type', 'actorRef', 'createdAt'],
+        additionalProperties: false,
+      },
+      RequestDetails: {
+        type: 'object',
+        description: 'A request as the caller may see it.',
+        properties: {
+          request: {
+            $ref: '#/components/schemas/ServiceRequest',
+          },
+          comments: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RequestComment',
+            },
+          },
+          events: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RequestEvent',
+            },
+          },
+          actions: {
+            type: 'array',
+            description: 'What the caller may do now.',
+            items: {
+              type: 'string',
+            },
+          },
+          seesInternal: {
+            type: 'boolean',
+            description:
+              'Whether the caller sees and may write internal comments.',
+          },
+        },
+        required: ['request', 'comments', 'events', 'actions', 'seesInternal'],
+        additionalProperties: false,
+      },
+      SubmitRequest: {
+        type: 'object',
+        properties: {
+          offeringRef: {
+            type: 'string',
+            minLength: 1,
+            description:
+              'Entity ref of the offering, such as `offering:default/vpn-access`.',
+          },
+          forUser: {
+            type: 'string',
+            minLength: 1,
+            description:
+              "Entity ref of the colleague the request is for, where the offering's request mode allows it. Defaults to the caller.",
+          },
+          formValues: {
+            type: 'object',
+            additionalProperties: true,
+            description:
+              "The form's values, validated against the template's parameters or the inline form.",
+          },
+        },
+        required: ['offeringRef', 'formValues'],
+        additionalProperties: false,
+      },
+      DecideRequest: {
+        type: 'object',
+        properties: {
+          decision: {
+            type: 'string',
+            enum: ['approve', 'reject'],
+          },
+          comment: {
+            type: 'string',
+            maxLength: 4000,
+          },
+        },
+        required: ['decision'],
+        additionalProperties: false,
+      },
+      CancelRequest: {
+        type: 'object',
+        properties: {
+          expectedVersion: {
+            type: 'integer',
+            description:
+              'The version the caller saw; a newer one refuses the cancellation with 409.',
+          },
+        },
+        additionalProperties: false,
+      },
+      AddComment: {
+        type: 'object',
+        properties: {
+          body: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 10000,
+          },
+          visibility: {
+            $ref: '#/components/schemas/CommentVisibility',
+          },
+        },
+        required: ['body', 'visibility'],
+        additionalProperties: false,
+      },
+      Delegation: {
+        type: 'object',
+        description:
+          'An approver lets a delegate decide for them during a period.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          approverRef: {
+            type: 'string',
+          },
+          delegateRef: {
+            type: 'string',
+          },
+          startsAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endsAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+        required: ['id', 'approverRef', 'delegateRef', 'startsAt', 'endsAt'],
+        additionalProperties: false,
+      },
+      CreateDelegation: {
+        type: 'object',
+        properties: {
+          delegateRef: {
+            type: 'string',
+            minLength: 1,
+          },
+          startsAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endsAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          reason: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+        required: ['delegateRef', 'startsAt', 'endsAt'],
+        additionalProperties: false,
+      },
+      AnticipatedApprovers: {
+        type: 'object',
+        properties: {
+          requesterRef: {
+            type: 'string',
+          },
+          stages: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AnticipatedStage',
+            },
+          },
+        },
+        required: ['requesterRef', 'stages'],
+        additionalProperties: false,
+      },
+      ListRequestsResponse: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ServiceRequest',
+            },
+          },
+          totalCount: {
+            type: 'integer',
+          },
+        },
+        required: ['items', 'totalCount'],
+        additionalProperties: false,
+      },
+      ListDelegationsResponse: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Delegation',
             },
           },
         },
@@ -377,6 +914,647 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/offerings/{namespace}/{name}/approvers': {
+      get: {
+        operationId: 'AnticipateApprovers',
+        description:
+          'Who would be asked to approve a request for this offering, stage by\nstage, before it is submitted. The same checks as submitting apply to\n`forUser`.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'forUser',
+            in: 'query',
+            required: false,
+            description:
+              'Entity ref of the colleague the request would be for.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The stages and their approvers.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AnticipatedApprovers',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests': {
+      get: {
+        operationId: 'ListRequests',
+        description:
+          'Lists the requests the caller made or that were made for them, newest first.',
+        parameters: [
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            style: 'form',
+            explode: true,
+            description: 'Only requests in these states.',
+            schema: {
+              type: 'array',
+              items: {
+                $ref: '#/components/schemas/RequestState',
+              },
+            },
+          },
+          {
+            name: 'search',
+            in: 'query',
+            required: false,
+            description:
+              "Matches the tracking number, or part of the offering's title or ref.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^[1-9][0-9]{0,2}$',
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^[0-9]{1,9}$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListRequestsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      post: {
+        operationId: 'SubmitRequest',
+        description:
+          'Submits a request for an offering. The offering is read from the\ncatalog; the caller must be in its audience (or the colleague named in\n`forUser`, where the request mode allows it), and the form values must\nmatch the form. Nothing is stored when any check fails.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/SubmitRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The stored request, with its tracking number.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{requestId}': {
+      get: {
+        operationId: 'GetRequest',
+        description:
+          "One request with its comments, history and what the caller may do.\nOnly the people involved see it (requester, submitter, approvers and\ntheir delegates, the offering's owners, the desk); anyone else is told\nit does not exist.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RequestDetails',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{requestId}/decisions': {
+      post: {
+        operationId: 'DecideRequest',
+        description:
+          "Approves or rejects the request's current stage, as one of its\napprovers or their delegate. One decision each; the requester never\ndecides on their own request unless the offering allows it.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DecideRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request after the decision.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{requestId}/cancel': {
+      post: {
+        operationId: 'CancelRequest',
+        description:
+          'Cancels the request, by its requester, before fulfilment starts.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CancelRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The cancelled request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{requestId}/comments': {
+      post: {
+        operationId: 'AddRequestComment',
+        description:
+          'Comments on a request. Only approvers, owners and the desk write internal comments.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/AddComment',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The comment.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RequestComment',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/approvals': {
+      get: {
+        operationId: 'ListAwaitingApproval',
+        description:
+          "The requests waiting for the caller's decision, also as someone's delegate, oldest first.",
+        responses: {
+          '200': {
+            description: 'The requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListRequestsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/approvals/history': {
+      get: {
+        operationId: 'ListDecided',
+        description: 'The requests the caller decided on, newest first.',
+        responses: {
+          '200': {
+            description: 'The requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListRequestsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/delegations': {
+      get: {
+        operationId: 'ListDelegations',
+        description:
+          "The caller's delegations, to whom they hand their approvals while away.",
+        responses: {
+          '200': {
+            description: 'The delegations.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListDelegationsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      post: {
+        operationId: 'CreateDelegation',
+        description:
+          "Lets a colleague decide on the caller's behalf during a period.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CreateDelegation',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The delegation.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Delegation',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/delegations/{delegationId}': {
+      delete: {
+        operationId: 'DeleteDelegation',
+        description: "Ends one of the caller's delegations.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/delegationId',
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'The delegation is gone.',
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {

@@ -1,0 +1,761 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import request from 'supertest';
+import { serviceCataloguePlugin } from '../plugin';
+
+const user = (name: string, memberOf: string[], manager?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: {
+    name,
+    namespace: 'default',
+    ...(manager
+      ? { annotations: { 'service-catalogue.io/manager': manager } }
+      : {}),
+  },
+  spec: { memberOf },
+  relations: memberOf.map(group => ({
+    type: 'memberOf',
+    targetRef: `group:default/${group}`,
+  })),
+});
+
+const group = (name: string, members: string[], parent?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
+  relations: members.map(member => ({
+    type: 'hasMember',
+    targetRef: `user:default/${member}`,
+  })),
+});
+
+const form = {
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 3 } },
+};
+
+/**
+ * grace asks; her manager mike decides the first stage and sam the second;
+ * alice and olga own the offering without being asked; frank is a stranger;
+ * desmond works on the service desk.
+ */
+const entities: Entity[] = [
+  group('engineering', ['mike', 'sam']),
+  group('data-team', ['grace'], 'engineering'),
+  group('platform-team', ['alice', 'olga'], 'engineering'),
+  group('finance', ['frank']),
+  group('service-desk', ['desmond']),
+  user('grace', ['data-team'], 'user:default/mike'),
+  user('mike', ['engineering']),
+  user('sam', ['engineering']),
+  user('alice', ['platform-team']),
+  user('olga', ['platform-team']),
+  user('frank', ['finance']),
+  user('desmond', ['service-desk']),
+  {
+    apiVersion: 'service-catalogue.io/v1alpha1',
+    kind: 'Offering',
+    metadata: { name: 'db-access', namespace: 'default', title: 'DB access' },
+    spec: {
+      owner: 'platform-team',
+      category: 'access',
+      audience: ['group:default/engineering'],
+      requestMode: 'delegated',
+      form,
+      approval: {
+        stages: [
+          { approvers: ['manager'], policy: 'any' },
+          { approvers: ['user:default/sam'], policy: 'any' },
+        ],
+      },
+    },
+  },
+  {
+    apiVersion: 'service-catalogue.io/v1alpha1',
+    kind: 'Offering',
+    metadata: { name: 'mouse', namespace: 'default', title: 'A mouse' },
+    spec: { owner: 'service-desk', category: 'hardware', form },
+  },
+  {
+    apiVersion: 'service-catalogue.io/v1alpha1',
+    kind: 'Offering',
+    metadata: { name: 'phone', namespace: 'default', title: 'A phone' },
+    spec: {
+      owner: 'service-desk',
+      category: 'hardware',
+      requestMode: 'desk',
+      form,
+    },
+  },
+];
+
+const ref = (name: string) => `user:default/${name}`;
+
+const userInfo = mockServices.userInfo.mock({
+  async getUserInfo(credentials: any) {
+    const userEntityRef: string = credentials.principal.userEntityRef;
+    const entity = entities.find(e => stringifyEntityRef(e) === userEntityRef);
+    return {
+      userEntityRef,
+      ownershipEntityRefs: [
+        userEntityRef,
+        ...((entity?.spec?.memberOf as string[]) ?? []).map(
+          g => `group:default/${g}`,
+        ),
+      ],
+    };
+  },
+});
+
+const notifications = { send: jest.fn(async () => {}) };
+const signals = { publish: jest.fn(async () => {}) };
+
+/**
+ * A policy like an adopter's: nobody here administers the catalogue, and
+ * `deny` names the permissions that are refused to everyone.
+ */
+function policy(deny: string[]) {
+  return mockServices.permissions.mock({
+    async authorize(requests) {
+      return requests.map(({ permission }) => ({
+        result:
+          permission.name === 'service-catalogue.administer' ||
+          deny.includes(permission.name)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }));
+    },
+  });
+}
+
+async function startBackend(deny: string[] = []) {
+  const { server } = await startTestBackend({
+    features: [
+      serviceCataloguePlugin,
+      catalogServiceMock.factory({ entities }),
+      userInfo.factory,
+      policy(deny).factory,
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          serviceCatalogue: {
+            categories: [
+              { id: 'access', title: 'Access' },
+              { id: 'hardware', title: 'Hardware' },
+            ],
+            desk: { groups: ['group:default/service-desk'] },
+          },
+        },
+      }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => notifications as any,
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => signals as any,
+      }),
+    ],
+  });
+  return server;
+}
+
+type Server = Awaited<ReturnType<typeof startBackend>>;
+
+const API = '/api/service-catalogue';
+
+/** The people of the authorization matrix, and how each one calls. */
+const callers = {
+  'no token': () => undefined,
+  service: () => mockCredentials.service.header(),
+  stranger: () => mockCredentials.user.header(ref('frank')),
+  requester: () => mockCredentials.user.header(ref('grace')),
+  'approver of another stage': () => mockCredentials.user.header(ref('sam')),
+  'current approver': () => mockCredentials.user.header(ref('mike')),
+  owner: () => mockCredentials.user.header(ref('alice')),
+} as const;
+type Caller = keyof typeof callers;
+
+function call(
+  server: Server,
+  caller: Caller,
+  method: 'get' | 'post' | 'delete',
+  path: string,
+) {
+  const header = callers[caller]();
+  const req = request(server)[method](`${API}${path}`);
+  return header ? req.set('Authorization', header) : req;
+}
+
+async function submitAsGrace(server: Server): Promise<string> {
+  const res = await call(server, 'requester', 'post', '/requests').send({
+    offeringRef: 'offering:default/db-access',
+    formValues: { reason: 'quarterly report' },
+  });
+  expect(res.status).toBe(201);
+  return res.body.trackingNumber;
+}
+
+describe('the request API', () => {
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await startBackend();
+  });
+
+  beforeEach(() => {
+    notifications.send.mockClear();
+    signals.publish.mockClear();
+  });
+
+  describe('submitting', () => {
+    it('stores a request with a tracking number, routed to the manager', async () => {
+      const res = await call(server, 'requester', 'post', '/requests').send({
+        offeringRef: 'offering:default/db-access',
+        formValues: { reason: 'quarterly report' },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        trackingNumber: expect.stringMatching(/^REQ-\d{6}$/),
+        state: 'PENDING_APPROVAL',
+        requesterRef: ref('grace'),
+        submittedByRef: ref('grace'),
+        formValues: { reason: 'quarterly report', forUser: ref('grace') },
+        currentStage: 0,
+        stages: [
+          { approvers: [ref('mike')], status: 'active' },
+          { approvers: [ref('sam')], status: 'waiting' },
+        ],
+      });
+      expect(notifications.send).toHaveBeenCalledWith(
+        expect.objectContaining({
+          recipients: { type: 'entity', entityRef: [ref('mike')] },
+        }),
+      );
+      expect(signals.publish).toHaveBeenCalled();
+    });
+
+    it('starts a request that needs no approval', async () => {
+      const res = await call(server, 'stranger', 'post', '/requests').send({
+        offeringRef: 'offering:default/mouse',
+        formValues: { reason: 'mine broke' },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.state).toBe('IN_PROGRESS');
+      expect(res.body.stages).toEqual([]);
+    });
+
+    it.each([
+      [
+        'an unknown offering',
+        { offeringRef: 'offering:default/nope', formValues: {} },
+        404,
+        /No offering offering:default\/nope/,
+      ],
+      [
+        'an offering outside the audience',
+        { offeringRef: 'offering:default/db-access', formValues: {} },
+        404,
+        /No offering/,
+      ],
+    ])(
+      'refuses %s and stores nothing',
+      async (_case, body, status, message) => {
+        const before = await call(server, 'stranger', 'get', '/requests');
+        const res = await call(server, 'stranger', 'post', '/requests').send(
+          body,
+        );
+        expect(res.status).toBe(status);
+        expect(res.body.error.message).toMatch(message);
+        const after = await call(server, 'stranger', 'get', '/requests');
+        expect(after.body.totalCount).toBe(before.body.totalCount);
+      },
+    );
+
+    it.each([
+      ['a missing field', {}, /reason is required/],
+      ['a field of the wrong type', { reason: 42 }, /reason must be string/],
+      [
+        'a field the form lacks',
+        { reason: 'abc', x: 1 },
+        /x: the form has no such field/,
+      ],
+    ])('names the field for %s', async (_case, formValues, message) => {
+      const res = await call(server, 'requester', 'post', '/requests').send({
+        offeringRef: 'offering:default/db-access',
+        formValues,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      const mine = await call(server, 'requester', 'get', '/requests').query({
+        search: 'db-access',
+      });
+      expect(
+        mine.body.items.every(
+          (r: { formValues: object }) =>
+            JSON.stringify(r.formValues) !== JSON.stringify(formValues),
+        ),
+      ).toBe(true);
+    });
+
+    it('refuses a body that does not match the API with 400', async () => {
+      const res = await call(server, 'requester', 'post', '/requests').send({
+        offeringRef: 'offering:default/db-access',
+        formValues: 'not an object',
+      });
+      expect(res.status).toBe(400);
+      const extra = await call(server, 'requester', 'post', '/requests').send({
+        offeringRef: 'offering:default/db-access',
+        formValues: {},
+        requesterRef: ref('mike'),
+      });
+      expect(extra.status).toBe(400);
+    });
+
+    it('lets a manager request for their report, and records who submitted it', async () => {
+      const res = await call(
+        server,
+        'current approver',
+        'post',
+        '/requests',
+      ).send({
+        offeringRef: 'offering:default/db-access',
+        forUser: ref('grace'),
+        formValues: { reason: 'for grace' },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        requesterRef: ref('grace'),
+        submittedByRef: ref('mike'),
+      });
+    });
+
+    it('refuses a request for a colleague one does not manage', async () => {
+      const res = await call(
+        server,
+        'approver of another stage',
+        'post',
+        '/requests',
+      ).send({
+        offeringRef: 'offering:default/db-access',
+        forUser: ref('grace'),
+        formValues: { reason: 'for grace' },
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/manager or a key user/);
+    });
+
+    it('refuses a self-service offering for someone else', async () => {
+      const res = await call(server, 'stranger', 'post', '/requests').send({
+        offeringRef: 'offering:default/mouse',
+        forUser: ref('grace'),
+        formValues: { reason: 'for grace' },
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/only be requested by the person/);
+    });
+
+    it('lets only the desk raise a desk offering', async () => {
+      const self = await call(server, 'stranger', 'post', '/requests').send({
+        offeringRef: 'offering:default/phone',
+        formValues: { reason: 'need one' },
+      });
+      expect(self.status).toBe(403);
+      expect(self.body.error.message).toMatch(/service desk/);
+
+      const desk = await request(server)
+        .post(`${API}/requests`)
+        .set('Authorization', mockCredentials.user.header(ref('desmond')))
+        .send({
+          offeringRef: 'offering:default/phone',
+          forUser: ref('frank'),
+          formValues: { reason: 'need one' },
+        });
+      expect(desk.status).toBe(201);
+      expect(desk.body.requesterRef).toBe(ref('frank'));
+    });
+
+    it('shows the anticipated approvers before submitting', async () => {
+      const res = await call(
+        server,
+        'requester',
+        'get',
+        '/offerings/default/db-access/approvers',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        requesterRef: ref('grace'),
+        stages: [
+          expect.objectContaining({ approvers: [ref('mike')], required: 1 }),
+          expect.objectContaining({ approvers: [ref('sam')], required: 1 }),
+        ],
+      });
+    });
+  });
+
+  describe('the authorization matrix', () => {
+    const everyone = Object.keys(callers) as Caller[];
+    const outcomes = (
+      table: Partial<Record<Caller, number>>,
+      fallback: number,
+    ) => everyone.map(caller => [caller, table[caller] ?? fallback] as const);
+
+    it.each(
+      outcomes(
+        {
+          'no token': 401,
+          service: 403,
+          stranger: 404,
+        },
+        200,
+      ),
+    )('GET /requests/:id as %s answers %i', async (caller, status) => {
+      const tracking = await submitAsGrace(server);
+      const res = await call(server, caller, 'get', `/requests/${tracking}`);
+      expect(res.status).toBe(status);
+      if (status === 200) {
+        expect(res.body.request.trackingNumber).toBe(tracking);
+      }
+    });
+
+    it.each(
+      outcomes(
+        {
+          'no token': 401,
+          service: 403,
+          stranger: 404,
+          'current approver': 200,
+        },
+        403,
+      ),
+    )('approving as %s answers %i', async (caller, status) => {
+      const tracking = await submitAsGrace(server);
+      const res = await call(
+        server,
+        caller,
+        'post',
+        `/requests/${tracking}/decisions`,
+      ).send({ decision: 'approve' });
+      expect(res.status).toBe(status);
+      const after = await call(
+        server,
+        'requester',
+        'get',
+        `/requests/${tracking}`,
+      );
+      expect(after.body.request.currentStage).toBe(status === 200 ? 1 : 0);
+      expect(after.body.request.stages[0].decisions).toHaveLength(
+        status === 200 ? 1 : 0,
+      );
+    });
+
+    it.each(
+      outcomes(
+        {
+          'no token': 401,
+          service: 403,
+          stranger: 404,
+          requester: 200,
+        },
+        403,
+      ),
+    )('cancelling as %s answers %i', async (caller, status) => {
+      const tracking = await submitAsGrace(server);
+      const res = await call(
+        server,
+        caller,
+        'post',
+        `/requests/${tracking}/cancel`,
+      ).send({});
+      expect(res.status).toBe(status);
+      const after = await call(
+        server,
+        'requester',
+        'get',
+        `/requests/${tracking}`,
+      );
+      expect(after.body.request.state).toBe(
+        status === 200 ? 'CANCELLED' : 'PENDING_APPROVAL',
+      );
+    });
+
+    it.each(outcomes({ 'no token': 401, service: 403, stranger: 404 }, 201))(
+      'an external comment by %s answers %i',
+      async (caller, status) => {
+        const tracking = await submitAsGrace(server);
+        const res = await call(
+          server,
+          caller,
+          'post',
+          `/requests/${tracking}/comments`,
+        ).send({ body: 'hello', visibility: 'external' });
+        expect(res.status).toBe(status);
+        const seen = await call(
+          server,
+          'requester',
+          'get',
+          `/requests/${tracking}`,
+        );
+        expect(seen.body.comments).toHaveLength(status === 201 ? 1 : 0);
+      },
+    );
+
+    it.each(
+      outcomes(
+        {
+          'no token': 401,
+          service: 403,
+          stranger: 404,
+          requester: 403,
+        },
+        201,
+      ),
+    )('an internal comment by %s answers %i', async (caller, status) => {
+      const tracking = await submitAsGrace(server);
+      const res = await call(
+        server,
+        caller,
+        'post',
+        `/requests/${tracking}/comments`,
+      ).send({ body: 'between us', visibility: 'internal' });
+      expect(res.status).toBe(status);
+      const seen = await call(server, 'owner', 'get', `/requests/${tracking}`);
+      expect(seen.body.comments).toHaveLength(status === 201 ? 1 : 0);
+    });
+
+    it.each(outcomes({ 'no token': 401, service: 403 }, 200))(
+      'the lists answer %s with %i',
+      async (caller, status) => {
+        for (const path of [
+          '/requests',
+          '/approvals',
+          '/approvals/history',
+          '/delegations',
+        ]) {
+          const res = await call(server, caller, 'get', path);
+          expect(res.status).toBe(status);
+        }
+      },
+    );
+
+    it('never shows the requester internal comments, nor their traces', async () => {
+      const tracking = await submitAsGrace(server);
+      await call(
+        server,
+        'owner',
+        'post',
+        `/requests/${tracking}/comments`,
+      ).send({ body: 'check their manager first', visibility: 'internal' });
+      await call(
+        server,
+        'owner',
+        'post',
+        `/requests/${tracking}/comments`,
+      ).send({ body: 'we are on it', visibility: 'external' });
+      const requester = await call(
+        server,
+        'requester',
+        'get',
+        `/requests/${tracking}`,
+      );
+      expect(requester.body.seesInternal).toBe(false);
+      expect(requester.body.comments.map((c: any) => c.body)).toEqual([
+        'we are on it',
+      ]);
+      expect(JSON.stringify(requester.body)).not.toContain('internal');
+
+      const owner = await call(server, 'owner', 'get', `/requests/${tracking}`);
+      expect(owner.body.seesInternal).toBe(true);
+      expect(owner.body.comments).toHaveLength(2);
+    });
+
+    it('lists only the caller’s own requests and the approvals waiting for them', async () => {
+      const tracking = await submitAsGrace(server);
+      const strangers = await call(server, 'stranger', 'get', '/requests');
+      expect(
+        strangers.body.items.map((r: any) => r.trackingNumber),
+      ).not.toContain(tracking);
+
+      const mike = await call(server, 'current approver', 'get', '/approvals');
+      expect(mike.body.items.map((r: any) => r.trackingNumber)).toContain(
+        tracking,
+      );
+      const sam = await call(
+        server,
+        'approver of another stage',
+        'get',
+        '/approvals',
+      );
+      expect(sam.body.items.map((r: any) => r.trackingNumber)).not.toContain(
+        tracking,
+      );
+    });
+  });
+
+  describe('deciding', () => {
+    it('walks both stages to APPROVED and tells the requester each time', async () => {
+      const tracking = await submitAsGrace(server);
+      const first = await call(
+        server,
+        'current approver',
+        'post',
+        `/requests/${tracking}/decisions`,
+      ).send({ decision: 'approve', comment: 'fine by me' });
+      expect(first.status).toBe(200);
+      expect(first.body.state).toBe('PENDING_APPROVAL');
+      expect(notifications.send).toHaveBeenCalledWith(
+        expect.objectContaining({
+          recipients: { type: 'entity', entityRef: [ref('sam')] },
+        }),
+      );
+
+      const again = await call(
+        server,
+        'current approver',
+        'post',
+        `/requests/${tracking}/decisions`,
+      ).send({ decision: 'approve' });
+      expect(again.status).toBe(403);
+
+      const second = await call(
+        server,
+        'approver of another stage',
+        'post',
+        `/requests/${tracking}/decisions`,
+      ).send({ decision: 'approve' });
+      expect(second.status).toBe(200);
+      expect(second.body.state).toBe('APPROVED');
+
+      const history = await call(
+        server,
+        'requester',
+        'get',
+        `/requests/${tracking}`,
+      );
+      expect(history.body.events.map((e: any) => e.type)).toEqual([
+        'submit',
+        'route',
+        'decide',
+        'decide',
+        'approve',
+      ]);
+      const decided = await call(
+        server,
+        'current approver',
+        'get',
+        '/approvals/history',
+      );
+      expect(decided.body.items.map((r: any) => r.trackingNumber)).toContain(
+        tracking,
+      );
+    });
+
+    it('ends the request on a rejection', async () => {
+      const tracking = await submitAsGrace(server);
+      const res = await call(
+        server,
+        'current approver',
+        'post',
+        `/requests/${tracking}/decisions`,
+      ).send({ decision: 'reject', comment: 'not this quarter' });
+      expect(res.status).toBe(200);
+      expect(res.body.state).toBe('REJECTED');
+      expect(notifications.send).toHaveBeenCalledWith(
+        expect.objectContaining({
+          recipients: { type: 'entity', entityRef: [ref('grace')] },
+          payload: expect.objectContaining({ severity: 'high' }),
+        }),
+      );
+    });
+
+    it('refuses a decision that is not approve or reject', async () => {
+      const tracking = await submitAsGrace(server);
+      const res = await call(
+        server,
+        'current approver',
+        'post',
+        `/requests/${tracking}/decisions`,
+      ).send({ decision: 'maybe' });
+      expect(res.status).toBe(400);
+    });
+
+    it('lets a delegate decide on the approver’s behalf, during the period', async () => {
+      const now = Date.now();
+      const delegation = await call(
+        server,
+        'current approver',
+        'post',
+        '/delegations',
+      ).send({
+        delegateRef: ref('olga'),
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        reason: 'holiday',
+      });
+      expect(delegation.status).toBe(201);
+
+      const tracking = await submitAsGrace(server);
+      const olga = () => mockCredentials.user.header(ref('olga'));
+      const waiting = await request(server)
+        .get(`${API}/approvals`)
+        .set('Authorization', olga());
+      expect(waiting.body.items.map((r: any) => r.trackingNumber)).toContain(
+        tracking,
+      );
+      const res = await request(server)
+        .post(`${API}/requests/${tracking}/decisions`)
+        .set('Authorization', olga())
+        .send({ decision: 'approve' });
+      expect(res.status).toBe(200);
+      expect(res.body.stages[0].decisions).toEqual([
+        expect.objectContaining({
+          approverRef: ref('mike'),
+          decidedByRef: ref('olga'),
+        }),
+      ]);
+
+      const removed = await call(
+        server,
+        'current approver',
+        'delete',
+        `/delegations/${delegation.body.id}`,
+      );
+      expect(removed.status).toBe(204);
+      const gone = await call(
+        server,
+        'current approver',
+        'get',
+        '/delegations',
+      );
+      expect(gone.body.items).toEqual([]);
+    });
+  });
+});
+
+describe('the request API under a policy that refuses to create requests', () => {
+  it('refuses to submit and stores nothing', async () => {
+    const server = await startBackend(['service-catalogue.request.create']);
+    const res = await call(server, 'requester', 'post', '/requests').send({
+      offeringRef: 'offering:default/db-access',
+      formValues: { reason: 'quarterly report' },
+    });
+    expect(res.status).toBe(403);
+    const mine = await call(server, 'requester', 'get', '/requests');
+    expect(mine.body.totalCount).toBe(0);
+  });
+});

@@ -1,0 +1,159 @@
+import { JsonObject } from '@backstage/types';
+import { RequestAction, RequestState } from './stateMachine';
+import {
+  CommentVisibility,
+  RequestApprovalStage,
+  RequestComment,
+  RequestEvent,
+  ServiceRequest,
+} from './types';
+
+/**
+ * Body of `POST /requests`.
+ *
+ * @public
+ */
+export interface SubmitRequestBody {
+  /** Entity ref of the offering, such as `offering:default/vpn-access`. */
+  offeringRef: string;
+  /**
+   * Entity ref of the colleague the request is for, where the offering's
+   * request mode allows it. Defaults to the caller.
+   */
+  forUser?: string;
+  formValues: JsonObject;
+}
+
+/**
+ * Query of `GET /requests`.
+ *
+ * @public
+ */
+export interface ListRequestsQuery {
+  state?: RequestState[];
+  /** The tracking number, or part of the offering's title or ref. */
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Response of `GET /requests`, `GET /approvals` and `GET /approvals/history`.
+ *
+ * @public
+ */
+export interface ListRequestsResponse {
+  items: ServiceRequest[];
+  totalCount: number;
+}
+
+/**
+ * Response of `GET /requests/{requestId}`: a request as the caller may see
+ * it.
+ *
+ * @public
+ */
+export interface RequestDetails {
+  request: ServiceRequest;
+  comments: RequestComment[];
+  events: RequestEvent[];
+  /** What the caller may do now, from the state machine and their role. */
+  actions: Array<RequestAction | 'comment'>;
+  /** Whether the caller sees, and may write, internal comments. */
+  seesInternal: boolean;
+}
+
+/**
+ * Body of `POST /requests/{requestId}/decisions`.
+ *
+ * @public
+ */
+export interface DecideRequestBody {
+  decision: 'approve' | 'reject';
+  comment?: string;
+}
+
+/**
+ * Body of `POST /requests/{requestId}/comments`.
+ *
+ * @public
+ */
+export interface AddCommentBody {
+  body: string;
+  visibility: CommentVisibility;
+}
+
+/**
+ * An approval stage as routing resolves it, before anyone decided.
+ *
+ * @public
+ */
+export type AnticipatedStage = Omit<
+  RequestApprovalStage,
+  'decisions' | 'status'
+>;
+
+/**
+ * Response of `GET /offerings/{namespace}/{name}/approvers`.
+ *
+ * @public
+ */
+export interface AnticipatedApprovers {
+  requesterRef: string;
+  stages: AnticipatedStage[];
+}
+
+/**
+ * An approver lets a delegate decide for them during a period.
+ *
+ * @public
+ */
+export interface ApprovalDelegation {
+  id: string;
+  approverRef: string;
+  delegateRef: string;
+  startsAt: string;
+  endsAt: string;
+  reason?: string;
+}
+
+/**
+ * Body of `POST /delegations`.
+ *
+ * @public
+ */
+export interface CreateDelegationBody {
+  delegateRef: string;
+  startsAt: string;
+  endsAt: string;
+  reason?: string;
+}
+
+/**
+ * Response of `GET /delegations`.
+ *
+ * @public
+ */
+export interface ListDelegationsResponse {
+  items: ApprovalDelegation[];
+}
+
+/**
+ * The signal channel on which the backend tells open pages that a request
+ * changed; the message is a {@link RequestChangedSignal}.
+ *
+ * @public
+ */
+export const REQUEST_SIGNAL_CHANNEL = 'service-catalogue:requests';
+
+/**
+ * The message of {@link REQUEST_SIGNAL_CHANNEL}.
+ *
+ * @public
+ */
+export interface RequestChangedSignal {
+  requestId: string;
+  trackingNumber: string;
+  state: RequestState;
+  version: number;
+}
