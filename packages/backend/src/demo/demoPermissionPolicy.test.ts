@@ -5,6 +5,11 @@ import {
   catalogLocationCreatePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  serviceCatalogueAdministerPermission,
+  serviceCatalogueRequestCancelPermission,
+  serviceCatalogueRequestDecidePermission,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { DemoPermissionPolicy } from './demoPermissionPolicy';
 
 const memberships: Record<string, string[]> = {
@@ -68,6 +73,50 @@ describe('DemoPermissionPolicy', () => {
       conditions: {
         rule: 'IS_ENTITY_OWNER',
         resourceType: 'catalog-entity',
+        params: {
+          claims: ['user:default/grace', 'group:default/web-team'],
+        },
+      },
+    });
+  });
+
+  it('lets only administrators administer the service catalogue', async () => {
+    expect(
+      await policy.handle(
+        { permission: serviceCatalogueAdministerPermission },
+        asUser('user:default/carol'),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle(
+        { permission: serviceCatalogueAdministerPermission },
+        asUser('user:default/grace'),
+      ),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('leaves deciding to the service catalogue’s own routing', async () => {
+    expect(
+      await policy.handle(
+        { permission: serviceCatalogueRequestDecidePermission },
+        asUser('user:default/grace'),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets people cancel only the requests they made or that are for them', async () => {
+    expect(
+      await policy.handle(
+        { permission: serviceCatalogueRequestCancelPermission },
+        asUser('user:default/grace'),
+      ),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'service-catalogue',
+      resourceType: 'service-catalogue-request',
+      conditions: {
+        rule: 'IS_REQUESTER',
+        resourceType: 'service-catalogue-request',
         params: {
           claims: ['user:default/grace', 'group:default/web-team'],
         },

@@ -23,12 +23,23 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  serviceCatalogueAdministerPermission,
+  serviceCatalogueRequestCancelPermission,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  createRequestConditionalDecision,
+  requestConditions,
+} from '@service-catalogue/plugin-service-catalogue-backend';
 
 /**
  * The demo's permission policy. Everyone reads; changing what the catalog
- * ingests is for the administrators named in `demo.permission.adminGroups`;
- * anyone else may only unregister entities their own groups own. Later
- * features add their rules here, next to the catalog's.
+ * ingests, and administering the service catalogue (seeing every request and
+ * its internal comments), is for the administrators named in
+ * `demo.permission.adminGroups`; anyone else may only unregister entities
+ * their own groups own, and only cancel requests they made or that were made
+ * for them. The service catalogue itself decides who is involved in a
+ * request; this policy can only narrow that.
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
   constructor(
@@ -58,6 +69,25 @@ export class DemoPermissionPolicy implements PermissionPolicy {
       return createCatalogConditionalDecision(
         request.permission,
         catalogConditions.isEntityOwner({
+          claims: user ? await this.ownershipOf(user) : [],
+        }),
+      );
+    }
+
+    if (
+      isPermission(request.permission, serviceCatalogueAdministerPermission)
+    ) {
+      return {
+        result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
+
+    if (
+      isPermission(request.permission, serviceCatalogueRequestCancelPermission)
+    ) {
+      return createRequestConditionalDecision(
+        request.permission,
+        requestConditions.isRequester({
           claims: user ? await this.ownershipOf(user) : [],
         }),
       );
