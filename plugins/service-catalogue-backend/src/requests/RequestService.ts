@@ -741,10 +741,10 @@ export class RequestService {
     credentials: UserCredentials,
   ): Promise<void> {
     if (!(await this.allowed(permission, request, credentials))) {
+      // service-catalogue.request.cancel → "cancel"
+      const verb = permission.name.split('.').pop();
       throw new NotAllowedError(
-        `You may not ${permission.attributes.action ?? 'change'} ${
-          request.trackingNumber
-        } (${permission.name})`,
+        `You may not ${verb} ${request.trackingNumber} (${permission.name})`,
       );
     }
   }
