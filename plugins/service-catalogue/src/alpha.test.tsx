@@ -8,8 +8,9 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from './api';
 import serviceCataloguePlugin from './alpha';
 import { rootRouteRef } from './routes';
+import { mockServiceCatalogueApi } from './testUtils';
 
-const api: ServiceCatalogueApi = {
+const api: ServiceCatalogueApi = mockServiceCatalogueApi({
   getCategories: async () => ({
     items: [
       { id: 'access', title: 'Access', order: 1, icon: 'group' },
@@ -33,10 +34,7 @@ const api: ServiceCatalogueApi = {
       },
     ],
   }),
-  getOffering: async () => {
-    throw new Error('not used');
-  },
-};
+});
 
 describe('service catalogue plugin (new frontend system)', () => {
   it('serves the catalogue page at /service-catalogue', async () => {
@@ -56,6 +54,28 @@ describe('service catalogue plugin (new frontend system)', () => {
         { name: 'Network' },
       ),
     ).toHaveAttribute('aria-current', 'true');
+  });
+
+  it('serves the nested pages, such as approvals, below the page', async () => {
+    renderTestApp({
+      features: [serviceCataloguePlugin],
+      initialRouteEntries: ['/service-catalogue/approvals'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [
+          serviceCatalogueApiRef,
+          mockServiceCatalogueApi({
+            listAwaitingApproval: async () => ({ items: [], totalCount: 0 }),
+          }),
+        ],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('heading', { name: 'Approvals' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Waiting for me' })).toBeVisible();
+    expect(await screen.findByText('Nothing waits for you')).toBeVisible();
   });
 
   it('gives the page what the sidebar needs to list it', () => {

@@ -7,7 +7,13 @@ import {
 } from '@backstage/frontend-plugin-api';
 import StorefrontIcon from '@material-ui/icons/Storefront';
 import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
-import { rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  offeringRouteRef,
+  requestRouteRef,
+  requestsRouteRef,
+  rootRouteRef,
+} from './routes';
 
 const api = ApiBlueprint.make({
   params: defineParams =>
@@ -27,8 +33,7 @@ const page = PageBlueprint.make({
     routeRef: rootRouteRef,
     title: 'Service catalogue',
     icon: <StorefrontIcon fontSize="inherit" />,
-    loader: () =>
-      import('./components/CataloguePage').then(m => <m.NfsCataloguePage />),
+    loader: () => import('./components/Router').then(m => <m.NfsRouter />),
   },
 });
 
@@ -44,6 +49,10 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../package.json') },
   routes: {
     root: rootRouteRef,
+    offering: offeringRouteRef,
+    requests: requestsRouteRef,
+    request: requestRouteRef,
+    approvals: approvalsRouteRef,
   },
   extensions: [api, page],
 });

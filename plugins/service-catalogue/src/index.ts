@@ -9,6 +9,13 @@ export { serviceCataloguePlugin, ServiceCataloguePage } from './plugin';
 export {
   serviceCatalogueApiRef,
   ServiceCatalogueClient,
+  type GetApproversOptions,
   type GetOfferingOptions,
   type ServiceCatalogueApi,
 } from './api';
+export {
+  ApprovalsSidebarItem,
+  MyRequestsSidebarItem,
+  type ApprovalsSidebarItemProps,
+  type MyRequestsSidebarItemProps,
+} from './components/SidebarItems';

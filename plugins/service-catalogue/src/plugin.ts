@@ -6,7 +6,13 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
-import { rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  offeringRouteRef,
+  requestRouteRef,
+  requestsRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /**
  * The service catalogue plugin, for the legacy frontend system.
@@ -17,6 +23,10 @@ export const serviceCataloguePlugin = createPlugin({
   id: 'service-catalogue',
   routes: {
     root: rootRouteRef,
+    offering: offeringRouteRef,
+    requests: requestsRouteRef,
+    request: requestRouteRef,
+    approvals: approvalsRouteRef,
   },
   apis: [
     createApiFactory({
@@ -29,15 +39,18 @@ export const serviceCataloguePlugin = createPlugin({
 });
 
 /**
- * The catalogue page: offerings by category, with a keyword search.
+ * The service catalogue's pages: the catalogue at the mount point, and below
+ * it `offerings/:namespace/:name`, `requests`, `requests/:requestId` and
+ * `approvals`. Mount it at a path ending in `/*` so the nested pages match,
+ * such as `<Route path="/service-catalogue/*" element={<ServiceCataloguePage />} />`;
+ * the app's `FlatRoutes` does so itself.
  *
  * @public
  */
 export const ServiceCataloguePage = serviceCataloguePlugin.provide(
   createRoutableExtension({
     name: 'ServiceCataloguePage',
-    component: () =>
-      import('./components/CataloguePage').then(m => m.CataloguePage),
+    component: () => import('./components/Router').then(m => m.Router),
     mountPoint: rootRouteRef,
   }),
 );

@@ -1,7 +1,34 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
 // One route ref serves both frontend systems: since core-plugin-api 1.12 the
 // legacy route refs are the new system's, so no conversion is needed.
 export const rootRouteRef = createRouteRef({
   id: 'service-catalogue',
+});
+
+// The paths below are also written into notifications by the backend, so
+// changing one breaks the links in notifications already sent.
+
+export const offeringRouteRef = createSubRouteRef({
+  id: 'service-catalogue/offering',
+  parent: rootRouteRef,
+  path: '/offerings/:namespace/:name',
+});
+
+export const requestsRouteRef = createSubRouteRef({
+  id: 'service-catalogue/requests',
+  parent: rootRouteRef,
+  path: '/requests',
+});
+
+export const requestRouteRef = createSubRouteRef({
+  id: 'service-catalogue/request',
+  parent: rootRouteRef,
+  path: '/requests/:requestId',
+});
+
+export const approvalsRouteRef = createSubRouteRef({
+  id: 'service-catalogue/approvals',
+  parent: rootRouteRef,
+  path: '/approvals',
 });

@@ -1,8 +1,20 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AddCommentBody,
+  AnticipatedApprovers,
+  ApprovalDelegation,
+  CreateDelegationBody,
+  DecideRequestBody,
   ListCategoriesResponse,
+  ListDelegationsResponse,
   ListOfferingsResponse,
+  ListRequestsQuery,
+  ListRequestsResponse,
   OfferingSummary,
+  RequestComment,
+  RequestDetails,
+  ServiceRequest,
+  SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
 
 /**
@@ -16,7 +28,24 @@ export type GetOfferingOptions = {
 };
 
 /**
- * Reads the service catalogue from the `service-catalogue` backend plugin.
+ * Identifies one offering, and optionally the colleague a request would be
+ * for.
+ *
+ * @public
+ */
+export type GetApproversOptions = GetOfferingOptions & {
+  /** Entity ref of the user the request would be for; the caller if unset. */
+  forUser?: string;
+};
+
+/**
+ * Reads the service catalogue from the `service-catalogue` backend plugin,
+ * and raises, follows and decides on requests.
+ *
+ * @remarks
+ *
+ * Every method rejects with a `ResponseError` when the backend answers with
+ * an error; its message names the problem.
  *
  * @public
  */
@@ -36,6 +65,57 @@ export interface ServiceCatalogueApi {
    * two cannot be told apart.
    */
   getOffering(options: GetOfferingOptions): Promise<OfferingSummary>;
+
+  /** Who would be asked to approve a request for the offering, per stage. */
+  getAnticipatedApprovers(
+    options: GetApproversOptions,
+  ): Promise<AnticipatedApprovers>;
+
+  /** Requests the caller made or that were made for them, newest first. */
+  listRequests(query?: ListRequestsQuery): Promise<ListRequestsResponse>;
+
+  /** Submits a request; resolves with it, carrying its tracking number. */
+  submitRequest(body: SubmitRequestBody): Promise<ServiceRequest>;
+
+  /**
+   * One request as the caller may see it.
+   *
+   * @param requestId - the request's id or its tracking number
+   */
+  getRequest(requestId: string): Promise<RequestDetails>;
+
+  /** Approves or rejects the request's current stage. */
+  decideRequest(
+    requestId: string,
+    body: DecideRequestBody,
+  ): Promise<ServiceRequest>;
+
+  /**
+   * Cancels the request. With `expectedVersion`, the backend refuses with 409
+   * when the request changed since the caller saw it.
+   */
+  cancelRequest(
+    requestId: string,
+    options?: { expectedVersion?: number },
+  ): Promise<ServiceRequest>;
+
+  /** Adds a comment to the request. */
+  addComment(requestId: string, body: AddCommentBody): Promise<RequestComment>;
+
+  /** Requests waiting for the caller's decision, oldest first. */
+  listAwaitingApproval(): Promise<ListRequestsResponse>;
+
+  /** Requests the caller decided on, newest first. */
+  listDecided(): Promise<ListRequestsResponse>;
+
+  /** The caller's delegations of their approvals. */
+  listDelegations(): Promise<ListDelegationsResponse>;
+
+  /** Lets a colleague decide on the caller's behalf during a period. */
+  createDelegation(body: CreateDelegationBody): Promise<ApprovalDelegation>;
+
+  /** Ends one of the caller's delegations. */
+  deleteDelegation(delegationId: string): Promise<void>;
 }
 
 /**

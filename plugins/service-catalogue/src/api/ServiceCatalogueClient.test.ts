@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
-import { rest } from 'msw';
+import { ResponseResolver, RestContext, RestRequest, rest } from 'msw';
 import { setupServer } from 'msw/node';
 import { ServiceCatalogueClient } from './ServiceCatalogueClient';
 
@@ -107,5 +107,228 @@ describe('ServiceCatalogueClient', () => {
     await expect(
       client.getOffering({ namespace: 'default', name: 'nope' }),
     ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 404 });
+  });
+  it('asks for the anticipated approvers, for a colleague too', async () => {
+    const urls: string[] = [];
+    server.use(
+      rest.get(
+        `${baseUrl}/offerings/:namespace/:name/approvers`,
+        (req, res, ctx) => {
+          urls.push(`${req.url.pathname}${req.url.search}`);
+          return res(
+            ctx.json({ requesterRef: 'user:default/ann', stages: [] }),
+          );
+        },
+      ),
+    );
+
+    await client.getAnticipatedApprovers({ namespace: 'default', name: 'vpn' });
+    await expect(
+      client.getAnticipatedApprovers({
+        namespace: 'default',
+        name: 'vpn',
+        forUser: 'user:default/bob',
+      }),
+    ).resolves.toEqual({ requesterRef: 'user:default/ann', stages: [] });
+    expect(urls).toEqual([
+      '/api/service-catalogue/offerings/default/vpn/approvers',
+      '/api/service-catalogue/offerings/default/vpn/approvers?forUser=user%3Adefault%2Fbob',
+    ]);
+  });
+
+  it('lists requests with repeated state filters, search and paging', async () => {
+    let query: URLSearchParams | undefined;
+    server.use(
+      rest.get(`${baseUrl}/requests`, (req, res, ctx) => {
+        query = req.url.searchParams;
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+    );
+
+    await expect(
+      client.listRequests({
+        state: ['PENDING_APPROVAL', 'APPROVED'],
+        search: 'REQ-000001',
+        limit: 20,
+        offset: 40,
+      }),
+    ).resolves.toEqual({ items: [], totalCount: 0 });
+    expect(query?.getAll('state')).toEqual(['PENDING_APPROVAL', 'APPROVED']);
+    expect(query?.get('search')).toBe('REQ-000001');
+    expect(query?.get('limit')).toBe('20');
+    expect(query?.get('offset')).toBe('40');
+  });
+
+  it('lists requests without a query string when nothing is filtered', async () => {
+    const searches: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/requests`, (req, res, ctx) => {
+        searches.push(req.url.search);
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+    );
+
+    await client.listRequests();
+    expect(searches).toEqual(['']);
+  });
+
+  it('submits a request as JSON', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      rest.post(`${baseUrl}/requests`, async (req, res, ctx) => {
+        expect(req.headers.get('content-type')).toBe('application/json');
+        bodies.push(await req.json());
+        return res(
+          ctx.status(201),
+          ctx.json({ id: 'r1', trackingNumber: 'REQ-000001' }),
+        );
+      }),
+    );
+
+    await expect(
+      client.submitRequest({
+        offeringRef: 'offering:default/vpn-access',
+        forUser: 'user:default/bob',
+        formValues: { reason: 'on call' },
+      }),
+    ).resolves.toEqual({ id: 'r1', trackingNumber: 'REQ-000001' });
+    expect(bodies).toEqual([
+      {
+        offeringRef: 'offering:default/vpn-access',
+        forUser: 'user:default/bob',
+        formValues: { reason: 'on call' },
+      },
+    ]);
+  });
+
+  it('fetches a request by tracking number, encoding the path', async () => {
+    const paths: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/requests/:requestId`, (req, res, ctx) => {
+        paths.push(req.url.pathname);
+        return res(ctx.json({ actions: ['comment'] }));
+      }),
+    );
+
+    await expect(client.getRequest('REQ-000001')).resolves.toEqual({
+      actions: ['comment'],
+    });
+    await client.getRequest('a/b');
+    expect(paths).toEqual([
+      '/api/service-catalogue/requests/REQ-000001',
+      '/api/service-catalogue/requests/a%2Fb',
+    ]);
+  });
+
+  it('posts decisions, cancellations and comments', async () => {
+    const calls: Array<{ path: string; body: unknown }> = [];
+    const record =
+      (status: number): ResponseResolver<RestRequest, RestContext> =>
+      async (req, res, ctx) => {
+        calls.push({ path: req.url.pathname, body: await req.json() });
+        return res(ctx.status(status), ctx.json({ ok: true }));
+      };
+    server.use(
+      rest.post(`${baseUrl}/requests/:id/decisions`, record(200)),
+      rest.post(`${baseUrl}/requests/:id/cancel`, record(200)),
+      rest.post(`${baseUrl}/requests/:id/comments`, record(201)),
+    );
+
+    await client.decideRequest('REQ-000001', {
+      decision: 'approve',
+      comment: 'fine',
+    });
+    await client.cancelRequest('REQ-000002', { expectedVersion: 3 });
+    await client.addComment('REQ-000003', {
+      body: 'Any news?',
+      visibility: 'external',
+    });
+
+    expect(calls).toEqual([
+      {
+        path: '/api/service-catalogue/requests/REQ-000001/decisions',
+        body: { decision: 'approve', comment: 'fine' },
+      },
+      {
+        path: '/api/service-catalogue/requests/REQ-000002/cancel',
+        body: { expectedVersion: 3 },
+      },
+      {
+        path: '/api/service-catalogue/requests/REQ-000003/comments',
+        body: { body: 'Any news?', visibility: 'external' },
+      },
+    ]);
+  });
+
+  it('turns a refused decision into a ResponseError with the reason', async () => {
+    server.use(
+      rest.post(`${baseUrl}/requests/:id/decisions`, (_req, res, ctx) =>
+        res(
+          ctx.status(409),
+          ctx.json({
+            error: { name: 'ConflictError', message: 'Already decided' },
+            request: { method: 'POST', url: '/requests/REQ-000001/decisions' },
+            response: { statusCode: 409 },
+          }),
+        ),
+      ),
+    );
+
+    const error = await client
+      .decideRequest('REQ-000001', { decision: 'reject' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.body.error.message).toBe('Already decided');
+  });
+
+  it('lists approvals waiting and decided', async () => {
+    server.use(
+      rest.get(`${baseUrl}/approvals`, (_req, res, ctx) =>
+        res(ctx.json({ items: [{ id: 'waiting' }], totalCount: 1 })),
+      ),
+      rest.get(`${baseUrl}/approvals/history`, (_req, res, ctx) =>
+        res(ctx.json({ items: [{ id: 'decided' }], totalCount: 1 })),
+      ),
+    );
+
+    await expect(client.listAwaitingApproval()).resolves.toEqual({
+      items: [{ id: 'waiting' }],
+      totalCount: 1,
+    });
+    await expect(client.listDecided()).resolves.toEqual({
+      items: [{ id: 'decided' }],
+      totalCount: 1,
+    });
+  });
+
+  it('lists, creates and deletes delegations', async () => {
+    const deleted: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/delegations`, (_req, res, ctx) =>
+        res(ctx.json({ items: [] })),
+      ),
+      rest.post(`${baseUrl}/delegations`, async (req, res, ctx) =>
+        res(
+          ctx.status(201),
+          ctx.json({ id: 'd1', ...(await req.json<object>()) }),
+        ),
+      ),
+      rest.delete(`${baseUrl}/delegations/:id`, (req, res, ctx) => {
+        deleted.push(req.params.id as string);
+        return res(ctx.status(204));
+      }),
+    );
+
+    await expect(client.listDelegations()).resolves.toEqual({ items: [] });
+    await expect(
+      client.createDelegation({
+        delegateRef: 'user:default/bob',
+        startsAt: '2025-01-01T00:00:00Z',
+        endsAt: '2025-01-08T00:00:00Z',
+      }),
+    ).resolves.toMatchObject({ id: 'd1', delegateRef: 'user:default/bob' });
+    await expect(client.deleteDelegation('d1')).resolves.toBeUndefined();
+    expect(deleted).toEqual(['d1']);
   });
 });

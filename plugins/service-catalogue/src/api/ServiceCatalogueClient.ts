@@ -1,11 +1,27 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AddCommentBody,
+  AnticipatedApprovers,
+  ApprovalDelegation,
+  CreateDelegationBody,
+  DecideRequestBody,
   ListCategoriesResponse,
+  ListDelegationsResponse,
   ListOfferingsResponse,
+  ListRequestsQuery,
+  ListRequestsResponse,
   OfferingSummary,
+  RequestComment,
+  RequestDetails,
+  ServiceRequest,
+  SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { GetOfferingOptions, ServiceCatalogueApi } from './ServiceCatalogueApi';
+import {
+  GetApproversOptions,
+  GetOfferingOptions,
+  ServiceCatalogueApi,
+} from './ServiceCatalogueApi';
 
 /**
  * The default {@link ServiceCatalogueApi}, talking to the backend over HTTP.
@@ -30,22 +46,154 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
   }
 
   async getOffering(options: GetOfferingOptions): Promise<OfferingSummary> {
-    // Names are entity names and safe in practice, but encoding keeps a
-    // malformed value from reaching another route of the backend.
-    const namespace = encodeURIComponent(options.namespace);
-    const name = encodeURIComponent(options.name);
-    return this.request<OfferingSummary>(`/offerings/${namespace}/${name}`);
+    return this.request<OfferingSummary>(offeringPath(options));
   }
 
-  private async request<T>(path: string): Promise<T> {
+  async getAnticipatedApprovers(
+    options: GetApproversOptions,
+  ): Promise<AnticipatedApprovers> {
+    const query = new URLSearchParams();
+    if (options.forUser) {
+      query.set('forUser', options.forUser);
+    }
+    return this.request<AnticipatedApprovers>(
+      `${offeringPath(options)}/approvers${queryString(query)}`,
+    );
+  }
+
+  async listRequests(
+    query: ListRequestsQuery = {},
+  ): Promise<ListRequestsResponse> {
+    const params = new URLSearchParams();
+    // Repeated, not comma-joined: the spec declares `state` as an exploded
+    // form array.
+    for (const state of query.state ?? []) {
+      params.append('state', state);
+    }
+    if (query.search) {
+      params.set('search', query.search);
+    }
+    if (query.limit !== undefined) {
+      params.set('limit', String(query.limit));
+    }
+    if (query.offset !== undefined) {
+      params.set('offset', String(query.offset));
+    }
+    return this.request<ListRequestsResponse>(
+      `/requests${queryString(params)}`,
+    );
+  }
+
+  async submitRequest(body: SubmitRequestBody): Promise<ServiceRequest> {
+    return this.request<ServiceRequest>('/requests', {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async getRequest(requestId: string): Promise<RequestDetails> {
+    return this.request<RequestDetails>(requestPath(requestId));
+  }
+
+  async decideRequest(
+    requestId: string,
+    body: DecideRequestBody,
+  ): Promise<ServiceRequest> {
+    return this.request<ServiceRequest>(`${requestPath(requestId)}/decisions`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async cancelRequest(
+    requestId: string,
+    options: { expectedVersion?: number } = {},
+  ): Promise<ServiceRequest> {
+    return this.request<ServiceRequest>(`${requestPath(requestId)}/cancel`, {
+      method: 'POST',
+      body: options,
+    });
+  }
+
+  async addComment(
+    requestId: string,
+    body: AddCommentBody,
+  ): Promise<RequestComment> {
+    return this.request<RequestComment>(`${requestPath(requestId)}/comments`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async listAwaitingApproval(): Promise<ListRequestsResponse> {
+    return this.request<ListRequestsResponse>('/approvals');
+  }
+
+  async listDecided(): Promise<ListRequestsResponse> {
+    return this.request<ListRequestsResponse>('/approvals/history');
+  }
+
+  async listDelegations(): Promise<ListDelegationsResponse> {
+    return this.request<ListDelegationsResponse>('/delegations');
+  }
+
+  async createDelegation(
+    body: CreateDelegationBody,
+  ): Promise<ApprovalDelegation> {
+    return this.request<ApprovalDelegation>('/delegations', {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async deleteDelegation(delegationId: string): Promise<void> {
+    await this.request<void>(
+      `/delegations/${encodeURIComponent(delegationId)}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  private async request<T>(
+    path: string,
+    init: { method?: string; body?: object } = {},
+  ): Promise<T> {
     // Resolved on every call rather than cached: discovery may move the
     // backend between calls, and the implementation caches where it can.
     const baseUrl = await this.discoveryApi.getBaseUrl('service-catalogue');
+    const url = `${baseUrl}${path}`;
     // fetchApi, not the global fetch, so that the user's token is attached.
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = init.method
+      ? await this.fetchApi.fetch(url, {
+          method: init.method,
+          ...(init.body && {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(init.body),
+          }),
+        })
+      : await this.fetchApi.fetch(url);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (response.status === 204) {
+      return undefined as T;
+    }
     return (await response.json()) as T;
   }
+}
+
+function offeringPath(options: GetOfferingOptions): string {
+  // Names are entity names and safe in practice, but encoding keeps a
+  // malformed value from reaching another route of the backend.
+  const namespace = encodeURIComponent(options.namespace);
+  const name = encodeURIComponent(options.name);
+  return `/offerings/${namespace}/${name}`;
+}
+
+function requestPath(requestId: string): string {
+  return `/requests/${encodeURIComponent(requestId)}`;
+}
+
+function queryString(params: URLSearchParams): string {
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }

@@ -1,5 +1,6 @@
 export { serviceCatalogueApiRef } from './ServiceCatalogueApi';
 export type {
+  GetApproversOptions,
   GetOfferingOptions,
   ServiceCatalogueApi,
 } from './ServiceCatalogueApi';

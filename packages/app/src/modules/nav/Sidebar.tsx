@@ -11,6 +11,10 @@ import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import {
+  ApprovalsSidebarItem,
+  MyRequestsSidebarItem,
+} from '@service-catalogue/plugin-service-catalogue';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
@@ -28,6 +32,8 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:service-catalogue')}
+            <MyRequestsSidebarItem />
+            <ApprovalsSidebarItem />
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />

@@ -8,6 +8,8 @@ import {
   OfferingSummary,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { mockServiceCatalogueApi } from '../../testUtils';
 import { CataloguePage, NfsCataloguePage } from './CataloguePage';
 
 // Listed out of order on purpose: the page must sort by `order`.
@@ -70,12 +72,11 @@ const offerings: OfferingSummary[] = [
 function mockApi(
   overrides: Partial<ServiceCatalogueApi> = {},
 ): ServiceCatalogueApi {
-  return {
-    getCategories: jest.fn(async () => ({ items: categories })),
-    getOfferings: jest.fn(async () => ({ items: offerings })),
-    getOffering: jest.fn(),
+  return mockServiceCatalogueApi({
+    getCategories: async () => ({ items: categories }),
+    getOfferings: async () => ({ items: offerings }),
     ...overrides,
-  };
+  });
 }
 
 async function renderPage(
@@ -90,7 +91,10 @@ async function renderPage(
     </TestApiProvider>,
     {
       routeEntries: [options.path ?? '/service-catalogue'],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/service-catalogue': rootRouteRef,
+      },
       icons: { lock: () => <svg data-testid="icon-lock" /> },
     },
   );
@@ -184,6 +188,12 @@ describe('CataloguePage', () => {
     expect(within(vpn).getByText('about 4 hours')).toBeInTheDocument();
     expect(within(vpn).getByText('Access · 90 days')).toBeInTheDocument();
     expect(within(vpn).getByText('remote')).toBeInTheDocument();
+    expect(
+      within(vpn).getByRole('link', { name: 'VPN access' }),
+    ).toHaveAttribute(
+      'href',
+      '/service-catalogue/offerings/default/vpn-access',
+    );
 
     const laptop = screen.getByRole('article', { name: 'Laptop' });
     expect(within(laptop).getByText('about 2 days')).toBeInTheDocument();

@@ -3,12 +3,15 @@ import CardContent from '@material-ui/core/CardContent';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   OfferingCategory,
   OfferingSummary,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { formatApproximateDuration, formatDuration } from '../../lib/durations';
+import { offeringRouteRef } from '../../routes';
 
 const useStyles = makeStyles(
   theme => ({
@@ -77,6 +80,7 @@ export function OfferingCard(props: {
 }) {
   const { offering, categoryTrail } = props;
   const classes = useStyles();
+  const offeringRoute = useRouteRef(offeringRouteRef);
   const headingId = `service-catalogue-offering-${offering.namespace}-${offering.name}`;
   const breadcrumb =
     categoryTrail.length > 0
@@ -96,7 +100,14 @@ export function OfferingCard(props: {
     >
       <CardContent className={classes.content}>
         <Typography variant="h6" component="h2" id={headingId}>
-          {offering.title}
+          <Link
+            to={offeringRoute({
+              namespace: offering.namespace,
+              name: offering.name,
+            })}
+          >
+            {offering.title}
+          </Link>
         </Typography>
         <Typography variant="caption" color="textSecondary" component="p">
           {breadcrumb}

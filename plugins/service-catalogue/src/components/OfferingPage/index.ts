@@ -1,0 +1,1 @@
+export { OfferingPage } from './OfferingPage';

@@ -1,0 +1,353 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Route, Routes } from 'react-router-dom';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { JsonObject } from '@backstage/types';
+import {
+  RequestDetails,
+  ServiceRequest,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import {
+  mockServiceCatalogueApi,
+  responseError,
+  serviceRequest,
+} from '../../testUtils';
+import { RequestPage } from './RequestPage';
+
+const request: ServiceRequest = serviceRequest({
+  requesterRef: 'user:default/ann',
+  submittedByRef: 'user:default/desk-dan',
+  stages: [
+    {
+      index: 0,
+      approverSpec: ['manager'],
+      approvers: ['user:default/mike'],
+      source: 'resolved',
+      policy: 'any',
+      required: 1,
+      status: 'approved',
+      decisions: [
+        {
+          stageIndex: 0,
+          approverRef: 'user:default/mike',
+          decidedByRef: 'user:default/deputy',
+          decision: 'approve',
+          comment: 'Fine while Mike is away',
+          decidedAt: '2025-03-01T11:00:00Z',
+        },
+      ],
+    },
+    {
+      index: 1,
+      approverSpec: ['owner'],
+      approvers: ['user:default/ivy', 'user:default/ian'],
+      source: 'resolved',
+      policy: 'all',
+      required: 2,
+      status: 'active',
+      decisions: [],
+    },
+  ],
+});
+
+function details(overrides: Partial<RequestDetails> = {}): RequestDetails {
+  return {
+    request,
+    comments: [
+      {
+        id: 'c1',
+        authorRef: 'user:default/ann',
+        body: 'Needed for the on-call rota',
+        visibility: 'external',
+        createdAt: '2025-03-01T09:30:00Z',
+      },
+    ],
+    events: [
+      {
+        id: 'e1',
+        type: 'submit',
+        actorRef: 'user:default/desk-dan',
+        toState: 'NEW',
+        createdAt: '2025-03-01T09:00:00Z',
+      },
+      {
+        id: 'e2',
+        type: 'route',
+        actorRef: 'user:default/system',
+        fromState: 'NEW',
+        toState: 'PENDING_APPROVAL',
+        createdAt: '2025-03-01T09:00:01Z',
+      },
+    ],
+    actions: ['comment'],
+    seesInternal: false,
+    ...overrides,
+  };
+}
+
+async function renderPage(api: ServiceCatalogueApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[serviceCatalogueApiRef, api]]}>
+      <Routes>
+        <Route
+          path="/service-catalogue/requests/:requestId"
+          element={<RequestPage />}
+        />
+      </Routes>
+    </TestApiProvider>,
+    {
+      routeEntries: ['/service-catalogue/requests/REQ-000001'],
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/service-catalogue': rootRouteRef,
+      },
+    },
+  );
+}
+
+describe('RequestPage', () => {
+  it('shows who the request is for, who submitted it, and its stages', async () => {
+    const api = mockServiceCatalogueApi({ getRequest: async () => details() });
+    await renderPage(api);
+
+    expect(
+      await screen.findByRole('heading', { name: 'REQ-000001' }),
+    ).toBeInTheDocument();
+    expect(api.getRequest).toHaveBeenCalledWith('REQ-000001');
+    expect(screen.getByText('Pending approval')).toBeInTheDocument();
+    expect(screen.getByText('For').nextElementSibling).toHaveTextContent('ann');
+    expect(
+      screen.getByText('Submitted by').nextElementSibling,
+    ).toHaveTextContent('desk-dan');
+
+    const stages = screen.getByRole('list', { name: 'Approval stages' });
+    expect(within(stages).getByText('Stage 1')).toBeInTheDocument();
+    expect(within(stages).getByText('Any one approver')).toBeInTheDocument();
+    expect(within(stages).getByText('All approvers')).toBeInTheDocument();
+    expect(within(stages).getByText('Waiting for decisions')).toBeVisible();
+
+    const decision = within(
+      screen.getByRole('list', { name: 'Decisions of stage 1' }),
+    ).getByRole('listitem');
+    expect(decision).toHaveTextContent(/Approved by deputy on behalf of mike/);
+    expect(decision).toHaveTextContent('Fine while Mike is away');
+
+    const timeline = screen.getByRole('list', { name: 'Timeline' });
+    expect(timeline).toHaveTextContent('Submitted by desk-dan');
+    expect(timeline).toHaveTextContent('Sent for approval');
+  });
+
+  it('offers to cancel only when the backend allows it', async () => {
+    const api = mockServiceCatalogueApi({
+      getRequest: async () => details({ actions: ['comment', 'cancel'] }),
+      cancelRequest: async () => ({ ...request, state: 'CANCELLED' }),
+    });
+    await renderPage(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Cancel request' }),
+    );
+    expect(api.cancelRequest).toHaveBeenCalledWith('id-1', {
+      expectedVersion: 2,
+    });
+    // Reloaded to show the request as it is now.
+    await waitFor(() => expect(api.getRequest).toHaveBeenCalledTimes(2));
+  });
+
+  it('hides cancel, approve and reject when they are not allowed', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({ getRequest: async () => details() }),
+    );
+
+    await screen.findByRole('heading', { name: 'REQ-000001' });
+    expect(
+      screen.queryByRole('button', { name: 'Cancel request' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Approve' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Reject' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('approves with a comment', async () => {
+    const api = mockServiceCatalogueApi({
+      getRequest: async () =>
+        details({ actions: ['comment', 'approve', 'reject'] }),
+      decideRequest: async () => request,
+    });
+    await renderPage(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Approve' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Approve REQ-000001' });
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: 'Comment' }),
+      'Go ahead',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+
+    expect(api.decideRequest).toHaveBeenCalledWith('id-1', {
+      decision: 'approve',
+      comment: 'Go ahead',
+    });
+  });
+
+  it('shows why a decision was refused', async () => {
+    const error = await responseError(409, 'The request was already decided');
+    await renderPage(
+      mockServiceCatalogueApi({
+        getRequest: async () => details({ actions: ['reject'] }),
+        decideRequest: async () => {
+          throw error;
+        },
+      }),
+    );
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Reject' }),
+    );
+    await userEvent.click(
+      within(screen.getByRole('dialog')).getByRole('button', {
+        name: 'Reject',
+      }),
+    );
+
+    expect(
+      await screen.findByText('The request was already decided'),
+    ).toBeInTheDocument();
+  });
+
+  it('adds an external comment, without an internal option for the requester', async () => {
+    const api = mockServiceCatalogueApi({
+      getRequest: async () => details(),
+      addComment: async () => ({
+        id: 'c2',
+        authorRef: 'user:default/ann',
+        body: 'Any news?',
+        visibility: 'external',
+        createdAt: '2025-03-02T09:00:00Z',
+      }),
+    });
+    await renderPage(api);
+
+    expect(
+      await screen.findByText('Needed for the on-call rota'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('checkbox', { name: /Internal/ }),
+    ).not.toBeInTheDocument();
+
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Comment' }),
+      'Any news?',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Add comment' }));
+
+    expect(api.addComment).toHaveBeenCalledWith('id-1', {
+      body: 'Any news?',
+      visibility: 'external',
+    });
+  });
+
+  it('shows and writes internal comments for those who see them', async () => {
+    const api = mockServiceCatalogueApi({
+      getRequest: async () =>
+        details({
+          seesInternal: true,
+          comments: [
+            {
+              id: 'c3',
+              authorRef: 'user:default/ivy',
+              body: 'Check the licence count first',
+              visibility: 'internal',
+              createdAt: '2025-03-01T12:00:00Z',
+            },
+          ],
+        }),
+      addComment: async () => ({
+        id: 'c4',
+        authorRef: 'user:default/ivy',
+        body: 'Done',
+        visibility: 'internal',
+        createdAt: '2025-03-02T09:00:00Z',
+      }),
+    });
+    await renderPage(api);
+
+    const comments = await screen.findByRole('list', { name: 'Comments' });
+    const [comment] = within(comments).getAllByRole('listitem');
+    expect(comment).toHaveTextContent('Check the licence count first');
+    expect(within(comment).getByText('Internal')).toBeInTheDocument();
+
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Comment' }),
+      'Done',
+    );
+    await userEvent.click(screen.getByRole('checkbox', { name: /Internal/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add comment' }));
+
+    expect(api.addComment).toHaveBeenCalledWith('id-1', {
+      body: 'Done',
+      visibility: 'internal',
+    });
+  });
+
+  it('refreshes when the backend signals a change to this request', async () => {
+    const subscribers: Array<(message: JsonObject) => void> = [];
+    const signalApi: SignalApi = {
+      subscribe: <TMessage extends JsonObject>(
+        _channel: string,
+        onMessage: (message: TMessage) => void,
+      ) => {
+        subscribers.push(message => onMessage(message as TMessage));
+        return { unsubscribe: () => {} };
+      },
+    };
+    const api = mockServiceCatalogueApi({ getRequest: async () => details() });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [serviceCatalogueApiRef, api],
+          [signalApiRef, signalApi],
+        ]}
+      >
+        <Routes>
+          <Route
+            path="/service-catalogue/requests/:requestId"
+            element={<RequestPage />}
+          />
+        </Routes>
+      </TestApiProvider>,
+      {
+        routeEntries: ['/service-catalogue/requests/REQ-000001'],
+        mountedRoutes: {
+          '/catalog/:namespace/:kind/:name': entityRouteRef,
+          '/service-catalogue': rootRouteRef,
+        },
+      },
+    );
+    await screen.findByRole('heading', { name: 'REQ-000001' });
+
+    act(() =>
+      subscribers.forEach(notify =>
+        notify({ requestId: 'other', trackingNumber: 'REQ-000009' }),
+      ),
+    );
+    act(() =>
+      subscribers.forEach(notify =>
+        notify({ requestId: 'id-1', trackingNumber: 'REQ-000001' }),
+      ),
+    );
+
+    await waitFor(() => expect(api.getRequest).toHaveBeenCalledTimes(2));
+  });
+});

@@ -1,0 +1,62 @@
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { Progress } from '@backstage/core-components';
+import { ApprovalsPage } from '../ApprovalsPage';
+import { CataloguePage, NfsCataloguePage } from '../CataloguePage';
+import { MyRequestsPage } from '../MyRequestsPage';
+import { RequestPage } from '../RequestPage';
+import { NewFrontendSystemProvider } from '../shared';
+
+// Loaded on demand: the request form brings the scaffolder's form machinery
+// and field extensions, which the other pages do not need.
+const OfferingPage = lazy(() =>
+  import('../OfferingPage').then(m => ({ default: m.OfferingPage })),
+);
+
+// Relative to where the app mounts the plugin; the same as the sub route
+// refs in routes.ts.
+function PluginRoutes(props: { nfs: boolean }) {
+  return (
+    <Routes>
+      <Route
+        path="/"
+        element={props.nfs ? <NfsCataloguePage /> : <CataloguePage />}
+      />
+      <Route
+        path="/offerings/:namespace/:name"
+        element={
+          <Suspense fallback={<Progress />}>
+            <OfferingPage />
+          </Suspense>
+        }
+      />
+      <Route path="/requests" element={<MyRequestsPage />} />
+      <Route path="/requests/:requestId" element={<RequestPage />} />
+      <Route path="/approvals" element={<ApprovalsPage />} />
+    </Routes>
+  );
+}
+
+/**
+ * The plugin's pages for the legacy frontend system, each with its own
+ * header.
+ *
+ * @internal
+ */
+export function Router() {
+  return <PluginRoutes nfs={false} />;
+}
+
+/**
+ * The plugin's pages for the new frontend system, inside the header that the
+ * page blueprint draws.
+ *
+ * @internal
+ */
+export function NfsRouter() {
+  return (
+    <NewFrontendSystemProvider>
+      <PluginRoutes nfs />
+    </NewFrontendSystemProvider>
+  );
+}

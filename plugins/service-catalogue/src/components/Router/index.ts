@@ -1,0 +1,1 @@
+export { NfsRouter, Router } from './Router';

@@ -1,0 +1,41 @@
+import { screen } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { rootRouteRef } from '../../routes';
+import { mockServiceCatalogueApi, serviceRequest } from '../../testUtils';
+import { serviceCatalogueApiRef } from '../../api';
+import { ApprovalsSidebarItem, MyRequestsSidebarItem } from './SidebarItems';
+
+describe('sidebar items', () => {
+  it('links to the approvals with the number waiting', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            serviceCatalogueApiRef,
+            mockServiceCatalogueApi({
+              listAwaitingApproval: async () => ({
+                items: [serviceRequest(), serviceRequest({ id: 'b' })],
+                totalCount: 2,
+              }),
+            }),
+          ],
+        ]}
+      >
+        <ApprovalsSidebarItem />
+        <MyRequestsSidebarItem />
+      </TestApiProvider>,
+      { mountedRoutes: { '/service-catalogue': rootRouteRef } },
+    );
+
+    expect(await screen.findByText('2')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /Approvals/ })).toHaveAttribute(
+      'href',
+      '/service-catalogue/approvals',
+    );
+    expect(screen.getByLabelText('2 waiting')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /My requests/ })).toHaveAttribute(
+      'href',
+      '/service-catalogue/requests',
+    );
+  });
+});

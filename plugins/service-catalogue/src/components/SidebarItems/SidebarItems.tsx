@@ -1,0 +1,84 @@
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { SidebarItem } from '@backstage/core-components';
+import { IconComponent, useApi, useRouteRef } from '@backstage/core-plugin-api';
+import Badge from '@material-ui/core/Badge';
+import AssignmentIcon from '@material-ui/icons/Assignment';
+import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
+import { serviceCatalogueApiRef } from '../../api';
+import { approvalsRouteRef, requestsRouteRef } from '../../routes';
+import { useRequestChanged } from '../shared';
+
+/**
+ * Props of {@link ApprovalsSidebarItem}.
+ *
+ * @public
+ */
+export type ApprovalsSidebarItemProps = {
+  /** Defaults to `Approvals`. */
+  text?: string;
+  icon?: IconComponent;
+};
+
+/**
+ * A sidebar item linking to the approvals page, with the number of requests
+ * waiting for the signed-in user's decision. The number follows the
+ * backend's signals.
+ *
+ * @public
+ */
+export function ApprovalsSidebarItem(props: ApprovalsSidebarItemProps) {
+  const { text = 'Approvals', icon: Icon = CheckCircleOutlineIcon } = props;
+  const api = useApi(serviceCatalogueApiRef);
+  const approvalsRoute = useRouteRef(approvalsRouteRef);
+  const { value, retry } = useAsyncRetry(
+    () => api.listAwaitingApproval(),
+    [api],
+  );
+  useRequestChanged(retry);
+
+  // A failed count is left out rather than shown as zero, which would
+  // claim that nothing waits.
+  const count = value?.totalCount ?? 0;
+  const label = count === 1 ? '1 waiting' : `${count} waiting`;
+
+  return (
+    <SidebarItem
+      to={approvalsRoute()}
+      text={text}
+      hasNotifications={count > 0}
+      icon={() => (
+        <Badge
+          badgeContent={count}
+          color="secondary"
+          max={99}
+          overlap="rectangular"
+          aria-label={count > 0 ? label : undefined}
+        >
+          <Icon />
+        </Badge>
+      )}
+    />
+  );
+}
+
+/**
+ * Props of {@link MyRequestsSidebarItem}.
+ *
+ * @public
+ */
+export type MyRequestsSidebarItemProps = {
+  /** Defaults to `My requests`. */
+  text?: string;
+  icon?: IconComponent;
+};
+
+/**
+ * A sidebar item linking to the signed-in user's requests.
+ *
+ * @public
+ */
+export function MyRequestsSidebarItem(props: MyRequestsSidebarItemProps) {
+  const { text = 'My requests', icon = AssignmentIcon } = props;
+  const requestsRoute = useRouteRef(requestsRouteRef);
+  return <SidebarItem to={requestsRoute()} text={text} icon={icon} />;
+}

@@ -1,0 +1,6 @@
+export {
+  ApprovalsSidebarItem,
+  MyRequestsSidebarItem,
+  type ApprovalsSidebarItemProps,
+  type MyRequestsSidebarItemProps,
+} from './SidebarItems';

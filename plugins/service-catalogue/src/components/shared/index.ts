@@ -1,0 +1,16 @@
+export { DecisionDialog } from './DecisionDialog';
+export {
+  errorMessage,
+  formatAge,
+  formatDateTime,
+  formatValue,
+  policyLabel,
+  stateLabel,
+} from './format';
+export {
+  NewFrontendSystemProvider,
+  PageLayout,
+  useIsNewFrontendSystem,
+} from './PageLayout';
+export { RequestStateChip } from './RequestStateChip';
+export { useRequestChanged } from './useRequestChanged';

@@ -1,0 +1,93 @@
+import { ResponseError } from '@backstage/errors';
+import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
+import { ServiceCatalogueApi } from './api';
+
+/**
+ * A {@link ServiceCatalogueApi} of jest mocks for component tests; a method
+ * a test does not override rejects, so that an unexpected call shows up as
+ * an error on the page rather than as a silent empty answer.
+ *
+ * @internal
+ */
+export function mockServiceCatalogueApi(
+  overrides: Partial<ServiceCatalogueApi> = {},
+): jest.Mocked<ServiceCatalogueApi> {
+  const unexpected = (method: string) =>
+    jest.fn(async () => {
+      throw new Error(`Unexpected call to ${method}`);
+    });
+  const api: ServiceCatalogueApi = {
+    getCategories: unexpected('getCategories'),
+    getOfferings: unexpected('getOfferings'),
+    getOffering: unexpected('getOffering'),
+    getAnticipatedApprovers: unexpected('getAnticipatedApprovers'),
+    listRequests: unexpected('listRequests'),
+    submitRequest: unexpected('submitRequest'),
+    getRequest: unexpected('getRequest'),
+    decideRequest: unexpected('decideRequest'),
+    cancelRequest: unexpected('cancelRequest'),
+    addComment: unexpected('addComment'),
+    listAwaitingApproval: unexpected('listAwaitingApproval'),
+    listDecided: unexpected('listDecided'),
+    listDelegations: unexpected('listDelegations'),
+    createDelegation: unexpected('createDelegation'),
+    deleteDelegation: unexpected('deleteDelegation'),
+  };
+  for (const [key, value] of Object.entries(overrides)) {
+    Object.assign(api, {
+      [key]: jest.isMockFunction(value)
+        ? value
+        : jest.fn(value as (...args: unknown[]) => unknown),
+    });
+  }
+  return api as jest.Mocked<ServiceCatalogueApi>;
+}
+
+/**
+ * A request as the backend returns it, with the fields a test cares about
+ * overridden.
+ *
+ * @internal
+ */
+export function serviceRequest(
+  overrides: Partial<ServiceRequest> = {},
+): ServiceRequest {
+  return {
+    id: 'id-1',
+    trackingNumber: 'REQ-000001',
+    offeringRef: 'offering:default/vpn-access',
+    offeringTitle: 'VPN access',
+    offeringOwnerRef: 'group:default/network-team',
+    requesterRef: 'user:default/ann',
+    submittedByRef: 'user:default/ann',
+    state: 'PENDING_APPROVAL',
+    version: 2,
+    formValues: { reason: 'on call' },
+    stages: [],
+    createdAt: '2025-03-01T09:00:00Z',
+    updatedAt: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A `ResponseError` as the client throws it for an error answer of the
+ * backend.
+ *
+ * @internal
+ */
+export async function responseError(
+  status: number,
+  message: string,
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: 'InputError', message },
+        request: { method: 'POST', url: '/requests' },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
+}
