@@ -88,6 +88,10 @@ exports.up = async function up(knex) {
     table.unique(['request_id', 'stage_index', 'approver_ref'], {
       indexName: 'request_decisions_one_per_approver_idx',
     });
+    // A delegate standing in for several approvers still decides once.
+    table.unique(['request_id', 'stage_index', 'decided_by_ref'], {
+      indexName: 'request_decisions_one_per_person_idx',
+    });
   });
 
   await knex.schema.createTable('request_comments', table => {

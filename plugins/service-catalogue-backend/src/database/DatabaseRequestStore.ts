@@ -125,7 +125,8 @@ class StaleVersionError extends Error {}
 // attempt re-reads the request, so a retry decides on fresh state.
 const MAX_ATTEMPTS = 10;
 
-const TRACKING_NUMBER = /^REQ-(\d+)$/i;
+// Nine digits fit every database's integer column; longer is no request.
+const TRACKING_NUMBER = /^REQ-(\d{1,9})$/i;
 
 /**
  * The {@link RequestStore} on the plugin's database: SQLite or PostgreSQL.
@@ -323,6 +324,7 @@ export class DatabaseRequestStore implements RequestStore {
     decidedByRef: string;
     decision: ApprovalDecision['decision'];
     comment?: string;
+    expectedStage?: number;
   }): Promise<{
     request: ServiceRequest;
     outcome: DecisionOutcome;
@@ -346,6 +348,7 @@ export class DatabaseRequestStore implements RequestStore {
       decidedByRef: string;
       decision: ApprovalDecision['decision'];
       comment?: string;
+      expectedStage?: number;
     },
   ): Promise<{ outcome: DecisionOutcome; eventIds: string[] }> {
     const row = await this.requireRow(tx, options.requestId);
@@ -356,6 +359,18 @@ export class DatabaseRequestStore implements RequestStore {
       );
     }
     const stageIndex = row.current_stage;
+    if (
+      options.expectedStage !== undefined &&
+      options.expectedStage !== stageIndex
+    ) {
+      throw new ConflictError(
+        `Stage ${
+          options.expectedStage + 1
+        } of ${tracking} takes no more decisions; it is at stage ${
+          stageIndex + 1
+        } now`,
+      );
+    }
     const onStage = await tx<StageApproverRow>('request_stage_approvers')
       .where({
         request_id: row.id,
@@ -382,6 +397,21 @@ export class DatabaseRequestStore implements RequestStore {
         `${options.approverRef} already decided stage ${
           stageIndex + 1
         } of ${tracking} (${previous.decision})`,
+      );
+    }
+    // Standing in for several approvers still makes one voice per stage.
+    const byPerson = await tx<DecisionRow>('request_decisions')
+      .where({
+        request_id: row.id,
+        stage_index: stageIndex,
+        decided_by_ref: options.decidedByRef,
+      })
+      .first();
+    if (byPerson) {
+      throw new ConflictError(
+        `${options.decidedByRef} already decided stage ${
+          stageIndex + 1
+        } of ${tracking} (for ${byPerson.approver_ref})`,
       );
     }
 

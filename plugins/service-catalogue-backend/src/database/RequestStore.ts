@@ -107,9 +107,11 @@ export interface RequestStore {
 
   /**
    * Records a decision on the current stage and applies its effect. Refuses
-   * (ConflictError) a second decision by the same approver on the same stage
-   * and any decision on a request that is no longer pending; refuses
-   * (NotAllowedError) an approver who is not on the current stage.
+   * (ConflictError) a second decision by the same approver, or by the same
+   * person for several approvers, on the same stage; a decision meant for a
+   * stage that is no longer current; and any decision on a request that is
+   * no longer pending. Refuses (NotAllowedError) an approver who is not on
+   * the current stage.
    */
   decide(options: {
     requestId: string;
@@ -117,6 +119,8 @@ export interface RequestStore {
     decidedByRef: string;
     decision: ApprovalDecision['decision'];
     comment?: string;
+    /** The stage the decider saw, when they said. */
+    expectedStage?: number;
   }): Promise<{
     request: ServiceRequest;
     outcome: DecisionOutcome;

@@ -33,6 +33,10 @@ export const requestPermissionResourceRef = createPermissionResourceRef<
   resourceType: RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST,
 });
 
+// Requests store refs in lowercase; claims come as the catalog spells them.
+const lowercase = (claims: string[]) =>
+  new Set(claims.map(claim => claim.toLocaleLowerCase('en-US')));
+
 const claimsSchema = z.object({
   claims: z
     .array(z.string())
@@ -50,9 +54,10 @@ export const isRequester = createPermissionRule({
     'Allow requests made for, or submitted by, one of the given claims',
   resourceRef: requestPermissionResourceRef,
   paramsSchema: claimsSchema,
-  apply: (request, { claims }) =>
-    claims.includes(request.requesterRef) ||
-    claims.includes(request.submittedByRef),
+  apply: (request, { claims }) => {
+    const own = lowercase(claims);
+    return own.has(request.requesterRef) || own.has(request.submittedByRef);
+  },
   toQuery: ({ claims }) => ({ key: 'requesterRef', values: claims }),
 });
 
@@ -66,10 +71,12 @@ export const isApprover = createPermissionRule({
   description: 'Allow requests on which one of the given claims is an approver',
   resourceRef: requestPermissionResourceRef,
   paramsSchema: claimsSchema,
-  apply: (request, { claims }) =>
-    request.stages.some(stage =>
-      stage.approvers.some(approver => claims.includes(approver)),
-    ),
+  apply: (request, { claims }) => {
+    const own = lowercase(claims);
+    return request.stages.some(stage =>
+      stage.approvers.some(approver => own.has(approver)),
+    );
+  },
   toQuery: ({ claims }) => ({ key: 'approverRef', values: claims }),
 });
 
@@ -83,7 +90,8 @@ export const isOfferingOwner = createPermissionRule({
   description: 'Allow requests for offerings owned by one of the given claims',
   resourceRef: requestPermissionResourceRef,
   paramsSchema: claimsSchema,
-  apply: (request, { claims }) => claims.includes(request.offeringOwnerRef),
+  apply: (request, { claims }) =>
+    lowercase(claims).has(request.offeringOwnerRef),
   toQuery: ({ claims }) => ({ key: 'offeringOwnerRef', values: claims }),
 });
 

@@ -8,7 +8,11 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
@@ -43,17 +47,19 @@ import {
   RequestStore,
 } from '../database/RequestStore';
 import { FOR_USER_FIELD, FormValidator } from './FormValidator';
+import { normalizeClaims, normalizeRef, userRefOf } from './refs';
+import { managerRefOf } from '../routing/ApproverResolver';
 
 /** Resolves an offering's approval stages for a requester. */
 export interface StageResolver {
   resolveStages(options: {
     offering: OfferingEntityV1alpha1;
     requesterRef: string;
+    submitterRef?: string;
   }): Promise<NewRequestStage[]>;
 }
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
-
 
 const MANAGER_ANNOTATION = 'service-catalogue.io/manager';
 
@@ -82,14 +88,16 @@ export class RequestService {
       logger: LoggerService;
     },
   ): RequestService {
-    const lower = (refs: string[] | undefined) =>
-      new Set((refs ?? []).map(ref => ref.toLocaleLowerCase('en-US')));
+    const refs = (key: string, defaultKind: string) =>
+      new Set(
+        (config.getOptionalStringArray(key) ?? []).map(ref =>
+          normalizeRef(ref, { field: key, defaultKind }),
+        ),
+      );
     return new RequestService(
       options,
-      lower(config.getOptionalStringArray('serviceCatalogue.desk.groups')),
-      lower(
-        config.getOptionalStringArray('serviceCatalogue.delegation.keyUsers'),
-      ),
+      refs('serviceCatalogue.desk.groups', 'group'),
+      refs('serviceCatalogue.delegation.keyUsers', 'user'),
       config.getOptionalString(
         'serviceCatalogue.approvals.managerAnnotation',
       ) ?? MANAGER_ANNOTATION,
@@ -124,7 +132,7 @@ export class RequestService {
     credentials: UserCredentials;
   }): Promise<AnticipatedApprovers> {
     const offering = await this.deps.offerings.getOfferingEntity({
-      entityRef: options.offeringRef,
+      entityRef: offeringRefOf(options.offeringRef),
       credentials: options.credentials,
     });
     const requesterRef = await this.checkWhoFor(
@@ -134,7 +142,11 @@ export class RequestService {
     );
     return {
       requesterRef,
-      stages: await this.deps.stages.resolveStages({ offering, requesterRef }),
+      stages: await this.deps.stages.resolveStages({
+        offering,
+        requesterRef,
+        submitterRef: userRefOf(options.credentials),
+      }),
     };
   }
 
@@ -144,7 +156,7 @@ export class RequestService {
     formValues: JsonObject;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const submittedByRef = options.credentials.principal.userEntityRef;
+    const submittedByRef = userRefOf(options.credentials);
     return this.audited(
       'request-submit',
       { offeringRef: options.offeringRef, actorRef: submittedByRef },
@@ -154,7 +166,7 @@ export class RequestService {
           options.credentials,
         );
         const offering = await this.deps.offerings.getOfferingEntity({
-          entityRef: options.offeringRef,
+          entityRef: offeringRefOf(options.offeringRef),
           credentials: options.credentials,
         });
         if (offering.spec.available === false) {
@@ -180,9 +192,10 @@ export class RequestService {
         const stages = await this.deps.stages.resolveStages({
           offering,
           requesterRef,
+          submitterRef: submittedByRef,
         });
         const { request } = await this.deps.store.createRequest({
-          offeringRef: stringifyEntityRef(offering),
+          offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
           offeringTitle: offeringTitle(offering),
           offeringOwnerRef: ownerOf(offering),
           requesterRef,
@@ -237,20 +250,25 @@ export class RequestService {
     limit?: number;
     offset?: number;
   }): Promise<{ items: ServiceRequest[]; totalCount: number }> {
-    return this.deps.store.listRequests({
-      involvingUserRef: options.credentials.principal.userEntityRef,
+    const page = await this.deps.store.listRequests({
+      involvingUserRef: userRefOf(options.credentials),
       states: options.states,
       search: options.search,
       limit: options.limit,
       offset: options.offset,
     });
+    const items = await this.readableOnly(page.items, options.credentials);
+    return {
+      items,
+      totalCount: page.totalCount - (page.items.length - items.length),
+    };
   }
 
   /** Requests waiting for the caller's decision, also as a delegate. */
   async listAwaitingDecision(options: {
     credentials: UserCredentials;
   }): Promise<ServiceRequest[]> {
-    const userRef = options.credentials.principal.userEntityRef;
+    const userRef = userRefOf(options.credentials);
     const delegators = await this.deps.store.listDelegatorsOf({
       delegateRef: userRef,
       at: new Date(),
@@ -258,29 +276,41 @@ export class RequestService {
     const requests = await this.deps.store.listAwaitingDecision({
       approverRefs: [userRef, ...delegators],
     });
-    // Never one's own request, even as someone's delegate.
-    return requests.filter(
-      r =>
-        r.requesterRef !== userRef ||
-        r.stages[r.currentStage ?? 0]?.approvers.includes(userRef),
-    );
+    const waiting = requests.filter(request => {
+      const stage = request.stages[request.currentStage ?? 0];
+      if (!stage || stage.decisions.some(d => d.decidedByRef === userRef)) {
+        return false;
+      }
+      // As someone's delegate, never on one's own request; as an approver,
+      // routing already decided whether self-approval is allowed.
+      return (
+        stage.approvers.includes(userRef) ||
+        (request.requesterRef !== userRef && request.submittedByRef !== userRef)
+      );
+    });
+    return this.readableOnly(waiting, options.credentials);
   }
 
   async listMyDecisions(options: {
     credentials: UserCredentials;
   }): Promise<ServiceRequest[]> {
-    return this.deps.store.listDecidedBy({
-      userRef: options.credentials.principal.userEntityRef,
-    });
+    return this.readableOnly(
+      await this.deps.store.listDecidedBy({
+        userRef: userRefOf(options.credentials),
+      }),
+      options.credentials,
+    );
   }
 
   async decide(options: {
     idOrTrackingNumber: string;
     decision: 'approve' | 'reject';
     comment?: string;
+    /** The stage the caller saw; a decision never lands on a later one. */
+    stageIndex?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = options.credentials.principal.userEntityRef;
+    const userRef = userRefOf(options.credentials);
     return this.audited(
       'request-decide',
       {
@@ -302,6 +332,7 @@ export class RequestService {
           decidedByRef: userRef,
           decision: options.decision,
           comment: options.comment?.trim() || undefined,
+          expectedStage: options.stageIndex,
         });
 
         const by =
@@ -335,7 +366,7 @@ export class RequestService {
     expectedVersion?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = options.credentials.principal.userEntityRef;
+    const userRef = userRefOf(options.credentials);
     return this.audited(
       'request-cancel',
       { request: options.idOrTrackingNumber, actorRef: userRef },
@@ -381,7 +412,7 @@ export class RequestService {
     visibility: CommentVisibility;
     credentials: UserCredentials;
   }): Promise<RequestComment> {
-    const userRef = options.credentials.principal.userEntityRef;
+    const userRef = userRefOf(options.credentials);
     return this.audited(
       'request-comment',
       {
@@ -410,7 +441,13 @@ export class RequestService {
           body: options.body,
           visibility: options.visibility,
         });
-        await this.publish(request);
+        // The requester is not told that an internal comment exists.
+        await this.publish(request, {
+          exclude:
+            options.visibility === 'internal'
+              ? [request.requesterRef, request.submittedByRef]
+              : [],
+        });
         return comment;
       },
     );
@@ -423,9 +460,10 @@ export class RequestService {
     reason?: string;
     credentials: UserCredentials;
   }): Promise<Delegation> {
-    const delegateRef = stringifyEntityRef(
-      parseEntityRef(options.delegateRef, { defaultKind: 'user' }),
-    );
+    const delegateRef = normalizeRef(options.delegateRef, {
+      field: 'delegateRef',
+      defaultKind: 'user',
+    });
     const delegate = await this.deps.catalog.getEntityByRef(delegateRef, {
       credentials: await this.deps.auth.getOwnServiceCredentials(),
     });
@@ -433,7 +471,7 @@ export class RequestService {
       throw new InputError(`delegateRef: ${delegateRef} is not a known user`);
     }
     return this.deps.store.addDelegation({
-      approverRef: options.credentials.principal.userEntityRef,
+      approverRef: userRefOf(options.credentials),
       delegateRef,
       startsAt: options.startsAt,
       endsAt: options.endsAt,
@@ -443,14 +481,14 @@ export class RequestService {
 
   listDelegations(options: { credentials: UserCredentials }) {
     return this.deps.store.listDelegations({
-      approverRef: options.credentials.principal.userEntityRef,
+      approverRef: userRefOf(options.credentials),
     });
   }
 
   removeDelegation(options: { id: string; credentials: UserCredentials }) {
     return this.deps.store.removeDelegation({
       id: options.id,
-      approverRef: options.credentials.principal.userEntityRef,
+      approverRef: userRefOf(options.credentials),
     });
   }
 
@@ -465,11 +503,12 @@ export class RequestService {
     forUserRef: string | undefined,
     credentials: UserCredentials,
   ): Promise<string> {
-    const submitterRef = credentials.principal.userEntityRef;
+    const submitterRef = userRefOf(credentials);
     const requesterRef = forUserRef
-      ? stringifyEntityRef(parseEntityRef(forUserRef, { defaultKind: 'user' }))
+      ? normalizeRef(forUserRef, { field: 'forUser', defaultKind: 'user' })
       : submitterRef;
     const forSelf = requesterRef === submitterRef;
+    const requester = forSelf ? undefined : await this.knownUser(requesterRef);
     const mode = offering.spec.requestMode ?? 'self-service';
     const title = offeringTitle(offering);
 
@@ -485,9 +524,12 @@ export class RequestService {
           `${title} can only be requested by the person who needs it (forUser)`,
         );
       }
+      const manager = requester
+        ? managerRefOf(requester, this.managerAnnotation)
+        : undefined;
       const manages =
-        (await this.managerOf(requesterRef)) ===
-        submitterRef.toLocaleLowerCase('en-US');
+        manager !== undefined &&
+        stringifyEntityRef(manager).toLocaleLowerCase('en-US') === submitterRef;
       if (!manages && !(await this.isMemberOfAny(credentials, this.keyUsers))) {
         throw new NotAllowedError(
           `Only ${requesterRef}'s manager or a key user can request ${title} for them (forUser)`,
@@ -503,19 +545,17 @@ export class RequestService {
     return requesterRef;
   }
 
-  private async managerOf(userRef: string): Promise<string | undefined> {
-    const user = await this.deps.catalog.getEntityByRef(userRef, {
-      credentials: await this.deps.auth.getOwnServiceCredentials(),
-    });
+  /** A colleague named in forUser must be a user the catalog knows. */
+  private async knownUser(userRef: string): Promise<Entity> {
+    const user = userRef.startsWith('user:')
+      ? await this.deps.catalog.getEntityByRef(userRef, {
+          credentials: await this.deps.auth.getOwnServiceCredentials(),
+        })
+      : undefined;
     if (!user) {
       throw new InputError(`forUser: ${userRef} is not a known user`);
     }
-    const manager = user.metadata.annotations?.[this.managerAnnotation];
-    return manager
-      ? stringifyEntityRef(
-          parseEntityRef(manager, { defaultKind: 'user' }),
-        ).toLocaleLowerCase('en-US')
-      : undefined;
+    return user;
   }
 
   private async isMemberOfAny(
@@ -528,9 +568,7 @@ export class RequestService {
     const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(
       credentials,
     );
-    return ownershipEntityRefs.some(ref =>
-      refs.has(ref.toLocaleLowerCase('en-US')),
-    );
+    return [...normalizeClaims(ownershipEntityRefs)].some(ref => refs.has(ref));
   }
 
   /** The template's parameters, or the offering's inline form. */
@@ -579,6 +617,11 @@ export class RequestService {
         `You cannot approve your own request ${request.trackingNumber}`,
       );
     }
+    if (request.submittedByRef === userRef) {
+      throw new NotAllowedError(
+        `You submitted ${request.trackingNumber} and cannot approve it`,
+      );
+    }
     const delegators = await this.deps.store.listDelegatorsOf({
       delegateRef: userRef,
       at: new Date(),
@@ -598,6 +641,26 @@ export class RequestService {
     return undecided[0];
   }
 
+  /** The requests the permission policy lets the caller read, in one call. */
+  private async readableOnly(
+    requests: ServiceRequest[],
+    credentials: UserCredentials,
+  ): Promise<ServiceRequest[]> {
+    if (requests.length === 0) {
+      return [];
+    }
+    const decisions = await this.deps.permissions.authorize(
+      requests.map(request => ({
+        permission: serviceCatalogueRequestReadPermission,
+        resourceRef: request.id,
+      })),
+      { credentials },
+    );
+    return requests.filter(
+      (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+    );
+  }
+
   private async readable(options: {
     idOrTrackingNumber: string;
     credentials: UserCredentials;
@@ -609,7 +672,7 @@ export class RequestService {
     request: ServiceRequest,
     credentials: UserCredentials,
   ): Promise<RequestDetails> {
-    const userRef = credentials.principal.userEntityRef;
+    const userRef = userRefOf(credentials);
     const seesInternal = await this.seesInternal(request, credentials);
     const [comments, events] = await Promise.all([
       this.deps.store.listComments(request.id, {
@@ -639,13 +702,17 @@ export class RequestService {
           at: new Date(),
         })
       : [];
-    const canDecide = stage?.approvers.some(
-      approver =>
-        (approver === userRef ||
-          (delegators.includes(approver) &&
-            request.requesterRef !== userRef)) &&
-        !stage.decisions.some(d => d.approverRef === approver),
-    );
+    const ownRequest =
+      request.requesterRef === userRef || request.submittedByRef === userRef;
+    const canDecide =
+      stage !== undefined &&
+      !stage.decisions.some(d => d.decidedByRef === userRef) &&
+      stage.approvers.some(
+        approver =>
+          (approver === userRef ||
+            (delegators.includes(approver) && !ownRequest)) &&
+          !stage.decisions.some(d => d.approverRef === approver),
+      );
     if (canDecide) {
       actions.push(
         ...availableRequestActions({ state: request.state, actor: 'approver' }),
@@ -673,7 +740,7 @@ export class RequestService {
     request: ServiceRequest,
     credentials: UserCredentials,
   ): Promise<boolean> {
-    const userRef = credentials.principal.userEntityRef;
+    const userRef = userRefOf(credentials);
     if (
       request.requesterRef === userRef ||
       request.submittedByRef === userRef
@@ -700,18 +767,16 @@ export class RequestService {
     request: ServiceRequest,
     credentials: UserCredentials,
   ): Promise<boolean> {
-    const userRef = credentials.principal.userEntityRef;
+    const userRef = userRefOf(credentials);
     if (request.stages.some(stage => stage.approvers.includes(userRef))) {
       return true;
     }
     const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(
       credentials,
     );
-    const own = new Set(
-      ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
-    );
+    const own = normalizeClaims(ownershipEntityRefs);
     if (
-      own.has(request.offeringOwnerRef.toLocaleLowerCase('en-US')) ||
+      own.has(request.offeringOwnerRef) ||
       [...this.deskGroups].some(group => own.has(group))
     ) {
       return true;
@@ -819,12 +884,21 @@ export class RequestService {
     await this.publish(request);
   }
 
-  private async publish(request: ServiceRequest): Promise<void> {
+  private async publish(
+    request: ServiceRequest,
+    options?: { exclude: string[] },
+  ): Promise<void> {
     const people = new Set([
       request.requesterRef,
       request.submittedByRef,
       ...request.stages.flatMap(stage => stage.approvers),
     ]);
+    for (const ref of options?.exclude ?? []) {
+      people.delete(ref);
+    }
+    if (people.size === 0) {
+      return;
+    }
     try {
       await this.deps.signals.publish({
         recipients: { type: 'user', entityRef: [...people] },
@@ -874,12 +948,15 @@ function offeringTitle(offering: OfferingEntityV1alpha1): string {
 }
 
 function ownerOf(offering: OfferingEntityV1alpha1): string {
-  return stringifyEntityRef(
-    parseEntityRef(offering.spec.owner, {
-      defaultKind: 'group',
-      defaultNamespace: offering.metadata.namespace,
-    }),
-  );
+  return normalizeRef(offering.spec.owner, {
+    field: `${stringifyEntityRef(offering)} spec.owner`,
+    defaultKind: 'group',
+    defaultNamespace: offering.metadata.namespace,
+  });
+}
+
+function offeringRefOf(ref: string): string {
+  return normalizeRef(ref, { field: 'offeringRef', defaultKind: 'offering' });
 }
 
 /** The SLA due time from the offering's estimated delay, when it has one. */

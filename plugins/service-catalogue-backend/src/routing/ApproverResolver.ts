@@ -102,8 +102,13 @@ export class ApproverResolver {
   async resolveStages(options: {
     offering: OfferingEntityV1alpha1;
     requesterRef: string;
+    /**
+     * Who submits, when it is not the requester (a manager or the desk
+     * raising it for them): they do not approve what they asked for either.
+     */
+    submitterRef?: string;
   }): Promise<ResolvedStage[]> {
-    const { offering, requesterRef } = options;
+    const { offering, requesterRef, submitterRef } = options;
     const stages = offering.spec.approval?.stages ?? [];
     if (stages.length === 0) {
       return [];
@@ -112,7 +117,11 @@ export class ApproverResolver {
       offering,
       offeringRef: stringifyEntityRef(offering),
       requesterRef,
-      requesterKey: keyOf(stringifyEntityRef(parseEntityRef(requesterRef))),
+      excludedKeys: new Set(
+        [requesterRef, submitterRef ?? requesterRef].map(ref =>
+          keyOf(stringifyEntityRef(parseEntityRef(ref))),
+        ),
+      ),
       allowSelfApproval: offering.spec.approval?.allowSelfApproval === true,
       credentials: await this.auth.getOwnServiceCredentials(),
     };
@@ -176,11 +185,16 @@ export class ApproverResolver {
     };
   }
 
-  /** Deduplicated, sorted, and without the requester unless allowed. */
+  /**
+   * Deduplicated, sorted, and without the requester and submitter unless
+   * self-approval is allowed.
+   */
   private eligible(userRefs: string[], context: Resolution): string[] {
     const byKey = new Map(userRefs.map(ref => [keyOf(ref), ref]));
     if (!context.allowSelfApproval) {
-      byKey.delete(context.requesterKey);
+      for (const key of context.excludedKeys) {
+        byKey.delete(key);
+      }
     }
     return [...byKey.values()].sort();
   }
@@ -264,21 +278,18 @@ export class ApproverResolver {
     const requester = await this.catalog.getEntityByRef(context.requesterRef, {
       credentials: context.credentials,
     });
-    const annotated = requester?.metadata.annotations?.[this.managerAnnotation];
-    if (requester && annotated) {
-      const managers = await this.expandToUsers(
-        [
-          parseEntityRef(annotated, {
-            defaultKind: 'user',
-            defaultNamespace: requester.metadata.namespace ?? 'default',
-          }),
-        ],
-        stageName,
-        context,
-      );
+    const manager = requester
+      ? managerRefOf(requester, this.managerAnnotation)
+      : undefined;
+    if (manager) {
+      const managers = await this.expandToUsers([manager], stageName, context);
       if (managers.length > 0) {
         return managers;
       }
+    } else if (requester?.metadata.annotations?.[this.managerAnnotation]) {
+      this.logger.warn(
+        `${context.requesterRef} names a manager that is not an entity ref in ${this.managerAnnotation}; asking the manager fallback`,
+      );
     }
     // A missing annotation, or a manager who has left the catalog, is a gap
     // in the org data the adopter fills with managerFallback.
@@ -411,7 +422,8 @@ type Resolution = {
   offering: OfferingEntityV1alpha1;
   offeringRef: string;
   requesterRef: string;
-  requesterKey: string;
+  /** The requester and the submitter, as lowercase keys. */
+  excludedKeys: Set<string>;
   allowSelfApproval: boolean;
   credentials: BackstageCredentials;
 };
@@ -439,4 +451,28 @@ function readConfiguredRefs(config: Config, key: string): CompoundEntityRef[] {
     }
     return ref;
   });
+}
+
+/**
+ * The manager a User entity names in the annotation, read in the user's
+ * namespace; undefined when there is none or it is not an entity ref.
+ *
+ * @internal
+ */
+export function managerRefOf(
+  user: Entity,
+  annotation: string,
+): CompoundEntityRef | undefined {
+  const value = user.metadata.annotations?.[annotation];
+  if (!value) {
+    return undefined;
+  }
+  try {
+    return parseEntityRef(value, {
+      defaultKind: 'user',
+      defaultNamespace: user.metadata.namespace ?? 'default',
+    });
+  } catch {
+    return undefined;
+  }
 }

@@ -84,6 +84,28 @@ const entities: Entity[] = [
   {
     apiVersion: 'service-catalogue.io/v1alpha1',
     kind: 'Offering',
+    metadata: { name: 'prod-deploy', namespace: 'default', title: 'Deploy' },
+    spec: {
+      owner: 'platform-team',
+      category: 'access',
+      form,
+      approval: {
+        stages: [
+          {
+            approvers: [
+              'user:default/sam',
+              'user:default/alice',
+              'user:default/olga',
+            ],
+            policy: 2,
+          },
+        ],
+      },
+    },
+  },
+  {
+    apiVersion: 'service-catalogue.io/v1alpha1',
+    kind: 'Offering',
     metadata: { name: 'mouse', namespace: 'default', title: 'A mouse' },
     spec: { owner: 'service-desk', category: 'hardware', form },
   },
@@ -105,7 +127,12 @@ const ref = (name: string) => `user:default/${name}`;
 const userInfo = mockServices.userInfo.mock({
   async getUserInfo(credentials: any) {
     const userEntityRef: string = credentials.principal.userEntityRef;
-    const entity = entities.find(e => stringifyEntityRef(e) === userEntityRef);
+    // Like the catalog, ownership resolution ignores the case of the ref.
+    const entity = entities.find(
+      e =>
+        stringifyEntityRef(e).toLocaleLowerCase('en-US') ===
+        userEntityRef.toLocaleLowerCase('en-US'),
+    );
     return {
       userEntityRef,
       ownershipEntityRefs: [
@@ -157,6 +184,7 @@ async function startBackend(deny: string[] = []) {
               { id: 'hardware', title: 'Hardware' },
             ],
             desk: { groups: ['group:default/service-desk'] },
+            approvals: { fallbackApprovers: ['user:default/desmond'] },
           },
         },
       }),
@@ -327,7 +355,7 @@ describe('the request API', () => {
       expect(extra.status).toBe(400);
     });
 
-    it('lets a manager request for their report, and records who submitted it', async () => {
+    it('lets a manager request for their report, records who submitted it, and keeps them from approving it', async () => {
       const res = await call(
         server,
         'current approver',
@@ -342,7 +370,22 @@ describe('the request API', () => {
       expect(res.body).toMatchObject({
         requesterRef: ref('grace'),
         submittedByRef: ref('mike'),
+        // mike is grace's manager but asked himself: the fallback decides.
+        stages: [
+          { approvers: [ref('desmond')], source: 'fallback' },
+          { approvers: [ref('sam')], source: 'resolved' },
+        ],
       });
+      const own = await call(
+        server,
+        'current approver',
+        'post',
+        `/requests/${res.body.trackingNumber}/decisions`,
+      ).send({ decision: 'approve' });
+      expect(own.status).toBe(403);
+      expect(own.body.error.message).toMatch(
+        /You submitted REQ-\d+ and cannot approve it/,
+      );
     });
 
     it('refuses a request for a colleague one does not manage', async () => {
@@ -757,5 +800,183 @@ describe('the request API under a policy that refuses to create requests', () =>
     expect(res.status).toBe(403);
     const mine = await call(server, 'requester', 'get', '/requests');
     expect(mine.body.totalCount).toBe(0);
+  });
+});
+
+describe('the request API, against tricks and malformed input', () => {
+  let server: Server;
+  const as = (userEntityRef: string) =>
+    mockCredentials.user.header(userEntityRef);
+
+  beforeAll(async () => {
+    server = await startBackend();
+  });
+
+  const delegate = (from: string, to: string) =>
+    request(server)
+      .post(`${API}/delegations`)
+      .set('Authorization', as(from))
+      .send({
+        delegateRef: to,
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+
+  it('knows a person however their token spells them', async () => {
+    expect((await delegate(ref('mike'), ref('grace'))).status).toBe(201);
+    const submitted = await request(server)
+      .post(`${API}/requests`)
+      .set('Authorization', as('user:default/Grace'))
+      .send({
+        offeringRef: 'offering:default/db-access',
+        formValues: { reason: 'mixed case' },
+      });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.requesterRef).toBe(ref('grace'));
+    const tracking = submitted.body.trackingNumber;
+
+    // grace stands in for mike, but not on her own request.
+    const self = await request(server)
+      .post(`${API}/requests/${tracking}/decisions`)
+      .set('Authorization', as(ref('grace')))
+      .send({ decision: 'approve' });
+    expect(self.status).toBe(403);
+    expect(self.body.error.message).toMatch(/your own request/);
+
+    const waiting = await request(server)
+      .get(`${API}/approvals`)
+      .set('Authorization', as('user:default/Mike'));
+    expect(waiting.body.items.map((r: any) => r.trackingNumber)).toContain(
+      tracking,
+    );
+    const decided = await request(server)
+      .post(`${API}/requests/${tracking}/decisions`)
+      .set('Authorization', as('User:Default/MIKE'))
+      .send({ decision: 'approve', stageIndex: 0 });
+    expect(decided.status).toBe(200);
+    expect(decided.body.stages[0].decisions[0].decidedByRef).toBe(ref('mike'));
+  });
+
+  it('refuses a decision meant for a stage the request has left', async () => {
+    const tracking = await submitAsGrace(server);
+    await call(
+      server,
+      'current approver',
+      'post',
+      `/requests/${tracking}/decisions`,
+    )
+      .send({ decision: 'approve', stageIndex: 0 })
+      .expect(200);
+    const stale = await call(
+      server,
+      'approver of another stage',
+      'post',
+      `/requests/${tracking}/decisions`,
+    ).send({ decision: 'approve', stageIndex: 0 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/it is at stage 2 now/);
+    const after = await call(
+      server,
+      'requester',
+      'get',
+      `/requests/${tracking}`,
+    );
+    expect(after.body.request.stages[1].decisions).toEqual([]);
+  });
+
+  it('counts one voice per person, even as the delegate of several approvers', async () => {
+    await delegate(ref('alice'), ref('desmond')).expect(201);
+    await delegate(ref('olga'), ref('desmond')).expect(201);
+    const submitted = await call(server, 'stranger', 'post', '/requests').send({
+      offeringRef: 'offering:default/prod-deploy',
+      formValues: { reason: 'release' },
+    });
+    expect(submitted.status).toBe(201);
+    const tracking = submitted.body.trackingNumber;
+    const approve = () =>
+      request(server)
+        .post(`${API}/requests/${tracking}/decisions`)
+        .set('Authorization', as(ref('desmond')))
+        .send({ decision: 'approve' });
+    expect((await approve()).status).toBe(200);
+    const twice = await approve();
+    expect(twice.status).toBe(409);
+    const after = await call(
+      server,
+      'stranger',
+      'get',
+      `/requests/${tracking}`,
+    );
+    expect(after.body.request.state).toBe('PENDING_APPROVAL');
+    expect(after.body.request.stages[0].decisions).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'a forUser that is no entity ref',
+      { forUser: 'user:' },
+      /forUser: "user:" is not an entity ref/,
+    ],
+    [
+      'a forUser that is a group',
+      { forUser: 'group:default/finance' },
+      /forUser: group:default\/finance is not a known user/,
+    ],
+    [
+      'a forUser nobody knows',
+      { forUser: 'user:default/nobody' },
+      /forUser: user:default\/nobody is not a known user/,
+    ],
+    [
+      'an offeringRef that is no entity ref',
+      { offeringRef: ':/' },
+      /offeringRef: ":\/" is not an entity ref/,
+    ],
+  ])('answers 400 to %s and stores nothing', async (_case, body, message) => {
+    const before = await call(server, 'current approver', 'get', '/requests');
+    const res = await call(
+      server,
+      'current approver',
+      'post',
+      '/requests',
+    ).send({
+      offeringRef: 'offering:default/db-access',
+      formValues: { reason: 'for someone' },
+      ...body,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    const after = await call(server, 'current approver', 'get', '/requests');
+    expect(after.body.totalCount).toBe(before.body.totalCount);
+  });
+
+  it('answers 400 to a delegate that is no entity ref, 404 to an impossible tracking number', async () => {
+    const bad = await delegate(ref('mike'), 'user:');
+    expect(bad.status).toBe(400);
+    const huge = await call(
+      server,
+      'requester',
+      'get',
+      '/requests/REQ-99999999999999999999',
+    );
+    expect(huge.status).toBe(404);
+    const search = await call(server, 'requester', 'get', '/requests').query({
+      search: 'REQ-99999999999999999999',
+    });
+    expect(search.status).toBe(200);
+    expect(search.body.items).toEqual([]);
+  });
+});
+
+describe('the request API under a policy that refuses to read requests', () => {
+  it('lists nothing that could not be opened', async () => {
+    const server = await startBackend(['service-catalogue.request.read']);
+    const tracking = await submitAsGrace(server);
+    const mine = await call(server, 'requester', 'get', '/requests');
+    expect(mine.body).toEqual({ items: [], totalCount: 0 });
+    const waiting = await call(server, 'current approver', 'get', '/approvals');
+    expect(waiting.body.items).toEqual([]);
+    const one = await call(server, 'requester', 'get', `/requests/${tracking}`);
+    expect(one.status).toBe(404);
   });
 });

@@ -131,6 +131,7 @@ export async function createRouter(
         idOrTrackingNumber: req.params.requestId,
         decision: req.body.decision,
         comment: req.body.comment,
+        stageIndex: req.body.stageIndex,
         credentials,
       }),
     );

@@ -71,6 +71,12 @@ export interface RequestDetails {
 export interface DecideRequestBody {
   decision: 'approve' | 'reject';
   comment?: string;
+  /**
+   * The stage the caller saw, from zero. When the request has moved past it
+   * the backend refuses the decision (409) rather than apply it to a stage
+   * the caller never looked at.
+   */
+  stageIndex?: number;
 }
 
 /**

@@ -164,7 +164,11 @@ function WaitingTab() {
     // others' success.
     const results = await Promise.allSettled(
       pending.requests.map(request =>
-        api.decideRequest(request.id, { decision: pending.decision, comment }),
+        api.decideRequest(request.id, {
+          decision: pending.decision,
+          comment,
+          stageIndex: request.currentStage,
+        }),
       ),
     );
     const next: Outcome = {

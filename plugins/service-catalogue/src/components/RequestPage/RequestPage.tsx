@@ -345,7 +345,14 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
       api.cancelRequest(request.id, { expectedVersion: request.version }),
     );
   const onDecide = (comment: string | undefined) =>
-    decision && run(() => api.decideRequest(request.id, { decision, comment }));
+    decision &&
+    run(() =>
+      api.decideRequest(request.id, {
+        decision,
+        comment,
+        stageIndex: request.currentStage,
+      }),
+    );
 
   const formEntries = Object.entries(request.formValues);
 

@@ -657,6 +657,12 @@ export const spec = {
             type: 'string',
             maxLength: 4000,
           },
+          stageIndex: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'The stage the caller decides on, from zero. When the request has moved past it, the decision is refused with 409 instead of landing on a later stage.',
+          },
         },
         required: ['decision'],
         additionalProperties: false,
