@@ -49,7 +49,9 @@ test('an engineer sees the example offerings by category', async ({ page }) => {
 test('keyword search narrows the cards', async ({ page }) => {
   await signInAs(page, 'grace');
   await page.goto('/service-catalogue');
-  await page.getByRole('searchbox', { name: 'Search offerings' }).fill('licence');
+  await page
+    .getByRole('searchbox', { name: 'Search offerings' })
+    .fill('licence');
   await expect(
     page.getByRole('heading', { name: 'Figma licence' }),
   ).toBeVisible();

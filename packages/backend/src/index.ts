@@ -33,6 +33,8 @@ backend.add(
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionModuleDemoPolicy);
 
+// The events hub carries notifications and signals between backend replicas.
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
