@@ -15,6 +15,10 @@ import { join as joinPath, resolve as resolvePath } from 'node:path';
 import request from 'supertest';
 import { catalogModuleServiceCatalogue } from './module';
 
+// Each test starts a real catalog on a real database and waits for it to
+// process entities; on a loaded machine that outlasts Jest's default.
+jest.setTimeout(60_000);
+
 const fixture = resolvePath(__dirname, '__fixtures__/offerings.yaml');
 
 const brokenOffering: Entity = {

@@ -12,6 +12,9 @@ import {
   userInfoFromEntities,
 } from './__testUtils__/organisation';
 
+// Each test starts a backend; on a loaded machine that outlasts Jest's default.
+jest.setTimeout(60_000);
+
 describe('serviceCataloguePlugin', () => {
   async function start() {
     const { server } = await startTestBackend({

@@ -12,6 +12,9 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import request from 'supertest';
 import { serviceCataloguePlugin } from '../plugin';
 
+// Each test starts a backend; on a loaded machine that outlasts Jest's default.
+jest.setTimeout(60_000);
+
 const user = (name: string, memberOf: string[], manager?: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'User',

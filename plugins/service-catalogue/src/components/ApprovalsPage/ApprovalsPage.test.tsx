@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -6,7 +6,10 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { identityApiRef } from '@backstage/core-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { ApprovalDelegation } from '@service-catalogue/plugin-service-catalogue-common';
+import { DateTime } from 'luxon';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
@@ -41,6 +44,19 @@ async function renderPage(api: ServiceCatalogueApi) {
         [
           identityApiRef,
           mockApis.identity({ userEntityRef: 'user:default/mike' }),
+        ],
+        [
+          catalogApiRef,
+          catalogApiMock({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'User',
+                metadata: { name: 'bob', namespace: 'default' },
+                spec: { profile: { displayName: 'Bob Builder' } },
+              },
+            ],
+          }),
         ],
       ]}
     >
@@ -231,5 +247,186 @@ describe('ApprovalsPage', () => {
     const decided = row('REQ-000007');
     await waitFor(() => expect(decided).toHaveTextContent('Not in budget'));
     expect(within(decided).getAllByText('Rejected')).toHaveLength(2);
+  });
+});
+
+describe('ApprovalsPage out of office', () => {
+  const now = DateTime.now();
+  const delegation = (
+    overrides: Partial<ApprovalDelegation>,
+  ): ApprovalDelegation => ({
+    id: 'd1',
+    approverRef: 'user:default/mike',
+    delegateRef: 'user:default/bob',
+    startsAt: now.minus({ days: 1 }).toISO()!,
+    endsAt: now.plus({ days: 6 }).toISO()!,
+    ...overrides,
+  });
+
+  async function openTab(api: ServiceCatalogueApi) {
+    await renderPage(api);
+    await userEvent.click(screen.getByRole('tab', { name: 'Out of office' }));
+  }
+
+  function delegationsApi(overrides: Partial<ServiceCatalogueApi> = {}) {
+    return mockServiceCatalogueApi({
+      listAwaitingApproval: async () => ({ items: [], totalCount: 0 }),
+      listDelegations: async () => ({ items: [] }),
+      ...overrides,
+    });
+  }
+
+  // A native date picker sets the whole value at once.
+  function setDateTime(label: string, value: string) {
+    fireEvent.change(screen.getByLabelText(label), { target: { value } });
+  }
+
+  it('lists my delegations with their state', async () => {
+    const active = delegation({ id: 'd1', reason: 'Holiday' });
+    await openTab(
+      delegationsApi({
+        listDelegations: async () => ({
+          items: [
+            active,
+            delegation({
+              id: 'd2',
+              delegateRef: 'user:default/ann',
+              startsAt: now.plus({ days: 10 }).toISO()!,
+              endsAt: now.plus({ days: 12 }).toISO()!,
+            }),
+            delegation({
+              id: 'd3',
+              delegateRef: 'user:default/carl',
+              startsAt: now.minus({ days: 10 }).toISO()!,
+              endsAt: now.minus({ days: 8 }).toISO()!,
+            }),
+          ],
+        }),
+      }),
+    );
+
+    const table = await screen.findByRole('table', { name: 'Delegations' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toHaveTextContent('bob');
+    expect(rows[0]).toHaveTextContent('Holiday');
+    expect(rows[0]).toHaveTextContent('Active');
+    expect(rows[0]).toHaveTextContent(
+      DateTime.fromISO(active.startsAt).toLocaleString(DateTime.DATETIME_MED),
+    );
+    expect(rows[1]).toHaveTextContent('ann');
+    expect(rows[1]).toHaveTextContent('Scheduled');
+    expect(rows[2]).toHaveTextContent('carl');
+    expect(rows[2]).toHaveTextContent('Ended');
+    expect(
+      screen.getByText(/the delegate sees your waiting approvals/),
+    ).toBeVisible();
+  });
+
+  it('adds a delegation and shows it', async () => {
+    const added = delegation({
+      startsAt: '2030-07-01T07:00:00.000Z',
+      endsAt: '2030-07-15T16:00:00.000Z',
+      reason: 'Summer holiday',
+    });
+    let items: ApprovalDelegation[] = [];
+    const api = delegationsApi({
+      listDelegations: async () => ({ items }),
+      createDelegation: async () => {
+        items = [added];
+        return added;
+      },
+    });
+    await openTab(api);
+    expect(
+      await screen.findByText('You have not delegated your approvals.'),
+    ).toBeVisible();
+
+    await userEvent.click(screen.getByRole('textbox', { name: 'Delegate' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Bob Builder' }),
+    );
+    setDateTime('From', '2030-07-01T09:00');
+    setDateTime('Until', '2030-07-15T18:00');
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Reason' }),
+      'Summer holiday',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Add delegation' }),
+    );
+
+    // The inputs are in local time; the body carries the same instants.
+    expect(api.createDelegation).toHaveBeenCalledWith({
+      delegateRef: 'user:default/bob',
+      startsAt: new Date('2030-07-01T09:00').toISOString(),
+      endsAt: new Date('2030-07-15T18:00').toISOString(),
+      reason: 'Summer holiday',
+    });
+    const table = await screen.findByRole('table', { name: 'Delegations' });
+    expect(table).toHaveTextContent('Summer holiday');
+    expect(table).toHaveTextContent('Scheduled');
+  });
+
+  it('asks for a delegate and an end after the start', async () => {
+    const api = delegationsApi();
+    await openTab(api);
+    await screen.findByText('You have not delegated your approvals.');
+
+    setDateTime('From', '2030-07-15T09:00');
+    setDateTime('Until', '2030-07-01T09:00');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Add delegation' }),
+    );
+
+    expect(screen.getByText('Pick a delegate')).toBeVisible();
+    expect(screen.getByText('Until must be after From')).toBeVisible();
+    expect(api.createDelegation).not.toHaveBeenCalled();
+  });
+
+  it("shows the backend's reason when it refuses", async () => {
+    const refused = await responseError(400, 'You cannot delegate to yourself');
+    const api = delegationsApi({
+      createDelegation: async () => {
+        throw refused;
+      },
+    });
+    await openTab(api);
+    await screen.findByText('You have not delegated your approvals.');
+
+    await userEvent.click(screen.getByRole('textbox', { name: 'Delegate' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Bob Builder' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Add delegation' }),
+    );
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'You cannot delegate to yourself',
+    );
+  });
+
+  it('removes a delegation', async () => {
+    let items = [delegation({ id: 'd1' })];
+    const api = delegationsApi({
+      listDelegations: async () => ({ items }),
+      deleteDelegation: async () => {
+        items = [];
+      },
+    });
+    await openTab(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Remove delegation to bob' }),
+    );
+
+    expect(api.deleteDelegation).toHaveBeenCalledWith('d1');
+    expect(
+      await screen.findByText('You have not delegated your approvals.'),
+    ).toBeVisible();
+    expect(
+      screen.queryByRole('table', { name: 'Delegations' }),
+    ).not.toBeInTheDocument();
   });
 });

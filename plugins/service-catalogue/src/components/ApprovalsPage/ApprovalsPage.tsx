@@ -44,6 +44,7 @@ import {
   RequestStateChip,
   useRequestChanged,
 } from '../shared';
+import { OutOfOfficeTab } from './OutOfOfficeTab';
 
 type Decision = 'approve' | 'reject';
 
@@ -439,14 +440,25 @@ function DecidedTab() {
   );
 }
 
+const TABS = [
+  { id: 'approvals-tab-waiting', label: 'Waiting for me', Panel: WaitingTab },
+  { id: 'approvals-tab-decided', label: 'Decided', Panel: DecidedTab },
+  {
+    id: 'approvals-tab-out-of-office',
+    label: 'Out of office',
+    Panel: OutOfOfficeTab,
+  },
+];
+
 /**
- * The requests waiting for the signed-in user's decision, and those they
- * decided on.
+ * The requests waiting for the signed-in user's decision, those they
+ * decided on, and who decides for them while they are away.
  *
  * @internal
  */
 export function ApprovalsPage() {
   const [tab, setTab] = useState(0);
+  const { id, Panel } = TABS[tab];
   return (
     <PageLayout title="Approvals">
       <Tabs
@@ -455,17 +467,12 @@ export function ApprovalsPage() {
         indicatorColor="primary"
         aria-label="Approvals"
       >
-        <Tab label="Waiting for me" id="approvals-tab-waiting" />
-        <Tab label="Decided" id="approvals-tab-decided" />
+        {TABS.map(t => (
+          <Tab key={t.id} label={t.label} id={t.id} />
+        ))}
       </Tabs>
-      <Box
-        mt={2}
-        role="tabpanel"
-        aria-labelledby={
-          tab === 0 ? 'approvals-tab-waiting' : 'approvals-tab-decided'
-        }
-      >
-        {tab === 0 ? <WaitingTab /> : <DecidedTab />}
+      <Box mt={2} role="tabpanel" aria-labelledby={id}>
+        <Panel />
       </Box>
     </PageLayout>
   );

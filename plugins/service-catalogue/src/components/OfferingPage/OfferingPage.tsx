@@ -8,20 +8,13 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
-import {
-  catalogApiRef,
-  EntityRefLink,
-  EntityRefLinks,
-} from '@backstage/plugin-catalog-react';
+import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import Autocomplete from '@material-ui/lab/Autocomplete';
 import {
   OfferingRequestMode,
   OfferingSummary,
@@ -31,7 +24,7 @@ import { serviceCatalogueApiRef } from '../../api';
 import { CategoryIndex } from '../../lib/catalogue';
 import { formatApproximateDuration } from '../../lib/durations';
 import { requestRouteRef } from '../../routes';
-import { errorMessage, PageLayout, policyLabel } from '../shared';
+import { errorMessage, PageLayout, policyLabel, UserPicker } from '../shared';
 import { RequestForm } from './RequestForm';
 
 const useStyles = makeStyles(theme => ({
@@ -59,57 +52,6 @@ const REQUEST_MODE_LABELS: Record<OfferingRequestMode, string> = {
 
 /** Request modes in which a request may be raised for someone else. */
 const FOR_OTHERS: OfferingRequestMode[] = ['delegated', 'desk'];
-
-function userLabel(user: Entity): string {
-  const profile = user.spec?.profile as { displayName?: string } | undefined;
-  return profile?.displayName ?? user.metadata.title ?? user.metadata.name;
-}
-
-function RequestForPicker(props: {
-  value?: string;
-  onChange(userRef: string | undefined): void;
-}) {
-  const { value, onChange } = props;
-  const catalogApi = useApi(catalogApiRef);
-  const { value: users, loading } = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind: 'User' },
-      fields: [
-        'kind',
-        'metadata.namespace',
-        'metadata.name',
-        'metadata.title',
-        'spec.profile.displayName',
-      ],
-    });
-    return items.sort((a, b) => userLabel(a).localeCompare(userLabel(b)));
-  }, [catalogApi]);
-
-  const selected = users?.find(user => stringifyEntityRef(user) === value);
-
-  return (
-    <Autocomplete
-      options={users ?? []}
-      loading={loading}
-      value={selected ?? null}
-      getOptionLabel={userLabel}
-      getOptionSelected={(option, other) =>
-        stringifyEntityRef(option) === stringifyEntityRef(other)
-      }
-      onChange={(_event, user) =>
-        onChange(user ? stringifyEntityRef(user) : undefined)
-      }
-      renderInput={params => (
-        <TextField
-          {...params}
-          label="Request for"
-          helperText="Leave empty to request for yourself"
-          variant="outlined"
-        />
-      )}
-    />
-  );
-}
 
 function AnticipatedApproversCard(props: {
   offering: OfferingSummary;
@@ -319,7 +261,12 @@ function OfferingDetails(props: { namespace: string; name: string }) {
                 )}
                 {forOthers && (
                   <Grid item>
-                    <RequestForPicker value={forUser} onChange={setForUser} />
+                    <UserPicker
+                      label="Request for"
+                      helperText="Leave empty to request for yourself"
+                      value={forUser}
+                      onChange={setForUser}
+                    />
                   </Grid>
                 )}
                 <Grid item>

@@ -90,6 +90,7 @@ const EVENT_LABELS: Record<RequestEvent['type'], string> = {
   cancel: 'Cancelled',
   comment: 'Commented',
   assign: 'Assigned',
+  task: 'Provisioning task started',
 };
 
 function Facts(props: { items: Array<[string, ReactNode | undefined]> }) {

@@ -14,3 +14,4 @@ export {
 } from './PageLayout';
 export { RequestStateChip } from './RequestStateChip';
 export { useRequestChanged } from './useRequestChanged';
+export { UserPicker } from './UserPicker';
