@@ -52,5 +52,15 @@ export interface Config {
        */
       keyUsers?: string[];
     };
+    /** How approved automatic requests are provisioned. */
+    fulfilment?: {
+      /**
+       * How often the backend starts the scaffolder tasks of approved
+       * requests and checks on running ones, as an ISO 8601 duration such as
+       * `PT10S` or an object such as `{ seconds: 10 }`. Defaults to 10
+       * seconds.
+       */
+      frequency?: string | { [unit: string]: number };
+    };
   };
 }

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -13,8 +14,11 @@ import {
   requestPermissionResourceRef,
   requestPermissionRules,
 } from './permissions';
+import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestService } from './requests/RequestService';
 import { ApproverResolver } from './routing/ApproverResolver';
+import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
+import { HttpScaffolderTasks } from './fulfilment/ScaffolderTasks';
 import { createRouter } from './service/router';
 
 /**
@@ -37,6 +41,8 @@ export const serviceCataloguePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         notifications: notificationService,
         signals: signalsServiceRef,
@@ -57,11 +63,33 @@ export const serviceCataloguePlugin = createBackendPlugin({
             Promise.all(refs.map(ref => store.getRequest(ref))),
         });
 
+        const notifier = RequestNotifier.create(deps);
         const requests = RequestService.fromConfig(config, {
           ...deps,
           store,
           offerings,
+          notifier,
           stages: ApproverResolver.create(deps),
+        });
+
+        const fulfilment = FulfilmentWorker.create({
+          ...deps,
+          store,
+          notifier,
+          tasks: HttpScaffolderTasks.create(deps),
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'service-catalogue-fulfilment',
+          // Global: one replica at a time follows the tasks; the claims keep
+          // starting them exactly once even if two ever overlap.
+          scope: 'global',
+          frequency: config.has('serviceCatalogue.fulfilment.frequency')
+            ? readDurationFromConfig(config, {
+                key: 'serviceCatalogue.fulfilment.frequency',
+              })
+            : { seconds: 10 },
+          timeout: { minutes: 5 },
+          fn: () => fulfilment.run(),
         });
 
         httpRouter.use(

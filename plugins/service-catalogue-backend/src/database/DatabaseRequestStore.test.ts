@@ -29,6 +29,7 @@ const newRequest = (overrides: Partial<NewRequest> = {}): NewRequest => ({
   submittedByRef: 'user:default/grace',
   formValues: { reason: 'travelling' },
   stages: [stage(0, ['user:default/frank']), stage(1, ['user:default/leo'])],
+  fulfilment: 'manual',
   ...overrides,
 });
 

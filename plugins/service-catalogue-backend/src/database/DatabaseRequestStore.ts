@@ -21,6 +21,7 @@ import {
   RequestComment,
   RequestEvent,
   RequestState,
+  OfferingFulfilment,
   ServiceRequest,
   findRequestTransition,
   formatTrackingNumber,
@@ -30,6 +31,7 @@ import { Knex } from 'knex';
 import {
   DecisionOutcome,
   Delegation,
+  FulfilmentClaim,
   ListRequestsQuery,
   NewRequest,
   RequestStore,
@@ -59,6 +61,14 @@ type RequestRow = {
   scaffolder_task_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  fulfilment: OfferingFulfilment;
+  template_ref: string | null;
+  fulfilment_claimed_by: string | null;
+  fulfilment_claimed_at: Timestamp | null;
+  fulfilment_claimed_until: Timestamp | null;
+  fulfilment_run: number;
+  fulfilment_attempts: number;
+  failure: string | null;
 };
 
 type StageRow = {
@@ -125,6 +135,9 @@ class StaleVersionError extends Error {}
 // attempt re-reads the request, so a retry decides on fresh state.
 const MAX_ATTEMPTS = 10;
 
+/** Who the history names for what the backend does on its own. */
+const SYSTEM_ACTOR = 'plugin:service-catalogue';
+
 // Nine digits fit every database's integer column; longer is no request.
 const TRACKING_NUMBER = /^REQ-(\d{1,9})$/i;
 
@@ -172,6 +185,8 @@ export class DatabaseRequestStore implements RequestStore {
         form_values: JSON.stringify(input.formValues),
         current_stage: needsApproval ? 0 : null,
         sla_due_at: input.slaDueAt ? new Date(input.slaDueAt) : null,
+        fulfilment: input.fulfilment,
+        template_ref: input.templateRef ?? null,
         created_at: now,
         updated_at: now,
       });
@@ -564,6 +579,7 @@ export class DatabaseRequestStore implements RequestStore {
           state: transition.to,
           current_stage: transition.to === 'PENDING_APPROVAL' ? 0 : null,
           updated_at: now,
+          ...fulfilmentChanges(row, transition.action, options.data),
         });
         if (transition.to === 'CANCELLED') {
           await tx<StageRow>('request_stages')
@@ -587,6 +603,126 @@ export class DatabaseRequestStore implements RequestStore {
       e => e.id === eventId,
     )!;
     return { request, event };
+  }
+
+  async claimFulfilment(options: {
+    worker: string;
+    leaseMs: number;
+    limit: number;
+  }): Promise<FulfilmentClaim[]> {
+    const claims = await this.withRetries(() =>
+      this.db.transaction(async tx => {
+        const now = new Date();
+        const query = tx<RequestRow>('requests')
+          .where('fulfilment', 'automatic')
+          .whereNull('scaffolder_task_id')
+          .whereIn('state', ['APPROVED', 'IN_PROGRESS'])
+          .where(builder =>
+            builder
+              .whereNull('fulfilment_claimed_until')
+              .orWhere('fulfilment_claimed_until', '<', now),
+          )
+          .orderBy('sequence', 'asc')
+          .limit(options.limit);
+        if (this.db.client.config.client === 'pg') {
+          // Another replica's claim in flight is skipped, not waited for.
+          query.forUpdate().skipLocked();
+        }
+        const rows = await query;
+        const claimed: Array<{ id: string; attempt: number; run: number }> = [];
+        for (const row of rows) {
+          const start =
+            row.state === 'APPROVED'
+              ? findRequestTransition({
+                  from: 'APPROVED',
+                  action: 'start',
+                  actor: 'system',
+                })!
+              : undefined;
+          await this.compareAndSet(tx, row, {
+            state: start?.to ?? row.state,
+            fulfilment_claimed_by: options.worker,
+            fulfilment_claimed_at: now,
+            fulfilment_claimed_until: new Date(now.getTime() + options.leaseMs),
+            fulfilment_attempts: row.fulfilment_attempts + 1,
+            updated_at: now,
+          });
+          if (start) {
+            await this.appendEvent(tx, {
+              requestId: row.id,
+              type: start.action,
+              actorRef: SYSTEM_ACTOR,
+              fromState: start.from,
+              toState: start.to,
+              at: now,
+            });
+          }
+          claimed.push({
+            id: row.id,
+            attempt: row.fulfilment_attempts + 1,
+            run: row.fulfilment_run,
+          });
+        }
+        return { claimed, at: now };
+      }),
+    );
+    const requests = await this.hydrate(
+      this.db,
+      await this.db<RequestRow>('requests')
+        .whereIn(
+          'id',
+          claims.claimed.map(c => c.id),
+        )
+        .orderBy('sequence', 'asc'),
+    );
+    return requests.map(request => {
+      const { attempt, run } = claims.claimed.find(c => c.id === request.id)!;
+      return { request, claimedAt: claims.at, attempt, run };
+    });
+  }
+
+  async recordTask(options: {
+    requestId: string;
+    worker: string;
+    taskId: string;
+  }): Promise<ServiceRequest> {
+    await this.withRetries(() =>
+      this.db.transaction(async tx => {
+        const row = await this.requireRow(tx, options.requestId);
+        if (
+          row.fulfilment_claimed_by !== options.worker ||
+          row.scaffolder_task_id !== null
+        ) {
+          throw new ConflictError(
+            `${formatTrackingNumber(row.sequence)} is no longer claimed by ${
+              options.worker
+            }`,
+          );
+        }
+        const now = new Date();
+        await this.compareAndSet(tx, row, {
+          scaffolder_task_id: options.taskId,
+          updated_at: now,
+        });
+        await this.appendEvent(tx, {
+          requestId: row.id,
+          type: 'task',
+          actorRef: SYSTEM_ACTOR,
+          data: { taskId: options.taskId, run: row.fulfilment_run },
+          at: now,
+        });
+      }),
+    );
+    return (await this.getRequest(options.requestId))!;
+  }
+
+  async listFollowing(options: { limit: number }): Promise<ServiceRequest[]> {
+    const rows = await this.db<RequestRow>('requests')
+      .where({ state: 'IN_PROGRESS', fulfilment: 'automatic' })
+      .whereNotNull('scaffolder_task_id')
+      .orderBy('sequence', 'asc')
+      .limit(options.limit);
+    return this.hydrate(this.db, rows);
   }
 
   async addComment(options: {
@@ -864,14 +1000,45 @@ export class DatabaseRequestStore implements RequestStore {
           : {}),
         ...(row.assignee_ref ? { assigneeRef: row.assignee_ref } : {}),
         ...(row.sla_due_at ? { slaDueAt: toIso(row.sla_due_at) } : {}),
+        fulfilment: row.fulfilment,
+        ...(row.template_ref ? { templateRef: row.template_ref } : {}),
         ...(row.scaffolder_task_id
           ? { scaffolderTaskId: row.scaffolder_task_id }
           : {}),
+        ...(row.failure ? { failure: JSON.parse(row.failure) } : {}),
         createdAt: toIso(row.created_at),
         updatedAt: toIso(row.updated_at),
       };
     });
   }
+}
+
+/**
+ * What a fulfilment transition changes besides the state: a failure keeps
+ * its reason, and a retry clears the old task and claim so that a worker
+ * starts a new one.
+ */
+function fulfilmentChanges(
+  row: RequestRow,
+  action: RequestAction,
+  data: JsonObject | undefined,
+): Partial<RequestRow> {
+  if (action === 'fail') {
+    const failure = data?.failure;
+    return { failure: failure ? JSON.stringify(failure) : null };
+  }
+  if (action === 'retry') {
+    return {
+      failure: null,
+      scaffolder_task_id: null,
+      fulfilment_claimed_by: null,
+      fulfilment_claimed_at: null,
+      fulfilment_claimed_until: null,
+      fulfilment_run: row.fulfilment_run + 1,
+      fulfilment_attempts: 0,
+    };
+  }
+  return {};
 }
 
 function parsePolicy(policy: string): ApprovalPolicy {

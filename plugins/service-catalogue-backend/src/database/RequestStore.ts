@@ -1,5 +1,6 @@
 import { JsonObject } from '@backstage/types';
 import {
+  OfferingFulfilment,
   ApprovalDecision,
   CommentVisibility,
   RequestAction,
@@ -31,6 +32,9 @@ export interface NewRequest {
   formValues: JsonObject;
   stages: NewRequestStage[];
   slaDueAt?: string;
+  fulfilment: OfferingFulfilment;
+  /** The template whose steps provision an automatic request. */
+  templateRef?: string;
 }
 
 /** @internal */
@@ -59,6 +63,25 @@ export type DecisionOutcome =
   | 'stage-approved'
   | 'approved'
   | 'rejected';
+
+/**
+ * A request a fulfilment worker claimed, and when the claim began: a task
+ * the scaffolder created since then may be this claim's own, started by a
+ * worker that died before it could record it.
+ *
+ * @internal
+ */
+export interface FulfilmentClaim {
+  request: ServiceRequest;
+  claimedAt: Date;
+  /**
+   * Which run of fulfilment this is: a retry starts a new run, and each run
+   * starts at most one task.
+   */
+  run: number;
+  /** How many claims this run had, this one included. */
+  attempt: number;
+}
 
 /** @internal */
 export interface Delegation {
@@ -140,6 +163,31 @@ export interface RequestStore {
     expectedVersion?: number;
     data?: JsonObject;
   }): Promise<{ request: ServiceRequest; event: RequestEvent }>;
+
+  /**
+   * Claims automatic requests whose scaffolder task has not started: those
+   * APPROVED (moved to IN_PROGRESS in the same transaction) and those
+   * IN_PROGRESS without a task, unless another worker's claim still runs.
+   * A claim lasts `leaseMs`; a worker that dies leaves it to expire.
+   */
+  claimFulfilment(options: {
+    worker: string;
+    leaseMs: number;
+    limit: number;
+  }): Promise<FulfilmentClaim[]>;
+
+  /**
+   * Records the task a claim started. Refuses (ConflictError) when the
+   * worker no longer holds the claim.
+   */
+  recordTask(options: {
+    requestId: string;
+    worker: string;
+    taskId: string;
+  }): Promise<ServiceRequest>;
+
+  /** IN_PROGRESS automatic requests whose task runs. */
+  listFollowing(options: { limit: number }): Promise<ServiceRequest[]>;
 
   addComment(options: {
     requestId: string;

@@ -13,20 +13,22 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   AuthorizeResult,
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { SignalsService } from '@backstage/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
 import {
   AnticipatedApprovers,
   CommentVisibility,
-  REQUEST_SIGNAL_CHANNEL,
   OfferingEntityV1alpha1,
   RequestComment,
   RequestDetails,
@@ -37,6 +39,7 @@ import {
   serviceCatalogueRequestCommentPermission,
   serviceCatalogueRequestCreatePermission,
   serviceCatalogueRequestDecidePermission,
+  serviceCatalogueRequestFulfilPermission,
   serviceCatalogueRequestReadPermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Duration } from 'luxon';
@@ -48,6 +51,7 @@ import {
 } from '../database/RequestStore';
 import { FOR_USER_FIELD, FormValidator } from './FormValidator';
 import { normalizeClaims, normalizeRef, userRefOf } from './refs';
+import { RequestNotifier } from './RequestNotifier';
 import { managerRefOf } from '../routing/ApproverResolver';
 
 /** Resolves an offering's approval stages for a requester. */
@@ -82,8 +86,7 @@ export class RequestService {
       auth: AuthService;
       userInfo: UserInfoService;
       permissions: PermissionsService;
-      notifications: NotificationService;
-      signals: SignalsService;
+      notifier: RequestNotifier;
       auditor: AuditorService;
       logger: LoggerService;
     },
@@ -115,8 +118,7 @@ export class RequestService {
       auth: AuthService;
       userInfo: UserInfoService;
       permissions: PermissionsService;
-      notifications: NotificationService;
-      signals: SignalsService;
+      notifier: RequestNotifier;
       auditor: AuditorService;
       logger: LoggerService;
     },
@@ -203,9 +205,10 @@ export class RequestService {
           formValues,
           stages,
           slaDueAt: dueAfter(offering.spec.estimatedDelay),
+          ...fulfilmentOf(offering),
         });
 
-        await this.tell(request, {
+        await this.deps.notifier.tell(request, {
           to: [request.requesterRef, request.submittedByRef],
           title: `${request.trackingNumber} submitted: ${request.offeringTitle}`,
           description:
@@ -347,7 +350,7 @@ export class RequestService {
           approved: `approved by ${by}`,
           rejected: `rejected by ${by}`,
         };
-        await this.tell(decided, {
+        await this.deps.notifier.tell(decided, {
           to: [decided.requesterRef, decided.submittedByRef],
           title: `${decided.trackingNumber} ${headline[outcome]}`,
           description: options.comment?.trim() || undefined,
@@ -396,12 +399,54 @@ export class RequestService {
           request.currentStage !== undefined
             ? request.stages[request.currentStage]?.approvers ?? []
             : [];
-        await this.tell(cancelled, {
+        await this.deps.notifier.tell(cancelled, {
           to: [cancelled.requesterRef, cancelled.submittedByRef, ...pending],
           title: `${cancelled.trackingNumber} cancelled: ${cancelled.offeringTitle}`,
           description: `Cancelled by ${userRef}.`,
         });
         return cancelled;
+      },
+    );
+  }
+
+  /** Owners and the desk start a failed automatic request's task again. */
+  async retry(options: {
+    idOrTrackingNumber: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const userRef = userRefOf(options.credentials);
+    return this.audited(
+      'request-retry',
+      { request: options.idOrTrackingNumber, actorRef: userRef },
+      async () => {
+        const request = await this.readable(options);
+        await this.requireOn(
+          serviceCatalogueRequestFulfilPermission,
+          request,
+          options.credentials,
+        );
+        if (!(await this.isFulfiller(request, options.credentials))) {
+          throw new NotAllowedError(
+            `Only the owners of ${request.offeringTitle} and the service desk retry ${request.trackingNumber}`,
+          );
+        }
+        if (request.fulfilment !== 'automatic') {
+          throw new ConflictError(
+            `${request.trackingNumber} is fulfilled by hand; there is no task to retry`,
+          );
+        }
+        const { request: retried } = await this.deps.store.transition({
+          requestId: request.id,
+          action: 'retry',
+          actor: 'fulfiller',
+          actorRef: userRef,
+        });
+        await this.deps.notifier.tell(retried, {
+          to: [retried.requesterRef, retried.submittedByRef],
+          title: `${retried.trackingNumber} is being provisioned again: ${retried.offeringTitle}`,
+          description: `Retried by ${userRef}.`,
+        });
+        return retried;
       },
     );
   }
@@ -442,7 +487,7 @@ export class RequestService {
           visibility: options.visibility,
         });
         // The requester is not told that an internal comment exists.
-        await this.publish(request, {
+        await this.deps.notifier.publish(request, {
           exclude:
             options.visibility === 'internal'
               ? [request.requesterRef, request.submittedByRef]
@@ -718,6 +763,18 @@ export class RequestService {
         ...availableRequestActions({ state: request.state, actor: 'approver' }),
       );
     }
+    // Of the fulfillers' moves only retry is theirs to make here; the
+    // backend itself starts, completes and fails automatic requests.
+    if (
+      request.fulfilment === 'automatic' &&
+      availableRequestActions({
+        state: request.state,
+        actor: 'fulfiller',
+      }).includes('retry') &&
+      (await this.isFulfiller(request, credentials))
+    ) {
+      actions.push('retry');
+    }
     return {
       request,
       // Internal comments also leave traces in the history; keep them out.
@@ -771,6 +828,14 @@ export class RequestService {
     if (request.stages.some(stage => stage.approvers.includes(userRef))) {
       return true;
     }
+    return this.isFulfiller(request, credentials);
+  }
+
+  /** The offering's owners, the desk and administrators fulfil requests. */
+  private async isFulfiller(
+    request: ServiceRequest,
+    credentials: UserCredentials,
+  ): Promise<boolean> {
     const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(
       credentials,
     );
@@ -835,86 +900,13 @@ export class RequestService {
       return;
     }
     const stage = request.stages[request.currentStage ?? 0];
-    await this.tell(request, {
+    await this.deps.notifier.tell(request, {
       to: stage?.approvers ?? [],
       title: `Approval needed: ${request.trackingNumber} ${request.offeringTitle}`,
       description: `Requested for ${request.requesterRef}.`,
       link: '/service-catalogue/approvals',
       topic: 'service-catalogue-approval',
     });
-  }
-
-  /**
-   * Notifies and signals after the store committed. A failed notification
-   * is logged, never allowed to undo or hide a committed change.
-   */
-  private async tell(
-    request: ServiceRequest,
-    message: {
-      to: string[];
-      title: string;
-      description?: string;
-      link?: string;
-      topic?: string;
-      severity?: 'normal' | 'high';
-    },
-  ): Promise<void> {
-    const recipients = [...new Set(message.to)];
-    if (recipients.length > 0) {
-      try {
-        await this.deps.notifications.send({
-          recipients: { type: 'entity', entityRef: recipients },
-          payload: {
-            title: message.title,
-            description: message.description,
-            link:
-              message.link ??
-              `/service-catalogue/requests/${request.trackingNumber}`,
-            severity: message.severity ?? 'normal',
-            topic: message.topic ?? 'service-catalogue-request',
-            scope: request.id,
-          },
-        });
-      } catch (error) {
-        this.deps.logger.warn(
-          `Could not notify about ${request.trackingNumber}: ${error}`,
-        );
-      }
-    }
-    await this.publish(request);
-  }
-
-  private async publish(
-    request: ServiceRequest,
-    options?: { exclude: string[] },
-  ): Promise<void> {
-    const people = new Set([
-      request.requesterRef,
-      request.submittedByRef,
-      ...request.stages.flatMap(stage => stage.approvers),
-    ]);
-    for (const ref of options?.exclude ?? []) {
-      people.delete(ref);
-    }
-    if (people.size === 0) {
-      return;
-    }
-    try {
-      await this.deps.signals.publish({
-        recipients: { type: 'user', entityRef: [...people] },
-        channel: REQUEST_SIGNAL_CHANNEL,
-        message: {
-          requestId: request.id,
-          trackingNumber: request.trackingNumber,
-          state: request.state,
-          version: request.version,
-        },
-      });
-    } catch (error) {
-      this.deps.logger.warn(
-        `Could not signal a change of ${request.trackingNumber}: ${error}`,
-      );
-    }
   }
 
   private async audited<T>(
@@ -953,6 +945,25 @@ function ownerOf(offering: OfferingEntityV1alpha1): string {
     defaultKind: 'group',
     defaultNamespace: offering.metadata.namespace,
   });
+}
+
+/** How the offering is fulfilled, kept with the request as submitted. */
+function fulfilmentOf(offering: OfferingEntityV1alpha1): {
+  fulfilment: 'automatic' | 'manual';
+  templateRef?: string;
+} {
+  const { template, fulfilment } = offering.spec;
+  const templateRef = template
+    ? normalizeRef(template, {
+        field: `${stringifyEntityRef(offering)} spec.template`,
+        defaultKind: 'template',
+        defaultNamespace: offering.metadata.namespace,
+      })
+    : undefined;
+  // Without a template there are no steps to run: the desk fulfils it.
+  return templateRef && fulfilment !== 'manual'
+    ? { fulfilment: 'automatic', templateRef }
+    : { fulfilment: 'manual', templateRef };
 }
 
 function offeringRefOf(ref: string): string {

@@ -148,6 +148,16 @@ export async function createRouter(
     );
   });
 
+  router.post('/requests/:requestId/retry', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await requests.retry({
+        idOrTrackingNumber: req.params.requestId,
+        credentials,
+      }),
+    );
+  });
+
   router.post('/requests/:requestId/comments', async (req, res) => {
     const credentials = await userCredentials(req);
     const comment = await requests.comment({

@@ -1,5 +1,8 @@
 import { JsonObject } from '@backstage/types';
-import { ApprovalPolicy } from '../entity/OfferingEntityV1alpha1';
+import {
+  ApprovalPolicy,
+  OfferingFulfilment,
+} from '../entity/OfferingEntityV1alpha1';
 import { RequestAction, RequestState } from './stateMachine';
 
 /**
@@ -91,12 +94,23 @@ export interface RequestComment {
 export interface RequestEvent {
   id: string;
   /** A transition's action, or another thing that happened. */
-  type: RequestAction | 'submit' | 'decide' | 'comment' | 'assign';
+  type: RequestAction | 'submit' | 'decide' | 'comment' | 'assign' | 'task';
   actorRef: string;
   fromState?: RequestState;
   toState?: RequestState;
   data?: JsonObject;
   createdAt: string;
+}
+
+/**
+ * Why a request's fulfilment failed.
+ *
+ * @public
+ */
+export interface RequestFailure {
+  /** The scaffolder step that failed, when a task ran. */
+  stepId?: string;
+  message: string;
 }
 
 /**
@@ -125,7 +139,17 @@ export interface ServiceRequest {
   currentStage?: number;
   assigneeRef?: string;
   slaDueAt?: string;
+  /**
+   * How the request is fulfilled, as the offering said when it was
+   * submitted: `automatic` runs `templateRef`'s steps, `manual` is the
+   * desk's work.
+   */
+  fulfilment?: OfferingFulfilment;
+  templateRef?: string;
+  /** The scaffolder task that provisions it, once started. */
   scaffolderTaskId?: string;
+  /** Why fulfilment failed, while the request is FAILED. */
+  failure?: RequestFailure;
   createdAt: string;
   updatedAt: string;
 }

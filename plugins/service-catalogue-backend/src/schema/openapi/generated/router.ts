@@ -497,8 +497,32 @@ export const spec = {
             type: 'string',
             format: 'date-time',
           },
+          fulfilment: {
+            $ref: '#/components/schemas/OfferingFulfilment',
+          },
+          templateRef: {
+            type: 'string',
+            description:
+              'The template whose steps provision an automatic request.',
+          },
           scaffolderTaskId: {
             type: 'string',
+            description:
+              'The scaffolder task that provisions it, once started.',
+          },
+          failure: {
+            type: 'object',
+            description: 'Why fulfilment failed, while FAILED.',
+            properties: {
+              stepId: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
+            },
+            required: ['message'],
+            additionalProperties: false,
           },
           createdAt: {
             type: 'string',
@@ -1263,6 +1287,54 @@ export const spec = {
         responses: {
           '200': {
             description: 'The cancelled request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{requestId}/retry': {
+      post: {
+        operationId: 'RetryRequest',
+        description:
+          "Starts the provisioning of a FAILED automatic request again, with a\nnew scaffolder task. Only the offering's owners and the service desk\nretry.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The request, IN_PROGRESS again.',
             content: {
               'application/json': {
                 schema: {

@@ -1,0 +1,326 @@
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
+import knexFactory, { Knex } from 'knex';
+import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
+import { NewRequest } from '../database/RequestStore';
+import { RequestNotifier } from '../requests/RequestNotifier';
+import { FulfilmentWorker } from './FulfilmentWorker';
+import {
+  ScaffolderError,
+  ScaffolderTasks,
+  TaskMarker,
+  TaskStatus,
+} from './ScaffolderTasks';
+
+jest.setTimeout(120_000);
+
+/**
+ * The scaffolder as the worker sees it, keeping every task it was asked to
+ * start. `die` makes the next start fail the way a process killed at that
+ * point would leave things: before the task exists, or after.
+ */
+class RecordedTasks implements ScaffolderTasks {
+  readonly started: Array<{
+    taskId: string;
+    templateRef: string;
+    values: JsonObject;
+    marker: TaskMarker;
+  }> = [];
+  readonly statuses = new Map<string, TaskStatus>();
+  die?: 'before-start' | 'after-start';
+  refuse?: string;
+
+  async start(options: {
+    templateRef: string;
+    values: JsonObject;
+    marker: TaskMarker;
+  }): Promise<string> {
+    if (this.refuse) {
+      throw new ScaffolderError(400, this.refuse);
+    }
+    if (this.die === 'before-start') {
+      this.die = undefined;
+      throw new Error('killed before starting the task');
+    }
+    const taskId = `task-${this.started.length + 1}`;
+    this.started.push({ taskId, ...options });
+    this.statuses.set(taskId, 'processing');
+    if (this.die === 'after-start') {
+      this.die = undefined;
+      throw new Error('killed before recording the task');
+    }
+    return taskId;
+  }
+
+  async find(options: { marker: TaskMarker }): Promise<string | undefined> {
+    return this.started.find(
+      t =>
+        t.marker.requestId === options.marker.requestId &&
+        t.marker.run === options.marker.run,
+    )?.taskId;
+  }
+
+  async status(taskId: string): Promise<TaskStatus> {
+    return this.statuses.get(taskId)!;
+  }
+
+  async failure() {
+    return { stepId: 'provision', message: 'the VPN refused the profile' };
+  }
+
+  startsFor(requestId: string) {
+    return this.started.filter(t => t.marker.requestId === requestId);
+  }
+}
+
+const notifications = { send: jest.fn(async () => {}) };
+const notifier = RequestNotifier.create({
+  notifications: notifications as any,
+  signals: { publish: async () => {} } as any,
+  logger: mockServices.logger.mock(),
+});
+
+function workerFor(
+  store: DatabaseRequestStore,
+  tasks: ScaffolderTasks,
+  leaseMs = 60_000,
+) {
+  return FulfilmentWorker.create({
+    store,
+    tasks,
+    notifier,
+    logger: mockServices.logger.mock(),
+    leaseMs,
+  });
+}
+
+const automatic = (overrides: Partial<NewRequest> = {}): NewRequest => ({
+  offeringRef: 'offering:default/vpn-access',
+  offeringTitle: 'VPN access',
+  offeringOwnerRef: 'group:default/network-team',
+  requesterRef: 'user:default/grace',
+  submittedByRef: 'user:default/grace',
+  formValues: { tunnel: 'split', forUser: 'user:default/grace' },
+  stages: [],
+  fulfilment: 'automatic',
+  templateRef: 'template:default/vpn-access',
+  ...overrides,
+});
+
+const oneStage = {
+  index: 0,
+  approverSpec: ['owner'],
+  approvers: ['user:default/leo'],
+  source: 'resolved' as const,
+  policy: 'any' as const,
+  required: 1,
+};
+
+const databases = TestDatabases.create();
+
+describe.each(databases.eachSupportedId())(
+  'FulfilmentWorker on %s',
+  (databaseId: TestDatabaseId) => {
+    async function createStore(knex?: Knex) {
+      const client = knex ?? (await databases.init(databaseId));
+      const store = await DatabaseRequestStore.create({
+        database: { getClient: async () => client },
+      });
+      return { knex: client, store };
+    }
+
+    beforeEach(() => notifications.send.mockClear());
+
+    it('starts the template of an approved request once, with its values, and follows it to DONE', async () => {
+      const { store } = await createStore();
+      const tasks = new RecordedTasks();
+      const worker = workerFor(store, tasks);
+      const { request } = await store.createRequest(
+        automatic({ stages: [oneStage] }),
+      );
+
+      await worker.run();
+      expect(tasks.started).toEqual([]);
+
+      await store.decide({
+        requestId: request.id,
+        approverRef: 'user:default/leo',
+        decidedByRef: 'user:default/leo',
+        decision: 'approve',
+      });
+      await worker.run();
+      await worker.run();
+
+      expect(tasks.started).toEqual([
+        {
+          taskId: 'task-1',
+          templateRef: 'template:default/vpn-access',
+          values: { tunnel: 'split', forUser: 'user:default/grace' },
+          marker: {
+            requestId: request.id,
+            trackingNumber: request.trackingNumber,
+            run: 1,
+          },
+        },
+      ]);
+      const running = (await store.getRequest(request.id))!;
+      expect(running).toMatchObject({
+        state: 'IN_PROGRESS',
+        scaffolderTaskId: 'task-1',
+      });
+
+      tasks.statuses.set('task-1', 'completed');
+      await worker.run();
+      const done = (await store.getRequest(request.id))!;
+      expect(done.state).toBe('DONE');
+      expect((await store.listEvents(request.id)).map(e => e.type)).toEqual([
+        'submit',
+        'route',
+        'decide',
+        'approve',
+        'start',
+        'task',
+        'complete',
+      ]);
+      expect(notifications.send).toHaveBeenCalledWith(
+        expect.objectContaining({
+          payload: expect.objectContaining({
+            title: `${request.trackingNumber} done: VPN access`,
+          }),
+        }),
+      );
+    });
+
+    it('leaves manual requests to the desk', async () => {
+      const { store } = await createStore();
+      const tasks = new RecordedTasks();
+      await store.createRequest(
+        automatic({ fulfilment: 'manual', templateRef: undefined }),
+      );
+      await workerFor(store, tasks).run();
+      expect(tasks.started).toEqual([]);
+    });
+
+    it('records the failing step, and a retry starts a new task', async () => {
+      const { store } = await createStore();
+      const tasks = new RecordedTasks();
+      const worker = workerFor(store, tasks);
+      const { request } = await store.createRequest(automatic());
+      await worker.run();
+      tasks.statuses.set('task-1', 'failed');
+      await worker.run();
+
+      const failed = (await store.getRequest(request.id))!;
+      expect(failed).toMatchObject({
+        state: 'FAILED',
+        failure: {
+          stepId: 'provision',
+          message: 'the VPN refused the profile',
+        },
+      });
+      expect(notifications.send).toHaveBeenCalledWith(
+        expect.objectContaining({
+          recipients: {
+            type: 'entity',
+            entityRef: ['user:default/grace', 'group:default/network-team'],
+          },
+        }),
+      );
+
+      await store.transition({
+        requestId: request.id,
+        action: 'retry',
+        actor: 'fulfiller',
+        actorRef: 'user:default/leo',
+      });
+      await worker.run();
+      // The old task belongs to the first run; the retry gets its own.
+      expect(tasks.startsFor(request.id).map(t => t.marker.run)).toEqual([
+        1, 2,
+      ]);
+      const retried = (await store.getRequest(request.id))!;
+      expect(retried).toMatchObject({
+        state: 'IN_PROGRESS',
+        scaffolderTaskId: 'task-2',
+      });
+      expect(retried.failure).toBeUndefined();
+    });
+
+    it('fails a request the scaffolder refuses, with the scaffolder’s reason', async () => {
+      const { store } = await createStore();
+      const tasks = new RecordedTasks();
+      tasks.refuse = 'instance requires property "justification"';
+      const { request } = await store.createRequest(automatic());
+      await workerFor(store, tasks).run();
+      expect(await store.getRequest(request.id)).toMatchObject({
+        state: 'FAILED',
+        failure: { message: 'instance requires property "justification"' },
+      });
+    });
+
+    it.each(['before-start', 'after-start'] as const)(
+      'finishes once when a worker dies %s',
+      async die => {
+        const { store } = await createStore();
+        const tasks = new RecordedTasks();
+        const { request } = await store.createRequest(automatic());
+
+        tasks.die = die;
+        // The dead worker's claim runs out quickly here.
+        await workerFor(store, tasks, 1).run();
+        expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
+          undefined,
+        );
+
+        await new Promise(resolve => setTimeout(resolve, 5));
+        // A worker in the restarted process.
+        await workerFor(store, tasks, 1).run();
+        expect(tasks.startsFor(request.id)).toHaveLength(1);
+        expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
+          tasks.startsFor(request.id)[0].taskId,
+        );
+      },
+    );
+
+    if (databaseId.startsWith('POSTGRES')) {
+      it('starts 200 tasks once each from two replicas on one database', async () => {
+        const { knex, store: first } = await createStore();
+        // The second replica has its own connection pool to the same
+        // database, as a second backend process would.
+        const secondKnex = knexFactory({
+          client: 'pg',
+          connection: knex.client.config.connection,
+        });
+        const { store: second } = await createStore(secondKnex);
+        try {
+          const ids: string[] = [];
+          for (let i = 0; i < 200; i++) {
+            ids.push((await first.createRequest(automatic())).request.id);
+          }
+          const tasks = new RecordedTasks();
+          await Promise.all([
+            workerFor(first, tasks).run(),
+            workerFor(second, tasks).run(),
+            workerFor(first, tasks).run(),
+            workerFor(second, tasks).run(),
+          ]);
+
+          expect(tasks.started).toHaveLength(200);
+          expect(new Set(tasks.started.map(t => t.marker.requestId)).size).toBe(
+            200,
+          );
+          const stored = await Promise.all(ids.map(id => first.getRequest(id)));
+          expect(
+            new Set(stored.map(request => request!.scaffolderTaskId)).size,
+          ).toBe(200);
+        } finally {
+          await secondKnex.destroy();
+        }
+      });
+    }
+  },
+);

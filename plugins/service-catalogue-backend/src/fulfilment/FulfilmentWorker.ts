@@ -1,0 +1,193 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import {
+  RequestFailure,
+  ServiceRequest,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { randomUUID } from 'node:crypto';
+import { FulfilmentClaim, RequestStore } from '../database/RequestStore';
+import { RequestNotifier } from '../requests/RequestNotifier';
+import {
+  ScaffolderError,
+  ScaffolderTasks,
+  TaskMarker,
+} from './ScaffolderTasks';
+
+const SYSTEM_ACTOR = 'plugin:service-catalogue';
+
+/**
+ * Runs the provisioning of automatic requests: starts the offering's
+ * scaffolder task for each approved request, exactly once, and moves the
+ * request to DONE or FAILED when the task ends.
+ *
+ * Exactly once rests on the store's claims, not on the scheduler: a worker
+ * claims a request (a lease in its row), starts the task and records its id.
+ * Replicas skip each other's claims. A worker that dies holding a claim
+ * leaves it to expire; the next claim of the same run first looks for a task
+ * the dead worker may have started (the task's values carry the request id
+ * and run) and adopts it instead of starting a second one. The lease is much
+ * longer than the one call between claiming and starting.
+ *
+ * @internal
+ */
+export class FulfilmentWorker {
+  static create(options: {
+    store: RequestStore;
+    tasks: ScaffolderTasks;
+    notifier: RequestNotifier;
+    logger: LoggerService;
+    leaseMs?: number;
+  }): FulfilmentWorker {
+    return new FulfilmentWorker(
+      options.store,
+      options.tasks,
+      options.notifier,
+      options.logger,
+      options.leaseMs ?? 5 * 60_000,
+    );
+  }
+
+  private constructor(
+    private readonly store: RequestStore,
+    private readonly tasks: ScaffolderTasks,
+    private readonly notifier: RequestNotifier,
+    private readonly logger: LoggerService,
+    private readonly leaseMs: number,
+  ) {}
+
+  /** One pass: start what waits, then follow what runs. */
+  async run(): Promise<void> {
+    // Each pass claims under its own name, so that two passes, even in one
+    // process, never take a claim for each other's.
+    const worker = randomUUID();
+    // A request whose start failed for now is claimed again only by a later
+    // pass, even when its lease is shorter than this one.
+    const seen = new Set<string>();
+    for (;;) {
+      const claims = (
+        await this.store.claimFulfilment({
+          worker,
+          leaseMs: this.leaseMs,
+          limit: 5,
+        })
+      ).filter(claim => !seen.has(claim.request.id));
+      if (claims.length === 0) {
+        break;
+      }
+      for (const claim of claims) {
+        seen.add(claim.request.id);
+        await this.start(claim, worker);
+      }
+    }
+    for (const request of await this.store.listFollowing({ limit: 100 })) {
+      await this.follow(request);
+    }
+  }
+
+  private async start(claim: FulfilmentClaim, worker: string): Promise<void> {
+    const { request } = claim;
+    const marker: TaskMarker = {
+      requestId: request.id,
+      trackingNumber: request.trackingNumber,
+      run: claim.run,
+    };
+    try {
+      if (!request.templateRef) {
+        throw new ScaffolderError(400, 'The offering names no template');
+      }
+      const adopted =
+        claim.attempt > 1
+          ? await this.tasks.find({
+              marker,
+              since: new Date(request.createdAt),
+            })
+          : undefined;
+      const taskId =
+        adopted ??
+        (await this.tasks.start({
+          templateRef: request.templateRef,
+          values: request.formValues,
+          marker,
+        }));
+      const started = await this.store.recordTask({
+        requestId: request.id,
+        worker,
+        taskId,
+      });
+      await this.notifier.tell(started, {
+        to: [started.requesterRef, started.submittedByRef],
+        title: `${started.trackingNumber} is being provisioned: ${started.offeringTitle}`,
+      });
+    } catch (error) {
+      if (error instanceof ScaffolderError && error.permanent) {
+        await this.fail(request, { message: error.message }).catch(failed =>
+          this.logger.warn(
+            `Could not mark ${request.trackingNumber} failed: ${failed}`,
+          ),
+        );
+        return;
+      }
+      // The claim expires and a later pass tries again.
+      this.logger.warn(
+        `Could not start provisioning ${request.trackingNumber}: ${error}`,
+      );
+    }
+  }
+
+  private async follow(request: ServiceRequest): Promise<void> {
+    const taskId = request.scaffolderTaskId!;
+    try {
+      const status = await this.tasks.status(taskId);
+      if (status === 'completed') {
+        const { request: done } = await this.store.transition({
+          requestId: request.id,
+          action: 'complete',
+          actor: 'system',
+          actorRef: SYSTEM_ACTOR,
+          data: { taskId },
+        });
+        await this.notifier.tell(done, {
+          to: [done.requesterRef, done.submittedByRef],
+          title: `${done.trackingNumber} done: ${done.offeringTitle}`,
+        });
+      } else if (status === 'failed' || status === 'cancelled') {
+        await this.fail(request, await this.tasks.failure(taskId));
+      }
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        // Someone else moved it first; nothing left to do here.
+        return;
+      }
+      this.logger.warn(
+        `Could not follow task ${taskId} of ${request.trackingNumber}: ${error}`,
+      );
+    }
+  }
+
+  private async fail(
+    request: ServiceRequest,
+    failure: RequestFailure,
+  ): Promise<void> {
+    const { request: failed } = await this.store.transition({
+      requestId: request.id,
+      action: 'fail',
+      actor: 'system',
+      actorRef: SYSTEM_ACTOR,
+      data: {
+        failure: { ...failure },
+        ...(request.scaffolderTaskId
+          ? { taskId: request.scaffolderTaskId }
+          : {}),
+      },
+    });
+    await this.notifier.tell(failed, {
+      // The owners retry a failed request, so they hear of it too.
+      to: [failed.requesterRef, failed.submittedByRef, failed.offeringOwnerRef],
+      title: `${failed.trackingNumber} failed: ${failed.offeringTitle}`,
+      description: failure.stepId
+        ? `Step ${failure.stepId}: ${failure.message}`
+        : failure.message,
+      severity: 'high',
+    });
+  }
+}

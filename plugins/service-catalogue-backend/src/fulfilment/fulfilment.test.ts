@@ -1,0 +1,213 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import request from 'supertest';
+import { serviceCataloguePlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+// The whole path with the real scaffolder and the real scheduler: a request
+// that needs no approval is provisioned by its template's steps, and a
+// failing step can be retried by the offering's owners.
+
+const template = (name: string, step: JsonObject): Entity => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    type: 'service-catalogue',
+    owner: 'group:default/platform-team',
+    parameters: [
+      {
+        required: ['reason'],
+        properties: { forUser: { type: 'string' }, reason: { type: 'string' } },
+      },
+    ],
+    steps: [step],
+  },
+});
+
+const offering = (name: string, templateName: string): Entity => ({
+  apiVersion: 'service-catalogue.io/v1alpha1',
+  kind: 'Offering',
+  metadata: { name, namespace: 'default', title: name },
+  spec: {
+    owner: 'group:default/platform-team',
+    category: 'access',
+    template: `template:default/${templateName}`,
+  },
+});
+
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'platform-team', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  ...['grace', 'alice'].map(
+    (name): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name, namespace: 'default' },
+      spec: { memberOf: name === 'alice' ? ['platform-team'] : [] },
+    }),
+  ),
+  template('grant-access', {
+    id: 'provision',
+    action: 'debug:log',
+    input: { message: 'access for ${{ parameters.forUser }}' },
+  }),
+  template('broken', {
+    id: 'escape',
+    action: 'fs:delete',
+    input: { files: ['../outside-the-workspace'] },
+  }),
+  offering('access', 'grant-access'),
+  offering('broken-access', 'broken'),
+];
+
+async function startBackend() {
+  const { server } = await startTestBackend({
+    features: [
+      serviceCataloguePlugin,
+      scaffolderPlugin,
+      schedulerServiceFactory,
+      catalogServiceMock.factory({ entities }),
+      mockServices.userInfo.mock({
+        async getUserInfo(credentials: any) {
+          const ref = credentials.principal.userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs:
+              ref === 'user:default/alice'
+                ? [ref, 'group:default/platform-team']
+                : [ref],
+          };
+        },
+      }).factory,
+      mockServices.permissions.mock({
+        async authorize(requests) {
+          return requests.map(({ permission }) => ({
+            result:
+              permission.name === 'service-catalogue.administer'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }));
+        },
+        // The scaffolder asks which template steps and parameters it may use.
+        async authorizeConditional(requests) {
+          return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+        },
+      }).factory,
+      mockServices.rootConfig.factory({
+        data: {
+          serviceCatalogue: {
+            categories: [{ id: 'access', title: 'Access' }],
+            fulfilment: { frequency: { milliseconds: 200 } },
+          },
+        },
+      }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({ send: async () => {} }),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
+      }),
+    ],
+  });
+  return server;
+}
+
+const as = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
+
+async function until(
+  server: Awaited<ReturnType<typeof startBackend>>,
+  trackingNumber: string,
+  state: string,
+) {
+  for (;;) {
+    const res = await request(server)
+      .get(`/api/service-catalogue/requests/${trackingNumber}`)
+      .set('Authorization', as('alice'));
+    if (res.body.request?.state === state) {
+      return res.body;
+    }
+
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+describe('automatic fulfilment with the scaffolder', () => {
+  it('runs the template’s steps and ends DONE, then fails and retries a broken one', async () => {
+    const server = await startBackend();
+    const submit = (offeringName: string) =>
+      request(server)
+        .post('/api/service-catalogue/requests')
+        .set('Authorization', as('grace'))
+        .send({
+          offeringRef: `offering:default/${offeringName}`,
+          formValues: { reason: 'new project' },
+        });
+
+    const ok = await submit('access');
+    expect(ok.status).toBe(201);
+    const done = await until(server, ok.body.trackingNumber, 'DONE');
+    expect(done.request.scaffolderTaskId).toEqual(expect.any(String));
+    expect(done.events.map((e: { type: string }) => e.type)).toEqual([
+      'submit',
+      'start',
+      'task',
+      'complete',
+    ]);
+
+    const broken = await submit('broken-access');
+    const failed = await until(server, broken.body.trackingNumber, 'FAILED');
+    expect(failed.request.failure).toEqual({
+      stepId: 'escape',
+      message: expect.stringMatching(/outside/),
+    });
+    expect(failed.actions).toContain('retry');
+
+    const byRequester = await request(server)
+      .post(
+        `/api/service-catalogue/requests/${broken.body.trackingNumber}/retry`,
+      )
+      .set('Authorization', as('grace'));
+    expect(byRequester.status).toBe(403);
+
+    const byOwner = await request(server)
+      .post(
+        `/api/service-catalogue/requests/${broken.body.trackingNumber}/retry`,
+      )
+      .set('Authorization', as('alice'));
+    expect(byOwner.status).toBe(200);
+    expect(byOwner.body.state).toBe('IN_PROGRESS');
+    expect(byOwner.body.failure).toBeUndefined();
+
+    const again = await until(server, broken.body.trackingNumber, 'FAILED');
+    const tasks = again.events
+      .filter((e: { type: string }) => e.type === 'task')
+      .map((e: { data: { taskId: string; run: number } }) => e.data);
+    expect(tasks.map((t: { run: number }) => t.run)).toEqual([1, 2]);
+    expect(new Set(tasks.map((t: { taskId: string }) => t.taskId)).size).toBe(
+      2,
+    );
+  });
+});
