@@ -26,6 +26,7 @@ export function mockServiceCatalogueApi(
     getRequest: unexpected('getRequest'),
     decideRequest: unexpected('decideRequest'),
     cancelRequest: unexpected('cancelRequest'),
+    retryRequest: unexpected('retryRequest'),
     addComment: unexpected('addComment'),
     listAwaitingApproval: unexpected('listAwaitingApproval'),
     listDecided: unexpected('listDecided'),

@@ -99,6 +99,12 @@ export interface ServiceCatalogueApi {
     options?: { expectedVersion?: number },
   ): Promise<ServiceRequest>;
 
+  /**
+   * Starts the provisioning of a failed automatic request again; for the
+   * offering's owners and the service desk.
+   */
+  retryRequest(requestId: string): Promise<ServiceRequest>;
+
   /** Adds a comment to the request. */
   addComment(requestId: string, body: AddCommentBody): Promise<RequestComment>;
 

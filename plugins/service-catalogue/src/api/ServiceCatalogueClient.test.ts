@@ -260,6 +260,20 @@ describe('ServiceCatalogueClient', () => {
     ]);
   });
 
+  it('posts a retry without a body', async () => {
+    const paths: string[] = [];
+    server.use(
+      rest.post(`${baseUrl}/requests/:id/retry`, (req, res, ctx) => {
+        paths.push(req.url.pathname);
+        return res(ctx.json({ state: 'IN_PROGRESS' }));
+      }),
+    );
+    await expect(client.retryRequest('REQ-000004')).resolves.toEqual({
+      state: 'IN_PROGRESS',
+    });
+    expect(paths).toEqual(['/api/service-catalogue/requests/REQ-000004/retry']);
+  });
+
   it('turns a refused decision into a ResponseError with the reason', async () => {
     server.use(
       rest.post(`${baseUrl}/requests/:id/decisions`, (_req, res, ctx) =>

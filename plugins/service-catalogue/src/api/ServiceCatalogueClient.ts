@@ -115,6 +115,12 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     });
   }
 
+  async retryRequest(requestId: string): Promise<ServiceRequest> {
+    return this.request<ServiceRequest>(`${requestPath(requestId)}/retry`, {
+      method: 'POST',
+    });
+  }
+
   async addComment(
     requestId: string,
     body: AddCommentBody,

@@ -175,6 +175,54 @@ describe('RequestPage', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows why provisioning failed, links the task, and lets a fulfiller retry', async () => {
+    const failed = {
+      ...request,
+      state: 'FAILED' as const,
+      fulfilment: 'automatic' as const,
+      scaffolderTaskId: 'task-7',
+      failure: { stepId: 'provision', message: 'the VPN refused the profile' },
+    };
+    const api = mockServiceCatalogueApi({
+      getRequest: async () =>
+        details({ request: failed, actions: ['comment', 'retry'] }),
+      retryRequest: async () => ({ ...failed, state: 'IN_PROGRESS' }),
+    });
+    await renderPage(api);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Provisioning failedStep provision: the VPN refused the profile',
+    );
+    expect(screen.getByRole('link', { name: 'Task log' })).toHaveAttribute(
+      'href',
+      '/create/tasks/task-7',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Retry provisioning' }),
+    );
+    expect(api.retryRequest).toHaveBeenCalledWith('id-1');
+    await waitFor(() => expect(api.getRequest).toHaveBeenCalledTimes(2));
+  });
+
+  it('offers no retry to those who may not', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        getRequest: async () =>
+          details({
+            request: {
+              ...request,
+              state: 'FAILED',
+              failure: { message: 'no template' },
+            },
+          }),
+      }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent('no template');
+    expect(
+      screen.queryByRole('button', { name: 'Retry provisioning' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('approves with a comment', async () => {
     const api = mockServiceCatalogueApi({
       getRequest: async () =>

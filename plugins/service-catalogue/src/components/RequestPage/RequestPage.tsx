@@ -3,6 +3,7 @@ import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -18,6 +19,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
   ApprovalDecision,
   ApprovalStageStatus,
@@ -345,6 +347,7 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
       // is not cancelled blindly.
       api.cancelRequest(request.id, { expectedVersion: request.version }),
     );
+  const onRetry = () => run(() => api.retryRequest(request.id));
   const onDecide = (comment: string | undefined) =>
     decision &&
     run(() =>
@@ -363,6 +366,16 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
         {actionError && (
           <Grid item xs={12}>
             <Alert severity="error">{errorMessage(actionError)}</Alert>
+          </Grid>
+        )}
+        {request.state === 'FAILED' && request.failure && (
+          <Grid item xs={12}>
+            <Alert severity="error">
+              <AlertTitle>Provisioning failed</AlertTitle>
+              {request.failure.stepId
+                ? `Step ${request.failure.stepId}: ${request.failure.message}`
+                : request.failure.message}
+            </Alert>
           </Grid>
         )}
         <Grid item xs={12} md={5}>
@@ -394,6 +407,21 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
                     : undefined,
                 ],
                 [
+                  'Fulfilment',
+                  request.fulfilment === 'automatic'
+                    ? 'Automatic, by the offering’s template'
+                    : 'By hand',
+                ],
+                [
+                  'Provisioning task',
+                  request.scaffolderTaskId ? (
+                    // The scaffolder's task page, with the log of every step.
+                    <Link to={`/create/tasks/${request.scaffolderTaskId}`}>
+                      Task log
+                    </Link>
+                  ) : undefined,
+                ],
+                [
                   'Assignee',
                   request.assigneeRef ? (
                     <EntityRefLink
@@ -406,7 +434,8 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
             />
             {(actions.includes('approve') ||
               actions.includes('reject') ||
-              actions.includes('cancel')) && (
+              actions.includes('cancel') ||
+              actions.includes('retry')) && (
               <Box className={classes.actions} mt={2}>
                 {actions.includes('approve') && (
                   <Button
@@ -431,6 +460,16 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
                 {actions.includes('cancel') && (
                   <Button variant="outlined" disabled={busy} onClick={onCancel}>
                     Cancel request
+                  </Button>
+                )}
+                {actions.includes('retry') && (
+                  <Button
+                    variant="contained"
+                    color="primary"
+                    disabled={busy}
+                    onClick={onRetry}
+                  >
+                    Retry provisioning
                   </Button>
                 )}
               </Box>
