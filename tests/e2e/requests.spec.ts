@@ -82,8 +82,9 @@ test('a requester submits, the owner approves in another browser, the requester 
   const dave = await personIn(browser, 'dave');
   await approveFromApprovalsPage(dave, trackingNumber, 'Enjoy the VM');
 
+  // Approved, and soon provisioned: the VM template runs right after.
   const row = await stateInMyRequests(page, trackingNumber);
-  await expect(row).toContainText('Approved');
+  await expect(row).toContainText(/Approved|In progress|Done/);
   await row.getByRole('link', { name: trackingNumber }).click();
   await expect(page.getByRole('list', { name: 'Comments' })).toHaveCount(0);
   await expect(
@@ -92,7 +93,7 @@ test('a requester submits, the owner approves in another browser, the requester 
   await dave.context().close();
 });
 
-test('a two-stage offering goes to the manager, then to the owner of the target', async ({
+test('a two-stage offering goes to the manager, then to the owner of the target, then the scaffolder provisions it', async ({
   page,
   browser,
 }) => {
@@ -123,10 +124,19 @@ test('a two-stage offering goes to the manager, then to the owner of the target'
   await dialog.getByRole('button', { name: 'Approve' }).click();
   await expect(dialog).toBeHidden();
 
+  // Approved, then provisioned by the VPN template's steps in the
+  // scaffolder, which the backend starts on its own within seconds.
   await expect(await stateInMyRequests(page, trackingNumber)).toContainText(
-    'Approved',
+    /Approved|In progress|Done/,
   );
   await page.goto(`/service-catalogue/requests/${trackingNumber}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('Done', { exact: true })).toBeVisible({
+      timeout: 3_000,
+    });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole('link', { name: 'Task log' })).toBeVisible();
   await expect(
     page.getByRole('list', { name: 'Decisions of stage 1' }),
   ).toContainText('Frank Fischer');
