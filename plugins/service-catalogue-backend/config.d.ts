@@ -62,5 +62,14 @@ export interface Config {
        */
       frequency?: string | { [unit: string]: number };
     };
+    /** Grants: access that fulfilled requests leave behind. */
+    grants?: {
+      /**
+       * How long before a grant expires its holder is reminded, as an ISO
+       * 8601 duration such as `P7D` or an object such as `{ days: 7 }`.
+       * Defaults to seven days.
+       */
+      reminderBefore?: string | { [unit: string]: number };
+    };
   };
 }

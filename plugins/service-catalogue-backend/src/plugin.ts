@@ -9,7 +9,11 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-catalogue-common';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
+import { DatabaseGrantStore } from './database/DatabaseGrantStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
+import { GrantService } from './grants/GrantService';
+import { Fulfillers } from './requests/Fulfillers';
+import { Duration } from 'luxon';
 import {
   requestPermissionResourceRef,
   requestPermissionRules,
@@ -63,18 +67,30 @@ export const serviceCataloguePlugin = createBackendPlugin({
             Promise.all(refs.map(ref => store.getRequest(ref))),
         });
 
+        const grantStore = await DatabaseGrantStore.create(deps);
         const notifier = RequestNotifier.create(deps);
+        const fulfillers = Fulfillers.fromConfig(config, deps);
         const requests = RequestService.fromConfig(config, {
           ...deps,
           store,
           offerings,
           notifier,
+          fulfillers,
           stages: ApproverResolver.create(deps),
+        });
+        const grants = GrantService.create({
+          ...deps,
+          grants: grantStore,
+          requests: store,
+          offerings,
+          fulfillers,
+          notifier,
         });
 
         const fulfilment = FulfilmentWorker.create({
           ...deps,
           store,
+          grants: grantStore,
           notifier,
           tasks: HttpScaffolderTasks.create(deps),
         });
@@ -92,8 +108,31 @@ export const serviceCataloguePlugin = createBackendPlugin({
           fn: () => fulfilment.run(),
         });
 
+        const reminderBefore = config.has(
+          'serviceCatalogue.grants.reminderBefore',
+        )
+          ? readDurationFromConfig(config, {
+              key: 'serviceCatalogue.grants.reminderBefore',
+            })
+          : { days: 7 };
+        await deps.scheduler.scheduleTask({
+          id: 'service-catalogue-grant-expiry',
+          scope: 'global',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            const now = new Date();
+            await grants.expireDue(now);
+            await grants.remind(
+              now,
+              Duration.fromObject(reminderBefore).toMillis(),
+            );
+          },
+        });
+
         httpRouter.use(
           await createRouter({
+            grants,
             httpAuth: deps.httpAuth,
             categories: CategoryRegistry.fromConfig(config),
             offerings,

@@ -28,6 +28,8 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { Timestamp, toIso } from './timestamps';
+import { insertGrantFor } from './DatabaseGrantStore';
 import {
   DecisionOutcome,
   Delegation,
@@ -41,8 +43,6 @@ const migrationsDir = resolvePackagePath(
   '@service-catalogue/plugin-service-catalogue-backend',
   'migrations',
 );
-
-type Timestamp = Date | string | number;
 
 type RequestRow = {
   sequence: number;
@@ -69,6 +69,8 @@ type RequestRow = {
   fulfilment_run: number;
   fulfilment_attempts: number;
   failure: string | null;
+  target_ref: string | null;
+  grant_spec: string | null;
 };
 
 type StageRow = {
@@ -187,6 +189,8 @@ export class DatabaseRequestStore implements RequestStore {
         sla_due_at: input.slaDueAt ? new Date(input.slaDueAt) : null,
         fulfilment: input.fulfilment,
         template_ref: input.templateRef ?? null,
+        target_ref: input.targetRef ?? null,
+        grant_spec: input.grant ? JSON.stringify(input.grant) : null,
         created_at: now,
         updated_at: now,
       });
@@ -581,6 +585,9 @@ export class DatabaseRequestStore implements RequestStore {
           updated_at: now,
           ...fulfilmentChanges(row, transition.action, options.data),
         });
+        if (transition.to === 'DONE') {
+          await insertGrantFor(tx, row, now);
+        }
         if (transition.to === 'CANCELLED') {
           await tx<StageRow>('request_stages')
             .where({ request_id: row.id })
@@ -1043,19 +1050,6 @@ function fulfilmentChanges(
 
 function parsePolicy(policy: string): ApprovalPolicy {
   return policy === 'any' || policy === 'all' ? policy : Number(policy);
-}
-
-function toIso(value: Timestamp): string {
-  if (value instanceof Date) {
-    return value.toISOString();
-  }
-  if (typeof value === 'number') {
-    return new Date(value).toISOString();
-  }
-  // SQLite hands back what was written; a bare "YYYY-MM-DD HH:MM:SS" is UTC.
-  return new Date(
-    /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`,
-  ).toISOString();
 }
 
 function toComment(row: CommentRow): RequestComment {

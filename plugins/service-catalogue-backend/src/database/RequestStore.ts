@@ -35,6 +35,13 @@ export interface NewRequest {
   fulfilment: OfferingFulfilment;
   /** The template whose steps provision an automatic request. */
   templateRef?: string;
+  /** What the offering gives access to. */
+  targetRef?: string;
+  /**
+   * The offering's `grant` settings: present when fulfilling the request
+   * leaves a revocable grant.
+   */
+  grant?: { duration?: string; revokeTemplateRef?: string };
 }
 
 /** @internal */
@@ -153,7 +160,8 @@ export interface RequestStore {
   /**
    * Moves a request along the state machine: refuses (ConflictError) a move
    * the machine does not allow from the current state, or one whose
-   * `expectedVersion` is stale.
+   * `expectedVersion` is stale. Reaching DONE records the request's grant,
+   * when its offering leaves one, in the same transaction.
    */
   transition(options: {
     requestId: string;

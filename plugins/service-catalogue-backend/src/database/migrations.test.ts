@@ -94,5 +94,76 @@ describe.each(databases.eachSupportedId())(
         expect(await knex.schema.hasTable(table)).toBe(false);
       }
     });
+
+    it('20261123120000_fulfilment and 20261123130000_grants keep existing requests and step back down', async () => {
+      const knex = await databases.init(databaseId);
+      await migrateUpOnce(knex);
+      const now = new Date();
+      // A request stored before fulfilment was tracked.
+      await knex('requests').insert({
+        id: 'a0000000-0000-4000-8000-000000000002',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        requester_ref: 'user:default/grace',
+        submitted_by_ref: 'user:default/grace',
+        state: 'DONE',
+        form_values: '{}',
+        created_at: now,
+        updated_at: now,
+      });
+
+      await migrateUpOnce(knex);
+      const [request] = await knex('requests').select(
+        'fulfilment',
+        'fulfilment_run',
+        'fulfilment_attempts',
+        'template_ref',
+      );
+      // Nothing to run for it: the desk's, with no task.
+      expect(request).toEqual({
+        fulfilment: 'manual',
+        fulfilment_run: 1,
+        fulfilment_attempts: 0,
+        template_ref: null,
+      });
+
+      await migrateUpOnce(knex);
+      await knex('grants').insert({
+        id: 'b0000000-0000-4000-8000-000000000001',
+        request_id: 'a0000000-0000-4000-8000-000000000002',
+        holder_ref: 'user:default/grace',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        state: 'active',
+        granted_at: now,
+      });
+      // One grant per request is the database's promise too.
+      const second = await knex('grants')
+        .insert({
+          id: 'b0000000-0000-4000-8000-000000000002',
+          request_id: 'a0000000-0000-4000-8000-000000000002',
+          holder_ref: 'user:default/grace',
+          offering_ref: 'offering:default/vpn-access',
+          offering_title: 'VPN access',
+          offering_owner_ref: 'group:default/network-team',
+          state: 'active',
+          granted_at: now,
+        })
+        .then(
+          () => undefined,
+          (error: { message?: string }) => error,
+        );
+      expect(second?.message).toMatch(/unique|duplicate/i);
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('grants')).toBe(false);
+      expect(await knex.schema.hasColumn('requests', 'grant_spec')).toBe(false);
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasColumn('requests', 'fulfilment')).toBe(false);
+      const [{ n }] = await knex('requests').count({ n: '*' });
+      expect(Number(n)).toBe(1);
+    });
   },
 );

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import knexFactory, { Knex } from 'knex';
+import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 import { NewRequest } from '../database/RequestStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
@@ -59,6 +60,7 @@ class RecordedTasks implements ScaffolderTasks {
   async find(options: { marker: TaskMarker }): Promise<string | undefined> {
     return this.started.find(
       t =>
+        t.marker.purpose === options.marker.purpose &&
         t.marker.requestId === options.marker.requestId &&
         t.marker.run === options.marker.run,
     )?.taskId;
@@ -84,13 +86,11 @@ const notifier = RequestNotifier.create({
   logger: mockServices.logger.mock(),
 });
 
-function workerFor(
-  store: DatabaseRequestStore,
-  tasks: ScaffolderTasks,
-  leaseMs = 60_000,
-) {
+type Stores = { store: DatabaseRequestStore; grants: DatabaseGrantStore };
+
+function workerFor(stores: Stores, tasks: ScaffolderTasks, leaseMs = 60_000) {
   return FulfilmentWorker.create({
-    store,
+    ...stores,
     tasks,
     notifier,
     logger: mockServices.logger.mock(),
@@ -127,18 +127,18 @@ describe.each(databases.eachSupportedId())(
   (databaseId: TestDatabaseId) => {
     async function createStore(knex?: Knex) {
       const client = knex ?? (await databases.init(databaseId));
-      const store = await DatabaseRequestStore.create({
-        database: { getClient: async () => client },
-      });
-      return { knex: client, store };
+      const database = { getClient: async () => client };
+      const store = await DatabaseRequestStore.create({ database });
+      const grants = await DatabaseGrantStore.create({ database });
+      return { knex: client, store, grants };
     }
 
     beforeEach(() => notifications.send.mockClear());
 
     it('starts the template of an approved request once, with its values, and follows it to DONE', async () => {
-      const { store } = await createStore();
+      const { store, grants } = await createStore();
       const tasks = new RecordedTasks();
-      const worker = workerFor(store, tasks);
+      const worker = workerFor({ store, grants }, tasks);
       const { request } = await store.createRequest(
         automatic({ stages: [oneStage] }),
       );
@@ -161,6 +161,7 @@ describe.each(databases.eachSupportedId())(
           templateRef: 'template:default/vpn-access',
           values: { tunnel: 'split', forUser: 'user:default/grace' },
           marker: {
+            purpose: 'provision',
             requestId: request.id,
             trackingNumber: request.trackingNumber,
             run: 1,
@@ -196,19 +197,19 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('leaves manual requests to the desk', async () => {
-      const { store } = await createStore();
+      const { store, grants } = await createStore();
       const tasks = new RecordedTasks();
       await store.createRequest(
         automatic({ fulfilment: 'manual', templateRef: undefined }),
       );
-      await workerFor(store, tasks).run();
+      await workerFor({ store, grants }, tasks).run();
       expect(tasks.started).toEqual([]);
     });
 
     it('records the failing step, and a retry starts a new task', async () => {
-      const { store } = await createStore();
+      const { store, grants } = await createStore();
       const tasks = new RecordedTasks();
-      const worker = workerFor(store, tasks);
+      const worker = workerFor({ store, grants }, tasks);
       const { request } = await store.createRequest(automatic());
       await worker.run();
       tasks.statuses.set('task-1', 'failed');
@@ -251,11 +252,11 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('fails a request the scaffolder refuses, with the scaffolder’s reason', async () => {
-      const { store } = await createStore();
+      const { store, grants } = await createStore();
       const tasks = new RecordedTasks();
       tasks.refuse = 'instance requires property "justification"';
       const { request } = await store.createRequest(automatic());
-      await workerFor(store, tasks).run();
+      await workerFor({ store, grants }, tasks).run();
       expect(await store.getRequest(request.id)).toMatchObject({
         state: 'FAILED',
         failure: { message: 'instance requires property "justification"' },
@@ -265,20 +266,20 @@ describe.each(databases.eachSupportedId())(
     it.each(['before-start', 'after-start'] as const)(
       'finishes once when a worker dies %s',
       async die => {
-        const { store } = await createStore();
+        const { store, grants } = await createStore();
         const tasks = new RecordedTasks();
         const { request } = await store.createRequest(automatic());
 
         tasks.die = die;
         // The dead worker's claim runs out quickly here.
-        await workerFor(store, tasks, 1).run();
+        await workerFor({ store, grants }, tasks, 1).run();
         expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
           undefined,
         );
 
         await new Promise(resolve => setTimeout(resolve, 5));
         // A worker in the restarted process.
-        await workerFor(store, tasks, 1).run();
+        await workerFor({ store, grants }, tasks, 1).run();
         expect(tasks.startsFor(request.id)).toHaveLength(1);
         expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
           tasks.startsFor(request.id)[0].taskId,
@@ -286,16 +287,215 @@ describe.each(databases.eachSupportedId())(
       },
     );
 
+    const revocable = () =>
+      automatic({
+        targetRef: 'resource:default/corp-vpn',
+        grant: {
+          duration: 'P90D',
+          revokeTemplateRef: 'template:default/vpn-access-revoke',
+        },
+      });
+
+    async function granted(stores: Stores, tasks: RecordedTasks) {
+      const { request } = await stores.store.createRequest(revocable());
+      const worker = workerFor(stores, tasks);
+      await worker.run();
+      tasks.statuses.set(tasks.startsFor(request.id)[0].taskId, 'completed');
+      await worker.run();
+      const [grant] = await stores.grants.listGrants({
+        holderRef: 'user:default/grace',
+        offeringRefs: ['offering:default/vpn-access'],
+        states: ['active'],
+      });
+      return { request, grant, worker };
+    }
+
+    it('records a grant when a revocable request is done, and a one-off service leaves none', async () => {
+      const stores: Stores = await createStore();
+      const tasks = new RecordedTasks();
+      const before = Date.now();
+      const { request, grant } = await granted(stores, tasks);
+      expect(grant).toMatchObject({
+        holderRef: 'user:default/grace',
+        targetRef: 'resource:default/corp-vpn',
+        requestId: request.id,
+        trackingNumber: request.trackingNumber,
+        state: 'active',
+      });
+      const expires = new Date(grant.expiresAt!).getTime();
+      expect(expires - before).toBeGreaterThanOrEqual(90 * 86_400_000 - 60_000);
+      expect(expires - before).toBeLessThanOrEqual(90 * 86_400_000 + 60_000);
+
+      const { request: oneOff } = await stores.store.createRequest(automatic());
+      const worker = workerFor(stores, tasks);
+      await worker.run();
+      tasks.statuses.set(tasks.startsFor(oneOff.id)[0].taskId, 'completed');
+      await worker.run();
+      expect((await stores.store.getRequest(oneOff.id))!.state).toBe('DONE');
+      expect(
+        (await stores.grants.listGrants({})).map(g => g.requestId),
+      ).toEqual([request.id]);
+    });
+
+    it('revokes a grant through its revoke template, once, and ends it', async () => {
+      const stores: Stores = await createStore();
+      const tasks = new RecordedTasks();
+      const { grant, worker } = await granted(stores, tasks);
+
+      const revoking = await stores.grants.revokeGrant({
+        grantId: grant.id,
+        reason: 'revoked',
+        actorRef: 'user:default/leo',
+      });
+      expect(revoking).toMatchObject({
+        state: 'revoking',
+        endReason: 'revoked',
+        endedByRef: 'user:default/leo',
+      });
+      await expect(
+        stores.grants.revokeGrant({
+          grantId: grant.id,
+          reason: 'given-up',
+          actorRef: 'user:default/grace',
+        }),
+      ).rejects.toThrow(/is being revoked/);
+
+      await worker.run();
+      await worker.run();
+      const revokes = tasks.started.filter(t => t.marker.purpose === 'revoke');
+      expect(revokes).toEqual([
+        {
+          taskId: expect.any(String),
+          templateRef: 'template:default/vpn-access-revoke',
+          values: { forUser: 'user:default/grace', reason: 'revoked' },
+          marker: {
+            purpose: 'revoke',
+            requestId: grant.requestId,
+            trackingNumber: grant.trackingNumber,
+            run: 1,
+          },
+        },
+      ]);
+
+      tasks.statuses.set(revokes[0].taskId, 'completed');
+      await worker.run();
+      expect(await stores.grants.getGrant(grant.id)).toMatchObject({
+        state: 'ended',
+        endReason: 'revoked',
+        endedAt: expect.any(String),
+        revokeTaskId: revokes[0].taskId,
+      });
+    });
+
+    it('keeps a grant whose revoke task failed as revoking, and a second revoke runs it again', async () => {
+      const stores: Stores = await createStore();
+      const tasks = new RecordedTasks();
+      const { grant, worker } = await granted(stores, tasks);
+      await stores.grants.revokeGrant({
+        grantId: grant.id,
+        reason: 'given-up',
+        actorRef: 'user:default/grace',
+      });
+      await worker.run();
+      const first = tasks.started.filter(t => t.marker.purpose === 'revoke');
+      tasks.statuses.set(first[0].taskId, 'failed');
+      await worker.run();
+      expect(await stores.grants.getGrant(grant.id)).toMatchObject({
+        state: 'revoking',
+        failure: {
+          stepId: 'provision',
+          message: 'the VPN refused the profile',
+        },
+      });
+
+      await stores.grants.revokeGrant({
+        grantId: grant.id,
+        reason: 'revoked',
+        actorRef: 'user:default/leo',
+      });
+      await worker.run();
+      const runs = tasks.started
+        .filter(t => t.marker.purpose === 'revoke')
+        .map(t => t.marker.run);
+      expect(runs).toEqual([1, 2]);
+    });
+
+    it('ends a grant without a revoke template at once', async () => {
+      const stores: Stores = await createStore();
+      const tasks = new RecordedTasks();
+      const { request } = await stores.store.createRequest(
+        automatic({ grant: { duration: 'P30D' } }),
+      );
+      const worker = workerFor(stores, tasks);
+      await worker.run();
+      tasks.statuses.set(tasks.startsFor(request.id)[0].taskId, 'completed');
+      await worker.run();
+      const [grant] = await stores.grants.listGrants({});
+      const ended = await stores.grants.revokeGrant({
+        grantId: grant.id,
+        reason: 'given-up',
+        actorRef: 'user:default/grace',
+      });
+      expect(ended).toMatchObject({ state: 'ended', endReason: 'given-up' });
+    });
+
+    it('expires grants when their time is up and reminds holders once before', async () => {
+      const stores: Stores = await createStore();
+      const tasks = new RecordedTasks();
+      const { grant } = await granted(stores, tasks);
+      const expiresAt = new Date(grant.expiresAt!).getTime();
+      const week = 7 * 86_400_000;
+
+      // A controllable clock: what the job would see on those days.
+      expect(
+        await stores.grants.claimReminders({
+          now: new Date(expiresAt - 10 * 86_400_000),
+          withinMs: week,
+        }),
+      ).toEqual([]);
+      const reminded = await stores.grants.claimReminders({
+        now: new Date(expiresAt - 5 * 86_400_000),
+        withinMs: week,
+      });
+      expect(reminded.map(g => g.id)).toEqual([grant.id]);
+      expect(
+        await stores.grants.claimReminders({
+          now: new Date(expiresAt - 4 * 86_400_000),
+          withinMs: week,
+        }),
+      ).toEqual([]);
+
+      expect(
+        await stores.grants.expireDue({ now: new Date(expiresAt - 1000) }),
+      ).toEqual([]);
+      const expired = await stores.grants.expireDue({
+        now: new Date(expiresAt + 1000),
+      });
+      expect(expired).toEqual([
+        expect.objectContaining({
+          id: grant.id,
+          state: 'revoking',
+          endReason: 'expired',
+          endedByRef: 'plugin:service-catalogue',
+        }),
+      ]);
+      expect(
+        await stores.grants.expireDue({ now: new Date(expiresAt + 2000) }),
+      ).toEqual([]);
+    });
+
     if (databaseId.startsWith('POSTGRES')) {
       it('starts 200 tasks once each from two replicas on one database', async () => {
-        const { knex, store: first } = await createStore();
+        const { knex, store: first, grants: firstGrants } = await createStore();
         // The second replica has its own connection pool to the same
         // database, as a second backend process would.
         const secondKnex = knexFactory({
           client: 'pg',
           connection: knex.client.config.connection,
         });
-        const { store: second } = await createStore(secondKnex);
+        const { store: second, grants: secondGrants } = await createStore(
+          secondKnex,
+        );
         try {
           const ids: string[] = [];
           for (let i = 0; i < 200; i++) {
@@ -303,10 +503,10 @@ describe.each(databases.eachSupportedId())(
           }
           const tasks = new RecordedTasks();
           await Promise.all([
-            workerFor(first, tasks).run(),
-            workerFor(second, tasks).run(),
-            workerFor(first, tasks).run(),
-            workerFor(second, tasks).run(),
+            workerFor({ store: first, grants: firstGrants }, tasks).run(),
+            workerFor({ store: second, grants: secondGrants }, tasks).run(),
+            workerFor({ store: first, grants: firstGrants }, tasks).run(),
+            workerFor({ store: second, grants: secondGrants }, tasks).run(),
           ]);
 
           expect(tasks.started).toHaveLength(200);

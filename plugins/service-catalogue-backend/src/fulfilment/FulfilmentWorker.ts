@@ -6,7 +6,9 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { randomUUID } from 'node:crypto';
 import { FulfilmentClaim, RequestStore } from '../database/RequestStore';
+import { GrantStore } from '../database/GrantStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
+import { RevocationWorker } from './RevocationWorker';
 import {
   ScaffolderError,
   ScaffolderTasks,
@@ -33,17 +35,26 @@ const SYSTEM_ACTOR = 'plugin:service-catalogue';
 export class FulfilmentWorker {
   static create(options: {
     store: RequestStore;
+    grants: GrantStore;
     tasks: ScaffolderTasks;
     notifier: RequestNotifier;
     logger: LoggerService;
     leaseMs?: number;
   }): FulfilmentWorker {
+    const leaseMs = options.leaseMs ?? 5 * 60_000;
     return new FulfilmentWorker(
       options.store,
       options.tasks,
       options.notifier,
       options.logger,
-      options.leaseMs ?? 5 * 60_000,
+      leaseMs,
+      new RevocationWorker(
+        options.grants,
+        options.tasks,
+        options.notifier,
+        options.logger,
+        leaseMs,
+      ),
     );
   }
 
@@ -53,6 +64,7 @@ export class FulfilmentWorker {
     private readonly notifier: RequestNotifier,
     private readonly logger: LoggerService,
     private readonly leaseMs: number,
+    private readonly revocations: RevocationWorker,
   ) {}
 
   /** One pass: start what waits, then follow what runs. */
@@ -82,11 +94,13 @@ export class FulfilmentWorker {
     for (const request of await this.store.listFollowing({ limit: 100 })) {
       await this.follow(request);
     }
+    await this.revocations.run(worker);
   }
 
   private async start(claim: FulfilmentClaim, worker: string): Promise<void> {
     const { request } = claim;
     const marker: TaskMarker = {
+      purpose: 'provision',
       requestId: request.id,
       trackingNumber: request.trackingNumber,
       run: claim.run,

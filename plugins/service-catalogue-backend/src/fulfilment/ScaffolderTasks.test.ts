@@ -89,6 +89,7 @@ async function finished(tasks: HttpScaffolderTasks, taskId: string) {
 }
 
 const marker = (run: number): TaskMarker => ({
+  purpose: 'provision',
   requestId: 'b8a4ef1e-0d8a-4a43-9d55-0b0f6f2cbd4a',
   trackingNumber: 'REQ-000042',
   run,

@@ -11,9 +11,11 @@ import { RequestFailure } from '@service-catalogue/plugin-service-catalogue-comm
  * @internal
  */
 export interface TaskMarker extends JsonObject {
+  /** Provisioning a request, or revoking the grant it left. */
+  purpose: 'provision' | 'revoke';
   requestId: string;
   trackingNumber: string;
-  /** The run of fulfilment; a retry starts a new run and a new task. */
+  /** The run; a retry starts a new run and a new task. */
   run: number;
 }
 
@@ -137,6 +139,7 @@ export class HttpScaffolderTasks implements ScaffolderTasks {
           | Partial<TaskMarker>
           | undefined;
         if (
+          marker?.purpose === options.marker.purpose &&
           marker?.requestId === options.marker.requestId &&
           marker?.run === options.marker.run
         ) {

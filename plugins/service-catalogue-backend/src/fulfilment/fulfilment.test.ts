@@ -38,7 +38,27 @@ const template = (name: string, step: JsonObject): Entity => ({
   },
 });
 
-const offering = (name: string, templateName: string): Entity => ({
+const revokeTemplate = (name: string, step: JsonObject): Entity => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    type: 'service-catalogue',
+    owner: 'group:default/platform-team',
+    parameters: [
+      {
+        properties: { forUser: { type: 'string' }, reason: { type: 'string' } },
+      },
+    ],
+    steps: [step],
+  },
+});
+
+const offering = (
+  name: string,
+  templateName: string,
+  extra: JsonObject = {},
+): Entity => ({
   apiVersion: 'service-catalogue.io/v1alpha1',
   kind: 'Offering',
   metadata: { name, namespace: 'default', title: name },
@@ -46,6 +66,7 @@ const offering = (name: string, templateName: string): Entity => ({
     owner: 'group:default/platform-team',
     category: 'access',
     template: `template:default/${templateName}`,
+    ...extra,
   },
 });
 
@@ -56,7 +77,7 @@ const entities: Entity[] = [
     metadata: { name: 'platform-team', namespace: 'default' },
     spec: { type: 'team', children: [] },
   },
-  ...['grace', 'alice'].map(
+  ...['grace', 'alice', 'frank'].map(
     (name): Entity => ({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'User',
@@ -75,6 +96,20 @@ const entities: Entity[] = [
     input: { files: ['../outside-the-workspace'] },
   }),
   offering('access', 'grant-access'),
+  offering('db-read', 'grant-access', {
+    target: 'resource:default/orders-db',
+    grant: {
+      duration: 'P30D',
+      revokeTemplate: 'template:default/revoke-access',
+    },
+  }),
+  revokeTemplate('revoke-access', {
+    id: 'revoke',
+    action: 'debug:log',
+    input: {
+      message: 'revoke ${{ parameters.forUser }}: ${{ parameters.reason }}',
+    },
+  }),
   offering('broken-access', 'broken'),
 ];
 
@@ -154,6 +189,17 @@ async function until(
   }
 }
 
+/** Polls until `check` returns something; the test's timeout bounds it. */
+async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const result = await check();
+    if (result !== undefined) {
+      return result;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
 describe('automatic fulfilment with the scaffolder', () => {
   it('runs the template’s steps and ends DONE, then fails and retries a broken one', async () => {
     const server = await startBackend();
@@ -209,5 +255,76 @@ describe('automatic fulfilment with the scaffolder', () => {
     expect(new Set(tasks.map((t: { taskId: string }) => t.taskId)).size).toBe(
       2,
     );
+  });
+
+  it('keeps the grant of a revocable request on record, shows it on the target, and revokes it through the revoke template', async () => {
+    const server = await startBackend();
+    const api = '/api/service-catalogue';
+    const submitted = await request(server)
+      .post(`${api}/requests`)
+      .set('Authorization', as('grace'))
+      .send({
+        offeringRef: 'offering:default/db-read',
+        formValues: { reason: 'reporting' },
+      });
+    expect(submitted.status).toBe(201);
+    await until(server, submitted.body.trackingNumber, 'DONE');
+
+    const mine = await request(server)
+      .get(`${api}/grants`)
+      .set('Authorization', as('grace'));
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({
+        holderRef: 'user:default/grace',
+        targetRef: 'resource:default/orders-db',
+        trackingNumber: submitted.body.trackingNumber,
+        state: 'active',
+      }),
+    ]);
+    const grantId = mine.body.items[0].id;
+
+    const access = (name: string) =>
+      request(server)
+        .get(`${api}/access/resource/default/orders-db`)
+        .set('Authorization', as(name));
+    const asHolder = await access('grace');
+    expect(asHolder.body).toMatchObject({
+      offerings: [expect.objectContaining({ name: 'db-read' })],
+      myGrants: [expect.objectContaining({ id: grantId })],
+      holders: [],
+      canRevoke: false,
+    });
+    const asOwner = await access('alice');
+    expect(asOwner.body).toMatchObject({
+      holders: [expect.objectContaining({ id: grantId })],
+      canRevoke: true,
+    });
+
+    const byStranger = await request(server)
+      .post(`${api}/grants/${grantId}/revoke`)
+      .set('Authorization', as('frank'))
+      .send({});
+    expect(byStranger.status).toBe(404);
+
+    const byOwner = await request(server)
+      .post(`${api}/grants/${grantId}/revoke`)
+      .set('Authorization', as('alice'))
+      .send({ reason: 'project over' });
+    expect(byOwner.status).toBe(200);
+    expect(byOwner.body).toMatchObject({
+      state: 'revoking',
+      endReason: 'revoked',
+      endedByRef: 'user:default/alice',
+    });
+
+    const ended = await eventually(async () => {
+      const res = await request(server)
+        .get(`${api}/grants`)
+        .set('Authorization', as('grace'));
+      return res.body.items[0].state === 'ended'
+        ? res.body.items[0]
+        : undefined;
+    });
+    expect(ended.revokeTaskId).toEqual(expect.any(String));
   });
 });

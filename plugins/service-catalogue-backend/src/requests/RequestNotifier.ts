@@ -47,29 +47,52 @@ export class RequestNotifier {
       severity?: 'normal' | 'high';
     },
   ): Promise<void> {
-    const recipients = [...new Set(message.to)];
-    if (recipients.length > 0) {
-      try {
-        await this.notifications.send({
-          recipients: { type: 'entity', entityRef: recipients },
-          payload: {
-            title: message.title,
-            description: message.description,
-            link:
-              message.link ??
-              `/service-catalogue/requests/${request.trackingNumber}`,
-            severity: message.severity ?? 'normal',
-            topic: message.topic ?? 'service-catalogue-request',
-            scope: request.id,
-          },
-        });
-      } catch (error) {
-        this.logger.warn(
-          `Could not notify about ${request.trackingNumber}: ${error}`,
-        );
-      }
-    }
+    await this.send({
+      ...message,
+      link:
+        message.link ?? `/service-catalogue/requests/${request.trackingNumber}`,
+      topic: message.topic ?? 'service-catalogue-request',
+      scope: request.id,
+      about: request.trackingNumber,
+    });
     await this.publish(request);
+  }
+
+  /**
+   * A notification about something other than a request's change, such as a
+   * grant: sent, or logged when it cannot be.
+   */
+  async send(message: {
+    to: string[];
+    title: string;
+    description?: string;
+    link: string;
+    topic: string;
+    /** Notifications of one scope replace each other in the inbox. */
+    scope: string;
+    /** What the message is about, for the log. */
+    about: string;
+    severity?: 'normal' | 'high';
+  }): Promise<void> {
+    const recipients = [...new Set(message.to)];
+    if (recipients.length === 0) {
+      return;
+    }
+    try {
+      await this.notifications.send({
+        recipients: { type: 'entity', entityRef: recipients },
+        payload: {
+          title: message.title,
+          description: message.description,
+          link: message.link,
+          severity: message.severity ?? 'normal',
+          topic: message.topic,
+          scope: message.scope,
+        },
+      });
+    } catch (error) {
+      this.logger.warn(`Could not notify about ${message.about}: ${error}`);
+    }
   }
 
   async publish(

@@ -34,7 +34,6 @@ import {
   RequestDetails,
   ServiceRequest,
   availableRequestActions,
-  serviceCatalogueAdministerPermission,
   serviceCatalogueRequestCancelPermission,
   serviceCatalogueRequestCommentPermission,
   serviceCatalogueRequestCreatePermission,
@@ -52,6 +51,7 @@ import {
 import { FOR_USER_FIELD, FormValidator } from './FormValidator';
 import { normalizeClaims, normalizeRef, userRefOf } from './refs';
 import { RequestNotifier } from './RequestNotifier';
+import { Fulfillers } from './Fulfillers';
 import { managerRefOf } from '../routing/ApproverResolver';
 
 /** Resolves an offering's approval stages for a requester. */
@@ -87,6 +87,7 @@ export class RequestService {
       userInfo: UserInfoService;
       permissions: PermissionsService;
       notifier: RequestNotifier;
+      fulfillers: Fulfillers;
       auditor: AuditorService;
       logger: LoggerService;
     },
@@ -99,7 +100,6 @@ export class RequestService {
       );
     return new RequestService(
       options,
-      refs('serviceCatalogue.desk.groups', 'group'),
       refs('serviceCatalogue.delegation.keyUsers', 'user'),
       config.getOptionalString(
         'serviceCatalogue.approvals.managerAnnotation',
@@ -119,10 +119,10 @@ export class RequestService {
       userInfo: UserInfoService;
       permissions: PermissionsService;
       notifier: RequestNotifier;
+      fulfillers: Fulfillers;
       auditor: AuditorService;
       logger: LoggerService;
     },
-    private readonly deskGroups: Set<string>,
     private readonly keyUsers: Set<string>,
     private readonly managerAnnotation: string,
   ) {}
@@ -206,6 +206,7 @@ export class RequestService {
           stages,
           slaDueAt: dueAfter(offering.spec.estimatedDelay),
           ...fulfilmentOf(offering),
+          ...grantOf(offering),
         });
 
         await this.deps.notifier.tell(request, {
@@ -558,7 +559,12 @@ export class RequestService {
     const title = offeringTitle(offering);
 
     if (mode === 'desk') {
-      if (!(await this.isMemberOfAny(credentials, this.deskGroups))) {
+      if (
+        !(await this.isMemberOfAny(
+          credentials,
+          this.deps.fulfillers.deskGroups,
+        ))
+      ) {
         throw new NotAllowedError(
           `${title} is requested through the service desk; ask them to raise it for you`,
         );
@@ -832,25 +838,11 @@ export class RequestService {
   }
 
   /** The offering's owners, the desk and administrators fulfil requests. */
-  private async isFulfiller(
+  private isFulfiller(
     request: ServiceRequest,
     credentials: UserCredentials,
   ): Promise<boolean> {
-    const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(
-      credentials,
-    );
-    const own = normalizeClaims(ownershipEntityRefs);
-    if (
-      own.has(request.offeringOwnerRef) ||
-      [...this.deskGroups].some(group => own.has(group))
-    ) {
-      return true;
-    }
-    return this.allowed(
-      serviceCatalogueAdministerPermission,
-      undefined,
-      credentials,
-    );
+    return this.deps.fulfillers.include(request.offeringOwnerRef, credentials);
   }
 
   private async require(
@@ -964,6 +956,36 @@ function fulfilmentOf(offering: OfferingEntityV1alpha1): {
   return templateRef && fulfilment !== 'manual'
     ? { fulfilment: 'automatic', templateRef }
     : { fulfilment: 'manual', templateRef };
+}
+
+/** What the offering targets, and the grant its fulfilment leaves. */
+function grantOf(offering: OfferingEntityV1alpha1): {
+  targetRef?: string;
+  grant?: { duration?: string; revokeTemplateRef?: string };
+} {
+  const { target, grant } = offering.spec;
+  const field = (name: string) => `${stringifyEntityRef(offering)} ${name}`;
+  return {
+    targetRef: target
+      ? normalizeRef(target, {
+          field: field('spec.target'),
+          defaultKind: 'resource',
+          defaultNamespace: offering.metadata.namespace,
+        })
+      : undefined,
+    grant: grant
+      ? {
+          duration: grant.duration,
+          revokeTemplateRef: grant.revokeTemplate
+            ? normalizeRef(grant.revokeTemplate, {
+                field: field('spec.grant.revokeTemplate'),
+                defaultKind: 'template',
+                defaultNamespace: offering.metadata.namespace,
+              })
+            : undefined,
+        }
+      : undefined,
+  };
 }
 
 function offeringRefOf(ref: string): string {

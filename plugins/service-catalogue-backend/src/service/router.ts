@@ -7,6 +7,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import {
   AnticipatedApprovers,
+  EntityAccess,
+  ListGrantsResponse,
   ListCategoriesResponse,
   ListDelegationsResponse,
   ListOfferingsResponse,
@@ -18,6 +20,7 @@ import {
 import express from 'express';
 import { CategoryRegistry } from '../catalogue/CategoryRegistry';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
+import { GrantService } from '../grants/GrantService';
 import { RequestService } from '../requests/RequestService';
 import { createOpenApiRouter } from '../schema/openapi';
 
@@ -27,6 +30,7 @@ export interface RouterOptions {
   categories: CategoryRegistry;
   offerings: OfferingCatalogue;
   requests: RequestService;
+  grants: GrantService;
 }
 
 /**
@@ -39,7 +43,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, categories, offerings, requests } = options;
+  const { httpAuth, categories, offerings, requests, grants } = options;
   const router = await createOpenApiRouter();
 
   // Requests are personal: only a signed-in person raises, reads or decides
@@ -180,6 +184,34 @@ export async function createRouter(
     const credentials = await userCredentials(req);
     const items = await requests.listMyDecisions({ credentials });
     const body: ListRequestsResponse = { items, totalCount: items.length };
+    res.json(body);
+  });
+
+  router.get('/grants', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: ListGrantsResponse = {
+      items: await grants.listMine({ credentials }),
+    };
+    res.json(body);
+  });
+
+  router.post('/grants/:grantId/revoke', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await grants.revoke({
+        grantId: req.params.grantId,
+        reason: req.body?.reason,
+        credentials,
+      }),
+    );
+  });
+
+  router.get('/access/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: EntityAccess = await grants.entityAccess({
+      entityRef: stringifyEntityRef(req.params),
+      credentials,
+    });
     res.json(body);
   });
 

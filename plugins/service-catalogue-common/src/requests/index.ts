@@ -1,3 +1,4 @@
 export * from './stateMachine';
 export * from './types';
 export * from './api';
+export * from './grants';

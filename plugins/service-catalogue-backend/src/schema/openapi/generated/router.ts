@@ -814,6 +814,152 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      Grant: {
+        type: 'object',
+        description:
+          'Access someone holds because a request for a revocable offering was fulfilled.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          holderRef: {
+            type: 'string',
+          },
+          offeringRef: {
+            type: 'string',
+          },
+          offeringTitle: {
+            type: 'string',
+          },
+          offeringOwnerRef: {
+            type: 'string',
+          },
+          targetRef: {
+            type: 'string',
+          },
+          requestId: {
+            type: 'string',
+          },
+          trackingNumber: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['active', 'revoking', 'ended'],
+          },
+          grantedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endReason: {
+            type: 'string',
+            enum: ['revoked', 'expired', 'given-up', 'left'],
+          },
+          endedByRef: {
+            type: 'string',
+          },
+          revokeTaskId: {
+            type: 'string',
+          },
+          failure: {
+            type: 'object',
+            properties: {
+              stepId: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
+            },
+            required: ['message'],
+            additionalProperties: false,
+          },
+        },
+        required: [
+          'id',
+          'holderRef',
+          'offeringRef',
+          'offeringTitle',
+          'offeringOwnerRef',
+          'requestId',
+          'trackingNumber',
+          'state',
+          'grantedAt',
+        ],
+        additionalProperties: false,
+      },
+      ListGrantsResponse: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Grant',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      RevokeGrant: {
+        type: 'object',
+        properties: {
+          reason: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+        additionalProperties: false,
+      },
+      EntityAccess: {
+        type: 'object',
+        description: 'What the caller sees of access to one catalog entity.',
+        properties: {
+          offerings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/OfferingSummary',
+            },
+          },
+          myGrants: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Grant',
+            },
+          },
+          myRequests: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ServiceRequest',
+            },
+          },
+          holders: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Grant',
+            },
+          },
+          canRevoke: {
+            type: 'boolean',
+          },
+        },
+        required: [
+          'offerings',
+          'myGrants',
+          'myRequests',
+          'holders',
+          'canRevoke',
+        ],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1619,6 +1765,172 @@ export const spec = {
         responses: {
           '204': {
             description: 'The delegation is gone.',
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/grants': {
+      get: {
+        operationId: 'ListMyGrants',
+        description:
+          "The caller's grants, active first, then ended ones, newest first.",
+        responses: {
+          '200': {
+            description: 'The grants.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListGrantsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/grants/{grantId}/revoke': {
+      post: {
+        operationId: 'RevokeGrant',
+        description:
+          "Ends a grant: by its holder (giving it up), the offering's owners or\nthe service desk. Runs the offering's revoke template when it has one;\nthe grant is `revoking` until that task succeeds.",
+        parameters: [
+          {
+            name: 'grantId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RevokeGrant',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The grant.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Grant',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/access/{kind}/{namespace}/{name}': {
+      get: {
+        operationId: 'GetEntityAccess',
+        description:
+          "Access to one catalog entity: the offerings that target it, the\ncaller's grants and open requests for them, and, for their owners,\nwho holds them.",
+        parameters: [
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The access.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityAccess',
+                },
+              },
+            },
           },
           '400': {
             $ref: '#/components/responses/ErrorResponse',

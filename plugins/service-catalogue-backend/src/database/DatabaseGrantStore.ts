@@ -1,0 +1,415 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  Grant,
+  GrantEndReason,
+  RequestFailure,
+  formatTrackingNumber,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { Knex } from 'knex';
+import { Duration } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import { GrantStore, RevocationClaim } from './GrantStore';
+import { Timestamp, toIso } from './timestamps';
+
+type GrantRow = {
+  id: string;
+  request_id: string;
+  holder_ref: string;
+  offering_ref: string;
+  offering_title: string;
+  offering_owner_ref: string;
+  target_ref: string | null;
+  state: Grant['state'];
+  version: number;
+  granted_at: Timestamp;
+  expires_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  end_reason: GrantEndReason | null;
+  ended_by_ref: string | null;
+  revoke_template_ref: string | null;
+  revoke_task_id: string | null;
+  revoke_run: number;
+  revoke_attempts: number;
+  revoke_claimed_by: string | null;
+  revoke_claimed_until: Timestamp | null;
+  failure: string | null;
+};
+
+/** A grant row with its request's sequence, for the tracking number. */
+type JoinedRow = GrantRow & { sequence: number };
+
+/**
+ * What a request remembers of its offering's `grant` settings.
+ *
+ * @internal
+ */
+export type GrantSpec = {
+  duration?: string;
+  revokeTemplateRef?: string;
+};
+
+/**
+ * The fields of a request a grant is made from.
+ *
+ * @internal
+ */
+export type GrantedRequestRow = {
+  id: string;
+  requester_ref: string;
+  offering_ref: string;
+  offering_title: string;
+  offering_owner_ref: string;
+  target_ref: string | null;
+  grant_spec: string | null;
+};
+
+/**
+ * Records the grant of a request that was just fulfilled, inside the
+ * transaction that moved it to DONE, so that access is never given without
+ * a record of it. One-off services leave no grant.
+ *
+ * @internal
+ */
+export async function insertGrantFor(
+  tx: Knex.Transaction,
+  request: GrantedRequestRow,
+  now: Date,
+): Promise<void> {
+  if (!request.grant_spec) {
+    return;
+  }
+  const spec: GrantSpec = JSON.parse(request.grant_spec);
+  const duration = spec.duration ? Duration.fromISO(spec.duration) : undefined;
+  await tx<GrantRow>('grants').insert({
+    id: randomUUID(),
+    request_id: request.id,
+    holder_ref: request.requester_ref,
+    offering_ref: request.offering_ref,
+    offering_title: request.offering_title,
+    offering_owner_ref: request.offering_owner_ref,
+    target_ref: request.target_ref,
+    state: 'active',
+    version: 1,
+    granted_at: now,
+    expires_at:
+      duration?.isValid && duration.toMillis() > 0
+        ? new Date(now.getTime() + duration.toMillis())
+        : null,
+    revoke_template_ref: spec.revokeTemplateRef ?? null,
+  });
+}
+
+class StaleGrantError extends Error {}
+
+/** Who the grant names for what the backend does on its own. */
+const SYSTEM_ACTOR = 'plugin:service-catalogue';
+
+/**
+ * The {@link GrantStore} on the plugin's database: SQLite or PostgreSQL.
+ *
+ * @internal
+ */
+export class DatabaseGrantStore implements GrantStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseGrantStore> {
+    // The request store runs the migrations both stores share.
+    return new DatabaseGrantStore(await options.database.getClient());
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async getGrant(id: string): Promise<Grant | undefined> {
+    const [row] = await this.select(this.db).where('g.id', id);
+    return row ? toGrant(row) : undefined;
+  }
+
+  async listGrants(query: {
+    holderRef?: string;
+    offeringRefs?: string[];
+    states?: Grant['state'][];
+  }): Promise<Grant[]> {
+    const rows = await this.select(this.db)
+      .modify(builder => {
+        if (query.holderRef) {
+          builder.where('g.holder_ref', query.holderRef);
+        }
+        if (query.offeringRefs) {
+          builder.whereIn('g.offering_ref', query.offeringRefs);
+        }
+        if (query.states) {
+          builder.whereIn('g.state', query.states);
+        }
+      })
+      .orderBy('g.granted_at', 'desc')
+      .orderBy('g.id', 'asc');
+    return rows.map(toGrant);
+  }
+
+  async revokeGrant(options: {
+    grantId: string;
+    reason: GrantEndReason;
+    actorRef: string;
+  }): Promise<Grant> {
+    await this.change(options.grantId, async (row, now) => {
+      const failedRevocation = row.state === 'revoking' && row.failure !== null;
+      if (row.state !== 'active' && !failedRevocation) {
+        throw new ConflictError(
+          row.state === 'ended'
+            ? `${row.offering_title} of ${row.holder_ref} has already ended`
+            : `${row.offering_title} of ${row.holder_ref} is being revoked`,
+        );
+      }
+      if (failedRevocation) {
+        // Try the revoke template again, as a new run with its own task.
+        return {
+          failure: null,
+          revoke_task_id: null,
+          revoke_claimed_by: null,
+          revoke_claimed_until: null,
+          revoke_run: row.revoke_run + 1,
+          revoke_attempts: 0,
+        };
+      }
+      return endingChanges(row, options.reason, options.actorRef, now);
+    });
+    return (await this.getGrant(options.grantId))!;
+  }
+
+  async expireDue(options: { now: Date }): Promise<Grant[]> {
+    const due = await this.db<GrantRow>('grants')
+      .where('state', 'active')
+      .whereNotNull('expires_at')
+      .where('expires_at', '<=', options.now)
+      .select('id');
+    const expired: Grant[] = [];
+    for (const { id } of due) {
+      try {
+        await this.change(id, async (row, now) => {
+          if (row.state !== 'active') {
+            throw new StaleGrantError();
+          }
+          return endingChanges(row, 'expired', SYSTEM_ACTOR, now);
+        });
+        expired.push((await this.getGrant(id))!);
+      } catch (error) {
+        // Revoked or given up in the meantime: nothing to expire.
+        if (!(error instanceof StaleGrantError)) {
+          throw error;
+        }
+      }
+    }
+    return expired;
+  }
+
+  async claimReminders(options: {
+    now: Date;
+    withinMs: number;
+  }): Promise<Grant[]> {
+    const horizon = new Date(options.now.getTime() + options.withinMs);
+    const ids = await this.db.transaction(async tx => {
+      const rows = await tx<GrantRow>('grants')
+        .where('state', 'active')
+        .whereNull('reminded_at')
+        .whereNotNull('expires_at')
+        .where('expires_at', '<=', horizon)
+        .select('id', 'version');
+      const claimed: string[] = [];
+      for (const row of rows) {
+        // Compare and set: two replicas never remind the same holder twice.
+        const updated = await tx<GrantRow>('grants')
+          .where({ id: row.id, version: row.version })
+          .update({ reminded_at: options.now, version: row.version + 1 });
+        if (updated === 1) {
+          claimed.push(row.id);
+        }
+      }
+      return claimed;
+    });
+    const rows = ids.length
+      ? await this.select(this.db).whereIn('g.id', ids)
+      : [];
+    return rows.map(toGrant);
+  }
+
+  async claimRevocations(options: {
+    worker: string;
+    leaseMs: number;
+    limit: number;
+  }): Promise<RevocationClaim[]> {
+    const now = new Date();
+    const claimed = await this.db.transaction(async tx => {
+      const query = tx<GrantRow>('grants')
+        .where('state', 'revoking')
+        .whereNull('revoke_task_id')
+        .whereNull('failure')
+        .whereNotNull('revoke_template_ref')
+        .where(builder =>
+          builder
+            .whereNull('revoke_claimed_until')
+            .orWhere('revoke_claimed_until', '<', now),
+        )
+        .orderBy('id', 'asc')
+        .limit(options.limit);
+      if (this.db.client.config.client === 'pg') {
+        query.forUpdate().skipLocked();
+      }
+      const rows = await query;
+      const result: Array<{ id: string; run: number; attempt: number }> = [];
+      for (const row of rows) {
+        const updated = await tx<GrantRow>('grants')
+          .where({ id: row.id, version: row.version })
+          .update({
+            revoke_claimed_by: options.worker,
+            revoke_claimed_until: new Date(now.getTime() + options.leaseMs),
+            revoke_attempts: row.revoke_attempts + 1,
+            version: row.version + 1,
+          });
+        if (updated === 1) {
+          result.push({
+            id: row.id,
+            run: row.revoke_run,
+            attempt: row.revoke_attempts + 1,
+          });
+        }
+      }
+      return result;
+    });
+    const claims: RevocationClaim[] = [];
+    for (const { id, run, attempt } of claimed) {
+      const [row] = await this.select(this.db).where('g.id', id);
+      claims.push({
+        grant: toGrant(row),
+        revokeTemplateRef: row.revoke_template_ref!,
+        run,
+        attempt,
+      });
+    }
+    return claims;
+  }
+
+  async recordRevokeTask(options: {
+    grantId: string;
+    worker: string;
+    taskId: string;
+  }): Promise<Grant> {
+    await this.change(options.grantId, async row => {
+      if (
+        row.revoke_claimed_by !== options.worker ||
+        row.revoke_task_id !== null
+      ) {
+        throw new ConflictError(
+          `The revocation of grant ${row.id} is no longer claimed by ${options.worker}`,
+        );
+      }
+      return { revoke_task_id: options.taskId };
+    });
+    return (await this.getGrant(options.grantId))!;
+  }
+
+  async listRevoking(options: { limit: number }): Promise<Grant[]> {
+    const rows = await this.select(this.db)
+      .where('g.state', 'revoking')
+      .whereNotNull('g.revoke_task_id')
+      .whereNull('g.failure')
+      .limit(options.limit);
+    return rows.map(toGrant);
+  }
+
+  async finishRevocation(options: { grantId: string }): Promise<Grant> {
+    await this.change(options.grantId, async (row, now) => {
+      if (row.state !== 'revoking') {
+        throw new ConflictError(`Grant ${row.id} is not being revoked`);
+      }
+      return { state: 'ended', ended_at: now };
+    });
+    return (await this.getGrant(options.grantId))!;
+  }
+
+  async failRevocation(options: {
+    grantId: string;
+    failure: RequestFailure;
+  }): Promise<Grant> {
+    await this.change(options.grantId, async row => {
+      if (row.state !== 'revoking') {
+        throw new ConflictError(`Grant ${row.id} is not being revoked`);
+      }
+      return { failure: JSON.stringify(options.failure) };
+    });
+    return (await this.getGrant(options.grantId))!;
+  }
+
+  private select(db: Knex | Knex.Transaction) {
+    return db<JoinedRow>('grants as g')
+      .join('requests as r', 'r.id', 'g.request_id')
+      .select('g.*', 'r.sequence');
+  }
+
+  /**
+   * Changes one grant in a transaction that compares and sets its version;
+   * the loser of a race is told to reload.
+   */
+  private async change(
+    grantId: string,
+    decide: (row: GrantRow, now: Date) => Promise<Partial<GrantRow>>,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      const query = tx<GrantRow>('grants').where('id', grantId);
+      if (this.db.client.config.client === 'pg') {
+        query.forUpdate();
+      }
+      const row = await query.first();
+      if (!row) {
+        throw new NotFoundError(`No grant ${grantId}`);
+      }
+      const now = new Date();
+      const changes = await decide(row, now);
+      const updated = await tx<GrantRow>('grants')
+        .where({ id: row.id, version: row.version })
+        .update({ ...changes, version: row.version + 1 });
+      if (updated !== 1) {
+        throw new ConflictError(
+          `Grant ${grantId} changed; reload and try again`,
+        );
+      }
+    });
+  }
+}
+
+/** Without a revoke template access ends at once; with one, when it ran. */
+function endingChanges(
+  row: GrantRow,
+  reason: GrantEndReason,
+  actorRef: string,
+  now: Date,
+): Partial<GrantRow> {
+  return {
+    state: row.revoke_template_ref ? 'revoking' : 'ended',
+    end_reason: reason,
+    ended_by_ref: actorRef,
+    ended_at: row.revoke_template_ref ? null : now,
+  };
+}
+
+function toGrant(row: JoinedRow): Grant {
+  return {
+    id: row.id,
+    holderRef: row.holder_ref,
+    offeringRef: row.offering_ref,
+    offeringTitle: row.offering_title,
+    offeringOwnerRef: row.offering_owner_ref,
+    ...(row.target_ref ? { targetRef: row.target_ref } : {}),
+    requestId: row.request_id,
+    trackingNumber: formatTrackingNumber(row.sequence),
+    state: row.state,
+    grantedAt: toIso(row.granted_at),
+    ...(row.expires_at ? { expiresAt: toIso(row.expires_at) } : {}),
+    ...(row.ended_at ? { endedAt: toIso(row.ended_at) } : {}),
+    ...(row.end_reason ? { endReason: row.end_reason } : {}),
+    ...(row.ended_by_ref ? { endedByRef: row.ended_by_ref } : {}),
+    ...(row.revoke_task_id ? { revokeTaskId: row.revoke_task_id } : {}),
+    ...(row.failure ? { failure: JSON.parse(row.failure) } : {}),
+  };
+}

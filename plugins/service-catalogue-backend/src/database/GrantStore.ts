@@ -1,0 +1,81 @@
+import {
+  Grant,
+  GrantEndReason,
+  RequestFailure,
+} from '@service-catalogue/plugin-service-catalogue-common';
+
+/**
+ * A grant whose revoke template a worker claimed.
+ *
+ * @internal
+ */
+export interface RevocationClaim {
+  grant: Grant;
+  revokeTemplateRef: string;
+  /** A new revocation after a failed one is a new run, with its own task. */
+  run: number;
+  /** Claims in this run, this one included; more than one means a worker died. */
+  attempt: number;
+}
+
+/**
+ * Where grants live. They are created in the same transaction that moves
+ * their request to DONE (see the request store); every later change
+ * compares and sets the grant's version.
+ *
+ * @internal
+ */
+export interface GrantStore {
+  getGrant(id: string): Promise<Grant | undefined>;
+
+  listGrants(query: {
+    holderRef?: string;
+    offeringRefs?: string[];
+    states?: Grant['state'][];
+  }): Promise<Grant[]>;
+
+  /**
+   * Ends an active grant, or starts ending it: `revoking` when the offering
+   * has a revoke template (a worker runs it), `ended` when it has none. A
+   * grant already `revoking` whose revoke task failed starts a new run.
+   * Refuses (ConflictError) a grant that ended or whose revocation runs.
+   */
+  revokeGrant(options: {
+    grantId: string;
+    reason: GrantEndReason;
+    actorRef: string;
+  }): Promise<Grant>;
+
+  /** Active grants whose time is up, moved on as `expired` revocations. */
+  expireDue(options: { now: Date }): Promise<Grant[]>;
+
+  /**
+   * Active grants that expire before `now + withinMs` and whose holder was
+   * not reminded yet, marked as reminded.
+   */
+  claimReminders(options: { now: Date; withinMs: number }): Promise<Grant[]>;
+
+  claimRevocations(options: {
+    worker: string;
+    leaseMs: number;
+    limit: number;
+  }): Promise<RevocationClaim[]>;
+
+  recordRevokeTask(options: {
+    grantId: string;
+    worker: string;
+    taskId: string;
+  }): Promise<Grant>;
+
+  /** Grants whose revoke task runs. */
+  listRevoking(options: { limit: number }): Promise<Grant[]>;
+
+  /** The revoke task succeeded: the grant ends. */
+  finishRevocation(options: { grantId: string }): Promise<Grant>;
+
+  /** The revoke task failed: the grant stays `revoking` with the reason. */
+  failRevocation(options: {
+    grantId: string;
+    failure: RequestFailure;
+  }): Promise<Grant>;
+}

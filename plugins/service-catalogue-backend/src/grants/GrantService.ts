@@ -1,0 +1,213 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  EntityAccess,
+  Grant,
+  ServiceRequest,
+  TERMINAL_REQUEST_STATES,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
+import { GrantStore } from '../database/GrantStore';
+import { RequestStore } from '../database/RequestStore';
+import { describeEnd } from '../fulfilment/RevocationWorker';
+import { Fulfillers } from '../requests/Fulfillers';
+import { RequestNotifier } from '../requests/RequestNotifier';
+import { normalizeRef, userRefOf } from '../requests/refs';
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+const ORDER: Record<Grant['state'], number> = {
+  active: 0,
+  revoking: 1,
+  ended: 2,
+};
+
+/**
+ * The access people hold: their own grants, who holds what an owner looks
+ * after, and ending a grant. Holders give theirs up; the offering's owners,
+ * the desk and administrators revoke anyone's.
+ *
+ * @internal
+ */
+export class GrantService {
+  static create(options: {
+    grants: GrantStore;
+    requests: RequestStore;
+    offerings: OfferingCatalogue;
+    fulfillers: Fulfillers;
+    notifier: RequestNotifier;
+    auditor: AuditorService;
+  }): GrantService {
+    return new GrantService(options);
+  }
+
+  private constructor(
+    private readonly deps: {
+      grants: GrantStore;
+      requests: RequestStore;
+      offerings: OfferingCatalogue;
+      fulfillers: Fulfillers;
+      notifier: RequestNotifier;
+      auditor: AuditorService;
+    },
+  ) {}
+
+  async listMine(options: { credentials: UserCredentials }): Promise<Grant[]> {
+    const grants = await this.deps.grants.listGrants({
+      holderRef: userRefOf(options.credentials),
+    });
+    return sortGrants(grants);
+  }
+
+  async revoke(options: {
+    grantId: string;
+    reason?: string;
+    credentials: UserCredentials;
+  }): Promise<Grant> {
+    const userRef = userRefOf(options.credentials);
+    const event = await this.deps.auditor.createEvent({
+      eventId: 'grant-revoke',
+      severityLevel: 'medium',
+      meta: { grantId: options.grantId, actorRef: userRef },
+    });
+    try {
+      const grant = await this.deps.grants.getGrant(options.grantId);
+      const fulfils =
+        grant !== undefined &&
+        (await this.deps.fulfillers.include(
+          grant.offeringOwnerRef,
+          options.credentials,
+        ));
+      if (!grant || (grant.holderRef !== userRef && !fulfils)) {
+        // Someone else's access is none of the caller's business.
+        throw new NotFoundError(`No grant ${options.grantId}`);
+      }
+      const ended = await this.deps.grants.revokeGrant({
+        grantId: grant.id,
+        reason: grant.holderRef === userRef ? 'given-up' : 'revoked',
+        actorRef: userRef,
+      });
+      if (ended.state === 'ended') {
+        await this.tellHolder(ended, options.reason);
+      }
+      await event.success({ meta: { state: ended.state } });
+      return ended;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** Access to one catalog entity, for its Access tab. */
+  async entityAccess(options: {
+    entityRef: string;
+    credentials: UserCredentials;
+  }): Promise<EntityAccess> {
+    const target = normalizeRef(options.entityRef, { field: 'entity' });
+    const userRef = userRefOf(options.credentials);
+    const offerings = (
+      await this.deps.offerings.listOfferings({
+        credentials: options.credentials,
+      })
+    ).filter(o => o.target?.toLocaleLowerCase('en-US') === target);
+    const offeringRefs = offerings.map(o =>
+      o.entityRef.toLocaleLowerCase('en-US'),
+    );
+    if (offeringRefs.length === 0) {
+      return {
+        offerings: [],
+        myGrants: [],
+        myRequests: [],
+        holders: [],
+        canRevoke: false,
+      };
+    }
+
+    const [myGrants, { items: mine }] = await Promise.all([
+      this.deps.grants.listGrants({ holderRef: userRef, offeringRefs }),
+      this.deps.requests.listRequests({
+        involvingUserRef: userRef,
+        limit: 200,
+      }),
+    ]);
+    const myRequests = mine.filter(
+      (request: ServiceRequest) =>
+        offeringRefs.includes(request.offeringRef) &&
+        request.requesterRef === userRef &&
+        !TERMINAL_REQUEST_STATES.includes(request.state),
+    );
+
+    // Owners see the holders of what they own; the desk and administrators
+    // see everyone's.
+    const everyone = await this.deps.fulfillers.forEveryone(
+      options.credentials,
+    );
+    const claims = await this.deps.fulfillers.claimsOf(options.credentials);
+    const looksAfter = offerings
+      .filter(o => everyone || claims.has(o.owner.toLocaleLowerCase('en-US')))
+      .map(o => o.entityRef.toLocaleLowerCase('en-US'));
+    const holders = looksAfter.length
+      ? await this.deps.grants.listGrants({
+          offeringRefs: looksAfter,
+          states: ['active', 'revoking'],
+        })
+      : [];
+
+    return {
+      offerings,
+      myGrants: sortGrants(myGrants),
+      myRequests,
+      holders: sortGrants(holders),
+      canRevoke: looksAfter.length > 0,
+    };
+  }
+
+  /** Ends due grants; tells holders whose access ended at once. */
+  async expireDue(now: Date): Promise<Grant[]> {
+    const expired = await this.deps.grants.expireDue({ now });
+    for (const grant of expired.filter(g => g.state === 'ended')) {
+      await this.tellHolder(grant);
+    }
+    return expired;
+  }
+
+  /** Tells holders, once, that their access ends soon. */
+  async remind(now: Date, withinMs: number): Promise<Grant[]> {
+    const due = await this.deps.grants.claimReminders({ now, withinMs });
+    for (const grant of due) {
+      await this.deps.notifier.send({
+        to: [grant.holderRef],
+        title: `Your access ends soon: ${grant.offeringTitle}`,
+        description: `It ends on ${grant.expiresAt}. Request it again if you still need it.`,
+        link: '/service-catalogue/access',
+        topic: 'service-catalogue-grant',
+        scope: grant.id,
+        about: `grant ${grant.id}`,
+      });
+    }
+    return due;
+  }
+
+  private async tellHolder(grant: Grant, reason?: string): Promise<void> {
+    await this.deps.notifier.send({
+      to: [grant.holderRef],
+      title: `Your access ended: ${grant.offeringTitle}`,
+      description: [describeEnd(grant), reason].filter(Boolean).join(' '),
+      link: '/service-catalogue/access',
+      topic: 'service-catalogue-grant',
+      scope: grant.id,
+      about: `grant ${grant.id}`,
+    });
+  }
+}
+
+function sortGrants(grants: Grant[]): Grant[] {
+  return [...grants].sort(
+    (a, b) =>
+      ORDER[a.state] - ORDER[b.state] || b.grantedAt.localeCompare(a.grantedAt),
+  );
+}
