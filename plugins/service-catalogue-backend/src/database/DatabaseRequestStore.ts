@@ -269,6 +269,23 @@ export class DatabaseRequestStore implements RequestStore {
       if (query.states?.length) {
         builder.whereIn('state', query.states);
       }
+      if (query.fulfilment) {
+        builder.where('fulfilment', query.fulfilment);
+      }
+      if (query.offeringOwnerRefs) {
+        builder.whereIn('offering_owner_ref', query.offeringOwnerRefs);
+      }
+      if (query.offeringRef) {
+        builder.where('offering_ref', query.offeringRef);
+      }
+      if (query.requesterRef) {
+        builder.where('requester_ref', query.requesterRef);
+      }
+      if (query.assigneeRef === null) {
+        builder.whereNull('assignee_ref');
+      } else if (query.assigneeRef) {
+        builder.where('assignee_ref', query.assigneeRef);
+      }
       const search = query.search?.trim();
       if (search) {
         const tracking = TRACKING_NUMBER.exec(search);
@@ -610,6 +627,65 @@ export class DatabaseRequestStore implements RequestStore {
       e => e.id === eventId,
     )!;
     return { request, event };
+  }
+
+  async assign(options: {
+    requestId: string;
+    assigneeRef: string;
+    actorRef: string;
+    expectedVersion?: number;
+  }): Promise<ServiceRequest> {
+    await this.withRetries(() =>
+      this.db.transaction(async tx => {
+        const row = await this.requireRow(tx, options.requestId);
+        const tracking = formatTrackingNumber(row.sequence);
+        if (
+          options.expectedVersion !== undefined &&
+          options.expectedVersion !== row.version
+        ) {
+          throw new ConflictError(
+            `${tracking} changed since you loaded it; reload and try again`,
+          );
+        }
+        const start =
+          row.state === 'APPROVED'
+            ? findRequestTransition({
+                from: 'APPROVED',
+                action: 'start',
+                actor: 'fulfiller',
+              })
+            : undefined;
+        if (!start && row.state !== 'IN_PROGRESS') {
+          throw new ConflictError(
+            `${tracking} is ${row.state}: only approved requests and those in progress are assigned`,
+          );
+        }
+        const now = new Date();
+        await this.compareAndSet(tx, row, {
+          assignee_ref: options.assigneeRef,
+          state: start?.to ?? row.state,
+          updated_at: now,
+        });
+        await this.appendEvent(tx, {
+          requestId: row.id,
+          type: 'assign',
+          actorRef: options.actorRef,
+          data: { assigneeRef: options.assigneeRef },
+          at: now,
+        });
+        if (start) {
+          await this.appendEvent(tx, {
+            requestId: row.id,
+            type: start.action,
+            actorRef: options.actorRef,
+            fromState: start.from,
+            toState: start.to,
+            at: now,
+          });
+        }
+      }),
+    );
+    return (await this.getRequest(options.requestId))!;
   }
 
   async claimFulfilment(options: {

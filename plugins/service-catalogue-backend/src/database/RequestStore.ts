@@ -51,6 +51,13 @@ export interface ListRequestsQuery {
   states?: RequestState[];
   /** Matches the tracking number or the offering's title or ref. */
   search?: string;
+  fulfilment?: OfferingFulfilment;
+  /** Requests for offerings owned by one of these. */
+  offeringOwnerRefs?: string[];
+  offeringRef?: string;
+  requesterRef?: string;
+  /** `null` for requests nobody took yet. */
+  assigneeRef?: string | null;
   limit?: number;
   offset?: number;
 }
@@ -196,6 +203,18 @@ export interface RequestStore {
 
   /** IN_PROGRESS automatic requests whose task runs. */
   listFollowing(options: { limit: number }): Promise<ServiceRequest[]>;
+
+  /**
+   * Gives a request to someone of the desk: an APPROVED one starts (moves to
+   * IN_PROGRESS) in the same transaction. Refuses (ConflictError) a request
+   * that is not waiting for or in fulfilment.
+   */
+  assign(options: {
+    requestId: string;
+    assigneeRef: string;
+    actorRef: string;
+    expectedVersion?: number;
+  }): Promise<ServiceRequest>;
 
   addComment(options: {
     requestId: string;

@@ -410,7 +410,10 @@ export class RequestService {
     );
   }
 
-  /** Owners and the desk start a failed automatic request's task again. */
+  /**
+   * Owners and the desk take a failed request up again: an automatic one
+   * gets a new task, a manual one goes back to the desk queue.
+   */
   async retry(options: {
     idOrTrackingNumber: string;
     credentials: UserCredentials;
@@ -431,11 +434,6 @@ export class RequestService {
             `Only the owners of ${request.offeringTitle} and the service desk retry ${request.trackingNumber}`,
           );
         }
-        if (request.fulfilment !== 'automatic') {
-          throw new ConflictError(
-            `${request.trackingNumber} is fulfilled by hand; there is no task to retry`,
-          );
-        }
         const { request: retried } = await this.deps.store.transition({
           requestId: request.id,
           action: 'retry',
@@ -450,6 +448,146 @@ export class RequestService {
         return retried;
       },
     );
+  }
+
+  /**
+   * The desk queue: manual requests for the offerings the caller fulfils
+   * (all of them for the desk and administrators), oldest first.
+   */
+  async listQueue(options: {
+    credentials: UserCredentials;
+    states?: ServiceRequest['state'][];
+    offeringRef?: string;
+    requesterRef?: string;
+    /** A user ref, or `none` for requests nobody took. */
+    assignee?: string;
+  }): Promise<{ items: ServiceRequest[]; totalCount: number }> {
+    const everyone = await this.deps.fulfillers.forEveryone(
+      options.credentials,
+    );
+    const claims = await this.deps.fulfillers.claimsOf(options.credentials);
+    const ref = (value: string | undefined, field: string, kind: string) =>
+      value ? normalizeRef(value, { field, defaultKind: kind }) : undefined;
+    const page = await this.deps.store.listRequests({
+      fulfilment: 'manual',
+      states: options.states?.length
+        ? options.states
+        : ['APPROVED', 'IN_PROGRESS'],
+      offeringOwnerRefs: everyone ? undefined : [...claims],
+      offeringRef: ref(options.offeringRef, 'offering', 'offering'),
+      requesterRef: ref(options.requesterRef, 'requester', 'user'),
+      assigneeRef:
+        options.assignee === 'none'
+          ? null
+          : ref(options.assignee, 'assignee', 'user'),
+      limit: 200,
+    });
+    const items = (
+      await this.readableOnly(page.items, options.credentials)
+    ).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return { items, totalCount: items.length };
+  }
+
+  /** A desk member takes a manual request, or gives it to a colleague. */
+  async assign(options: {
+    idOrTrackingNumber: string;
+    assigneeRef?: string;
+    expectedVersion?: number;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const userRef = userRefOf(options.credentials);
+    return this.audited(
+      'request-assign',
+      { request: options.idOrTrackingNumber, actorRef: userRef },
+      async () => {
+        const request = await this.manualForFulfiller(options);
+        const assigneeRef = options.assigneeRef
+          ? normalizeRef(options.assigneeRef, {
+              field: 'assigneeRef',
+              defaultKind: 'user',
+            })
+          : userRef;
+        if (assigneeRef !== userRef) {
+          await this.knownUser(assigneeRef, 'assigneeRef');
+        }
+        const assigned = await this.deps.store.assign({
+          requestId: request.id,
+          assigneeRef,
+          actorRef: userRef,
+          expectedVersion: options.expectedVersion,
+        });
+        await this.deps.notifier.tell(assigned, {
+          to: [assigned.requesterRef, assigned.submittedByRef, assigneeRef],
+          title: `${assigned.trackingNumber} picked up: ${assigned.offeringTitle}`,
+          description: `${assigneeRef} works on it.`,
+        });
+        return assigned;
+      },
+    );
+  }
+
+  /** The desk finishes a manual request: done (with its grant), or failed. */
+  async finish(options: {
+    idOrTrackingNumber: string;
+    outcome: 'complete' | 'fail';
+    message?: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const userRef = userRefOf(options.credentials);
+    return this.audited(
+      `request-${options.outcome}`,
+      { request: options.idOrTrackingNumber, actorRef: userRef },
+      async () => {
+        const request = await this.manualForFulfiller(options);
+        const message = options.message?.trim();
+        if (options.outcome === 'fail' && !message) {
+          throw new InputError('reason: say why the request failed');
+        }
+        const { request: finished } = await this.deps.store.transition({
+          requestId: request.id,
+          action: options.outcome,
+          actor: 'fulfiller',
+          actorRef: userRef,
+          data:
+            options.outcome === 'fail'
+              ? { failure: { message: message! } }
+              : { ...(message ? { note: message } : {}) },
+        });
+        await this.deps.notifier.tell(finished, {
+          to: [finished.requesterRef, finished.submittedByRef],
+          title:
+            options.outcome === 'complete'
+              ? `${finished.trackingNumber} done: ${finished.offeringTitle}`
+              : `${finished.trackingNumber} failed: ${finished.offeringTitle}`,
+          description: message,
+          severity: options.outcome === 'fail' ? 'high' : 'normal',
+        });
+        return finished;
+      },
+    );
+  }
+
+  private async manualForFulfiller(options: {
+    idOrTrackingNumber: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const request = await this.readable(options);
+    await this.requireOn(
+      serviceCatalogueRequestFulfilPermission,
+      request,
+      options.credentials,
+    );
+    if (!(await this.isFulfiller(request, options.credentials))) {
+      throw new NotAllowedError(
+        `Only the owners of ${request.offeringTitle} and the service desk work on ${request.trackingNumber}`,
+      );
+    }
+    if (request.fulfilment !== 'manual') {
+      throw new ConflictError(
+        `${request.trackingNumber} is provisioned by its template, not by hand`,
+      );
+    }
+    return request;
   }
 
   async comment(options: {
@@ -596,15 +734,18 @@ export class RequestService {
     return requesterRef;
   }
 
-  /** A colleague named in forUser must be a user the catalog knows. */
-  private async knownUser(userRef: string): Promise<Entity> {
+  /** A colleague named in a request must be a user the catalog knows. */
+  private async knownUser(
+    userRef: string,
+    field: string = 'forUser',
+  ): Promise<Entity> {
     const user = userRef.startsWith('user:')
       ? await this.deps.catalog.getEntityByRef(userRef, {
           credentials: await this.deps.auth.getOwnServiceCredentials(),
         })
       : undefined;
     if (!user) {
-      throw new InputError(`forUser: ${userRef} is not a known user`);
+      throw new InputError(`${field}: ${userRef} is not a known user`);
     }
     return user;
   }
@@ -769,17 +910,25 @@ export class RequestService {
         ...availableRequestActions({ state: request.state, actor: 'approver' }),
       );
     }
-    // Of the fulfillers' moves only retry is theirs to make here; the
-    // backend itself starts, completes and fails automatic requests.
+    // The backend itself starts, completes and fails automatic requests;
+    // fulfillers retry those, and work manual ones through the desk queue.
+    const fulfillerMoves = availableRequestActions({
+      state: request.state,
+      actor: 'fulfiller',
+    });
     if (
-      request.fulfilment === 'automatic' &&
-      availableRequestActions({
-        state: request.state,
-        actor: 'fulfiller',
-      }).includes('retry') &&
+      fulfillerMoves.length > 0 &&
       (await this.isFulfiller(request, credentials))
     ) {
-      actions.push('retry');
+      if (fulfillerMoves.includes('retry')) {
+        actions.push('retry');
+      }
+      if (request.fulfilment === 'manual') {
+        actions.push('assign');
+        actions.push(
+          ...fulfillerMoves.filter(a => a === 'complete' || a === 'fail'),
+        );
+      }
     }
     return {
       request,

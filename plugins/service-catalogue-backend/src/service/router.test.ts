@@ -983,3 +983,116 @@ describe('the request API under a policy that refuses to read requests', () => {
     expect(one.status).toBe(404);
   });
 });
+
+describe('the desk queue', () => {
+  let server: Server;
+  const desk = () => mockCredentials.user.header(ref('desmond'));
+
+  beforeAll(async () => {
+    server = await startBackend();
+  });
+
+  async function mouseFor(caller: Caller) {
+    const res = await call(server, caller, 'post', '/requests').send({
+      offeringRef: 'offering:default/mouse',
+      formValues: { reason: 'mine broke' },
+    });
+    expect(res.status).toBe(201);
+    return res.body.trackingNumber as string;
+  }
+
+  const queue = (header: string, query: Record<string, string> = {}) =>
+    request(server)
+      .get(`${API}/queue`)
+      .query(query)
+      .set('Authorization', header)
+      .then(res => res.body.items.map((r: any) => r.trackingNumber));
+
+  it('lists manual requests for the desk, and nothing of theirs for others', async () => {
+    const tracking = await mouseFor('stranger');
+    expect(await queue(desk())).toContain(tracking);
+    expect(await queue(desk(), { assignee: 'none' })).toContain(tracking);
+    expect(await queue(callers.owner())).not.toContain(tracking);
+    expect(await queue(callers.stranger())).not.toContain(tracking);
+  });
+
+  it('lets the desk take, complete and fail requests, and nobody else', async () => {
+    const tracking = await mouseFor('stranger');
+    const byRequester = await call(
+      server,
+      'stranger',
+      'post',
+      `/requests/${tracking}/assign`,
+    ).send({});
+    expect(byRequester.status).toBe(403);
+
+    const taken = await request(server)
+      .post(`${API}/requests/${tracking}/assign`)
+      .set('Authorization', desk())
+      .send({});
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({
+      state: 'IN_PROGRESS',
+      assigneeRef: ref('desmond'),
+    });
+    expect(await queue(desk(), { assignee: ref('desmond') })).toContain(
+      tracking,
+    );
+
+    const done = await request(server)
+      .post(`${API}/requests/${tracking}/complete`)
+      .set('Authorization', desk())
+      .send({ note: 'left on your desk' });
+    expect(done.status).toBe(200);
+    expect(done.body.state).toBe('DONE');
+
+    const other = await mouseFor('stranger');
+    const noReason = await request(server)
+      .post(`${API}/requests/${other}/fail`)
+      .set('Authorization', desk())
+      .send({ reason: '' });
+    expect(noReason.status).toBe(400);
+    const failed = await request(server)
+      .post(`${API}/requests/${other}/fail`)
+      .set('Authorization', desk())
+      .send({ reason: 'out of stock' });
+    expect(failed.body).toMatchObject({
+      state: 'FAILED',
+      failure: { message: 'out of stock' },
+    });
+  });
+
+  it('starts an approved request when the owner takes it', async () => {
+    const tracking = await submitAsGrace(server);
+    await call(
+      server,
+      'current approver',
+      'post',
+      `/requests/${tracking}/decisions`,
+    )
+      .send({ decision: 'approve' })
+      .expect(200);
+    await call(
+      server,
+      'approver of another stage',
+      'post',
+      `/requests/${tracking}/decisions`,
+    )
+      .send({ decision: 'approve' })
+      .expect(200);
+    expect(await queue(callers.owner())).toContain(tracking);
+    const detail = await call(server, 'owner', 'get', `/requests/${tracking}`);
+    expect(detail.body.actions).toContain('assign');
+
+    const taken = await call(
+      server,
+      'owner',
+      'post',
+      `/requests/${tracking}/assign`,
+    ).send({ assigneeRef: ref('olga') });
+    expect(taken.body).toMatchObject({
+      state: 'IN_PROGRESS',
+      assigneeRef: ref('olga'),
+    });
+  });
+});

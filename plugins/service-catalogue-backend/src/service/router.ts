@@ -162,6 +162,54 @@ export async function createRouter(
     );
   });
 
+  router.get('/queue', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: ListRequestsResponse = await requests.listQueue({
+      credentials,
+      states: req.query.state as RequestState[] | undefined,
+      offeringRef: req.query.offering,
+      requesterRef: req.query.requester,
+      assignee: req.query.assignee,
+    });
+    res.json(body);
+  });
+
+  router.post('/requests/:requestId/assign', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await requests.assign({
+        idOrTrackingNumber: req.params.requestId,
+        assigneeRef: req.body?.assigneeRef,
+        expectedVersion: req.body?.expectedVersion,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/requests/:requestId/complete', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await requests.finish({
+        idOrTrackingNumber: req.params.requestId,
+        outcome: 'complete',
+        message: req.body?.note,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/requests/:requestId/fail', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await requests.finish({
+        idOrTrackingNumber: req.params.requestId,
+        outcome: 'fail',
+        message: req.body.reason,
+        credentials,
+      }),
+    );
+  });
+
   router.post('/requests/:requestId/comments', async (req, res) => {
     const credentials = await userCredentials(req);
     const comment = await requests.comment({

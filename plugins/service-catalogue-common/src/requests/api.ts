@@ -57,8 +57,11 @@ export interface RequestDetails {
   request: ServiceRequest;
   comments: RequestComment[];
   events: RequestEvent[];
-  /** What the caller may do now, from the state machine and their role. */
-  actions: Array<RequestAction | 'comment'>;
+  /**
+   * What the caller may do now, from the state machine and their role:
+   * `assign` (take or give a manual request) is the desk's.
+   */
+  actions: Array<RequestAction | 'comment' | 'assign'>;
   /** Whether the caller sees, and may write, internal comments. */
   seesInternal: boolean;
 }
