@@ -5,6 +5,7 @@ import {
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from './api';
 import serviceCataloguePlugin from './alpha';
 import { rootRouteRef } from './routes';
@@ -78,6 +79,27 @@ describe('service catalogue plugin (new frontend system)', () => {
     expect(await screen.findByText('Nothing waits for you')).toBeVisible();
   });
 
+  it('serves the access the user holds at /service-catalogue/access', async () => {
+    renderTestApp({
+      features: [serviceCataloguePlugin],
+      initialRouteEntries: ['/service-catalogue/access'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [
+          serviceCatalogueApiRef,
+          mockServiceCatalogueApi({
+            listMyGrants: async () => ({ items: [] }),
+          }),
+        ],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('heading', { name: 'My access' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('No access yet')).toBeVisible();
+  });
+
   it('gives the page what the sidebar needs to list it', () => {
     // The app's nav lists every page with a route ref, a title and an icon.
     const tester = createExtensionTester(
@@ -88,5 +110,28 @@ describe('service catalogue plugin (new frontend system)', () => {
     expect(tester.get(coreExtensionData.routeRef)).toBe(rootRouteRef);
     expect(tester.get(coreExtensionData.title)).toBe('Service catalogue');
     expect(tester.get(coreExtensionData.icon)).toBeTruthy();
+  });
+
+  it('adds an Access tab to the entity pages of the kinds offerings target', () => {
+    const tester = createExtensionTester(
+      serviceCataloguePlugin.getExtension(
+        'entity-content:service-catalogue/access',
+      ),
+    );
+    // Set, since the extension is made with a filter.
+    const appliesTo = tester.get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    )!;
+    const entity = (kind: string) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind,
+      metadata: { name: 'x' },
+    });
+
+    expect(tester.get(coreExtensionData.routePath)).toBe('access');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Access');
+    expect(appliesTo(entity('Resource'))).toBe(true);
+    expect(appliesTo(entity('System'))).toBe(true);
+    expect(appliesTo(entity('User'))).toBe(false);
   });
 });

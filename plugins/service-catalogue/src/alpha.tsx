@@ -5,9 +5,11 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import StorefrontIcon from '@material-ui/icons/Storefront';
 import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
 import {
+  accessRouteRef,
   approvalsRouteRef,
   offeringRouteRef,
   requestRouteRef,
@@ -37,6 +39,21 @@ const page = PageBlueprint.make({
   },
 });
 
+// Offerings name what they give access to in `spec.target`; these are the
+// kinds such a target may be.
+const entityAccessContent = EntityContentBlueprint.make({
+  name: 'access',
+  params: {
+    path: 'access',
+    title: 'Access',
+    filter: { kind: { $in: ['resource', 'system', 'component', 'group'] } },
+    loader: () =>
+      import('./components/EntityAccessContent').then(m => (
+        <m.EntityAccessContent />
+      )),
+  },
+});
+
 /**
  * The service catalogue plugin, for the new frontend system.
  *
@@ -53,6 +70,7 @@ export default createFrontendPlugin({
     requests: requestsRouteRef,
     request: requestRouteRef,
     approvals: approvalsRouteRef,
+    access: accessRouteRef,
   },
-  extensions: [api, page],
+  extensions: [api, page, entityAccessContent],
 });

@@ -5,17 +5,24 @@
  * @packageDocumentation
  */
 
-export { serviceCataloguePlugin, ServiceCataloguePage } from './plugin';
+export {
+  EntityAccessContent,
+  serviceCataloguePlugin,
+  ServiceCataloguePage,
+} from './plugin';
 export {
   serviceCatalogueApiRef,
   ServiceCatalogueClient,
   type GetApproversOptions,
+  type GetEntityAccessOptions,
   type GetOfferingOptions,
   type ServiceCatalogueApi,
 } from './api';
 export {
   ApprovalsSidebarItem,
+  MyAccessSidebarItem,
   MyRequestsSidebarItem,
   type ApprovalsSidebarItemProps,
+  type MyAccessSidebarItemProps,
   type MyRequestsSidebarItemProps,
 } from './components/SidebarItems';

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -7,6 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
 import {
+  accessRouteRef,
   approvalsRouteRef,
   offeringRouteRef,
   requestRouteRef,
@@ -27,6 +29,7 @@ export const serviceCataloguePlugin = createPlugin({
     requests: requestsRouteRef,
     request: requestRouteRef,
     approvals: approvalsRouteRef,
+    access: accessRouteRef,
   },
   apis: [
     createApiFactory({
@@ -40,9 +43,9 @@ export const serviceCataloguePlugin = createPlugin({
 
 /**
  * The service catalogue's pages: the catalogue at the mount point, and below
- * it `offerings/:namespace/:name`, `requests`, `requests/:requestId` and
- * `approvals`. Mount it at a path ending in `/*` so the nested pages match,
- * such as `<Route path="/service-catalogue/*" element={<ServiceCataloguePage />} />`;
+ * it `offerings/:namespace/:name`, `requests`, `requests/:requestId`,
+ * `approvals` and `access`. Mount it at a path ending in `/*` so the nested
+ * pages match, such as `<Route path="/service-catalogue/*" element={<ServiceCataloguePage />} />`;
  * the app's `FlatRoutes` does so itself.
  *
  * @public
@@ -52,5 +55,26 @@ export const ServiceCataloguePage = serviceCataloguePlugin.provide(
     name: 'ServiceCataloguePage',
     component: () => import('./components/Router').then(m => m.Router),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Access tab of catalog entities, for the legacy frontend system: the
+ * offerings that give access to the entity, the viewer's access and open
+ * requests, and, for the offerings' owners, who holds access. Add it to the
+ * entity pages of the kinds offerings target, such as
+ * `<EntityLayout.Route path="/access" title="Access"><EntityAccessContent /></EntityLayout.Route>`.
+ *
+ * @public
+ */
+export const EntityAccessContent = serviceCataloguePlugin.provide(
+  createComponentExtension({
+    name: 'EntityAccessContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityAccessContent').then(
+          m => m.EntityAccessContent,
+        ),
+    },
   }),
 );

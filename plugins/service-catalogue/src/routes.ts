@@ -32,3 +32,9 @@ export const approvalsRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/approvals',
 });
+
+export const accessRouteRef = createSubRouteRef({
+  id: 'service-catalogue/access',
+  parent: rootRouteRef,
+  path: '/access',
+});

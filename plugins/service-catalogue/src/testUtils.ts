@@ -1,5 +1,8 @@
 import { ResponseError } from '@backstage/errors';
-import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  Grant,
+  ServiceRequest,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { ServiceCatalogueApi } from './api';
 
 /**
@@ -33,6 +36,9 @@ export function mockServiceCatalogueApi(
     listDelegations: unexpected('listDelegations'),
     createDelegation: unexpected('createDelegation'),
     deleteDelegation: unexpected('deleteDelegation'),
+    listMyGrants: unexpected('listMyGrants'),
+    revokeGrant: unexpected('revokeGrant'),
+    getEntityAccess: unexpected('getEntityAccess'),
   };
   for (const [key, value] of Object.entries(overrides)) {
     Object.assign(api, {
@@ -67,6 +73,28 @@ export function serviceRequest(
     stages: [],
     createdAt: '2025-03-01T09:00:00Z',
     updatedAt: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A grant as the backend returns it, with the fields a test cares about
+ * overridden.
+ *
+ * @internal
+ */
+export function grant(overrides: Partial<Grant> = {}): Grant {
+  return {
+    id: 'grant-1',
+    holderRef: 'user:default/ann',
+    offeringRef: 'offering:default/vpn-access',
+    offeringTitle: 'VPN access',
+    offeringOwnerRef: 'group:default/network-team',
+    targetRef: 'resource:default/corp-vpn',
+    requestId: 'id-1',
+    trackingNumber: 'REQ-000001',
+    state: 'active',
+    grantedAt: '2025-03-01T10:00:00Z',
     ...overrides,
   };
 }

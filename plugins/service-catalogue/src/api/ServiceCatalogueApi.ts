@@ -5,14 +5,18 @@ import {
   ApprovalDelegation,
   CreateDelegationBody,
   DecideRequestBody,
+  EntityAccess,
+  Grant,
   ListCategoriesResponse,
   ListDelegationsResponse,
+  ListGrantsResponse,
   ListOfferingsResponse,
   ListRequestsQuery,
   ListRequestsResponse,
   OfferingSummary,
   RequestComment,
   RequestDetails,
+  RevokeGrantBody,
   ServiceRequest,
   SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -36,6 +40,18 @@ export type GetOfferingOptions = {
 export type GetApproversOptions = GetOfferingOptions & {
   /** Entity ref of the user the request would be for; the caller if unset. */
   forUser?: string;
+};
+
+/**
+ * Identifies one catalog entity, such as the `kind`, `namespace` and `name`
+ * of an entity page.
+ *
+ * @public
+ */
+export type GetEntityAccessOptions = {
+  kind: string;
+  namespace: string;
+  name: string;
 };
 
 /**
@@ -122,6 +138,26 @@ export interface ServiceCatalogueApi {
 
   /** Ends one of the caller's delegations. */
   deleteDelegation(delegationId: string): Promise<void>;
+
+  /**
+   * The access the caller holds through fulfilled requests: active grants
+   * first, then ended ones, newest first.
+   */
+  listMyGrants(): Promise<ListGrantsResponse>;
+
+  /**
+   * Ends a grant: the holder gives it up, or the offering's owners or the
+   * service desk revoke it. The grant is `revoking` until the offering's
+   * revoke template has run.
+   */
+  revokeGrant(grantId: string, body?: RevokeGrantBody): Promise<Grant>;
+
+  /**
+   * Access to one catalog entity: the offerings that give access to it, the
+   * caller's grants and open requests for them, and, for their owners, who
+   * holds them.
+   */
+  getEntityAccess(options: GetEntityAccessOptions): Promise<EntityAccess>;
 }
 
 /**

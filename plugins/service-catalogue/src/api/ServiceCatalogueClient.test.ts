@@ -345,4 +345,94 @@ describe('ServiceCatalogueClient', () => {
     await expect(client.deleteDelegation('d1')).resolves.toBeUndefined();
     expect(deleted).toEqual(['d1']);
   });
+
+  it("lists the caller's grants", async () => {
+    server.use(
+      rest.get(`${baseUrl}/grants`, (_req, res, ctx) =>
+        res(ctx.json({ items: [{ id: 'g1', state: 'active' }] })),
+      ),
+    );
+
+    await expect(client.listMyGrants()).resolves.toEqual({
+      items: [{ id: 'g1', state: 'active' }],
+    });
+  });
+
+  it('revokes a grant with or without a reason, encoding the id', async () => {
+    const calls: Array<{ path: string; body: unknown }> = [];
+    server.use(
+      rest.post(`${baseUrl}/grants/:grantId/revoke`, async (req, res, ctx) => {
+        calls.push({ path: req.url.pathname, body: await req.json() });
+        return res(ctx.json({ id: req.params.grantId, state: 'revoking' }));
+      }),
+    );
+
+    await expect(
+      client.revokeGrant('g1', { reason: 'Left the project' }),
+    ).resolves.toEqual({ id: 'g1', state: 'revoking' });
+    await client.revokeGrant('a/b');
+
+    expect(calls).toEqual([
+      {
+        path: '/api/service-catalogue/grants/g1/revoke',
+        body: { reason: 'Left the project' },
+      },
+      { path: '/api/service-catalogue/grants/a%2Fb/revoke', body: {} },
+    ]);
+  });
+
+  it('turns a refused revocation into a ResponseError with the reason', async () => {
+    server.use(
+      rest.post(`${baseUrl}/grants/:grantId/revoke`, (_req, res, ctx) =>
+        res(
+          ctx.status(409),
+          ctx.json({
+            error: { name: 'ConflictError', message: 'Already ended' },
+            request: { method: 'POST', url: '/grants/g1/revoke' },
+            response: { statusCode: 409 },
+          }),
+        ),
+      ),
+    );
+
+    const error = await client.revokeGrant('g1').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.body.error.message).toBe('Already ended');
+  });
+
+  it('fetches the access to an entity, encoding the path', async () => {
+    const paths: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/access/:kind/:namespace/:name`, (req, res, ctx) => {
+        paths.push(req.url.pathname);
+        return res(
+          ctx.json({
+            offerings: [],
+            myGrants: [],
+            myRequests: [],
+            holders: [],
+            canRevoke: false,
+          }),
+        );
+      }),
+    );
+
+    await expect(
+      client.getEntityAccess({
+        kind: 'Resource',
+        namespace: 'default',
+        name: 'corp-vpn',
+      }),
+    ).resolves.toMatchObject({ offerings: [], canRevoke: false });
+    await client.getEntityAccess({
+      kind: 'resource',
+      namespace: 'a/b',
+      name: 'c d',
+    });
+    expect(paths).toEqual([
+      '/api/service-catalogue/access/Resource/default/corp-vpn',
+      '/api/service-catalogue/access/resource/a%2Fb/c%20d',
+    ]);
+  });
 });

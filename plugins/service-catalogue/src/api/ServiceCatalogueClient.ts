@@ -6,19 +6,24 @@ import {
   ApprovalDelegation,
   CreateDelegationBody,
   DecideRequestBody,
+  EntityAccess,
+  Grant,
   ListCategoriesResponse,
   ListDelegationsResponse,
+  ListGrantsResponse,
   ListOfferingsResponse,
   ListRequestsQuery,
   ListRequestsResponse,
   OfferingSummary,
   RequestComment,
   RequestDetails,
+  RevokeGrantBody,
   ServiceRequest,
   SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import {
   GetApproversOptions,
+  GetEntityAccessOptions,
   GetOfferingOptions,
   ServiceCatalogueApi,
 } from './ServiceCatalogueApi';
@@ -157,6 +162,29 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
       `/delegations/${encodeURIComponent(delegationId)}`,
       { method: 'DELETE' },
     );
+  }
+
+  async listMyGrants(): Promise<ListGrantsResponse> {
+    return this.request<ListGrantsResponse>('/grants');
+  }
+
+  async revokeGrant(
+    grantId: string,
+    body: RevokeGrantBody = {},
+  ): Promise<Grant> {
+    return this.request<Grant>(
+      `/grants/${encodeURIComponent(grantId)}/revoke`,
+      { method: 'POST', body },
+    );
+  }
+
+  async getEntityAccess(
+    options: GetEntityAccessOptions,
+  ): Promise<EntityAccess> {
+    const kind = encodeURIComponent(options.kind);
+    const namespace = encodeURIComponent(options.namespace);
+    const name = encodeURIComponent(options.name);
+    return this.request<EntityAccess>(`/access/${kind}/${namespace}/${name}`);
   }
 
   private async request<T>(

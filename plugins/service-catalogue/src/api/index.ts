@@ -1,6 +1,7 @@
 export { serviceCatalogueApiRef } from './ServiceCatalogueApi';
 export type {
   GetApproversOptions,
+  GetEntityAccessOptions,
   GetOfferingOptions,
   ServiceCatalogueApi,
 } from './ServiceCatalogueApi';

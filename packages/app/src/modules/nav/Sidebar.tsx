@@ -13,6 +13,7 @@ import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import {
   ApprovalsSidebarItem,
+  MyAccessSidebarItem,
   MyRequestsSidebarItem,
 } from '@service-catalogue/plugin-service-catalogue';
 
@@ -33,6 +34,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:service-catalogue')}
             <MyRequestsSidebarItem />
+            <MyAccessSidebarItem />
             <ApprovalsSidebarItem />
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}

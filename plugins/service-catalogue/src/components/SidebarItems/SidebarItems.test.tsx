@@ -3,7 +3,11 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { rootRouteRef } from '../../routes';
 import { mockServiceCatalogueApi, serviceRequest } from '../../testUtils';
 import { serviceCatalogueApiRef } from '../../api';
-import { ApprovalsSidebarItem, MyRequestsSidebarItem } from './SidebarItems';
+import {
+  ApprovalsSidebarItem,
+  MyAccessSidebarItem,
+  MyRequestsSidebarItem,
+} from './SidebarItems';
 
 describe('sidebar items', () => {
   it('links to the approvals with the number waiting', async () => {
@@ -23,6 +27,7 @@ describe('sidebar items', () => {
       >
         <ApprovalsSidebarItem />
         <MyRequestsSidebarItem />
+        <MyAccessSidebarItem />
       </TestApiProvider>,
       { mountedRoutes: { '/service-catalogue': rootRouteRef } },
     );
@@ -36,6 +41,10 @@ describe('sidebar items', () => {
     expect(screen.getByRole('link', { name: /My requests/ })).toHaveAttribute(
       'href',
       '/service-catalogue/requests',
+    );
+    expect(screen.getByRole('link', { name: /My access/ })).toHaveAttribute(
+      'href',
+      '/service-catalogue/access',
     );
   });
 });

@@ -4,8 +4,13 @@ import { IconComponent, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import Badge from '@material-ui/core/Badge';
 import AssignmentIcon from '@material-ui/icons/Assignment';
 import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { serviceCatalogueApiRef } from '../../api';
-import { approvalsRouteRef, requestsRouteRef } from '../../routes';
+import {
+  accessRouteRef,
+  approvalsRouteRef,
+  requestsRouteRef,
+} from '../../routes';
 import { useRequestChanged } from '../shared';
 
 /**
@@ -81,4 +86,27 @@ export function MyRequestsSidebarItem(props: MyRequestsSidebarItemProps) {
   const { text = 'My requests', icon = AssignmentIcon } = props;
   const requestsRoute = useRouteRef(requestsRouteRef);
   return <SidebarItem to={requestsRoute()} text={text} icon={icon} />;
+}
+
+/**
+ * Props of {@link MyAccessSidebarItem}.
+ *
+ * @public
+ */
+export type MyAccessSidebarItemProps = {
+  /** Defaults to `My access`. */
+  text?: string;
+  icon?: IconComponent;
+};
+
+/**
+ * A sidebar item linking to the access the signed-in user holds through the
+ * service catalogue.
+ *
+ * @public
+ */
+export function MyAccessSidebarItem(props: MyAccessSidebarItemProps) {
+  const { text = 'My access', icon = VpnKeyIcon } = props;
+  const accessRoute = useRouteRef(accessRouteRef);
+  return <SidebarItem to={accessRoute()} text={text} icon={icon} />;
 }

@@ -1,6 +1,8 @@
 export {
   ApprovalsSidebarItem,
+  MyAccessSidebarItem,
   MyRequestsSidebarItem,
   type ApprovalsSidebarItemProps,
+  type MyAccessSidebarItemProps,
   type MyRequestsSidebarItemProps,
 } from './SidebarItems';

@@ -15,3 +15,6 @@ export {
 export { RequestStateChip } from './RequestStateChip';
 export { useRequestChanged } from './useRequestChanged';
 export { UserPicker } from './UserPicker';
+export { GrantExpiry, GrantStatus } from './GrantStatus';
+export { formatDate, offeringParams, sortGrants } from './grants';
+export { RevokeGrantDialog, useRevokeGrant } from './RevokeGrantDialog';

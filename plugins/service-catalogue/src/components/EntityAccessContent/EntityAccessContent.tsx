@@ -1,0 +1,369 @@
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { getCompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import {
+  EntityRefLink,
+  humanizeEntityRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
+import {
+  EntityAccess,
+  Grant,
+  OfferingSummary,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { serviceCatalogueApiRef } from '../../api';
+import { offeringRouteRef, requestRouteRef } from '../../routes';
+import {
+  errorMessage,
+  formatDate,
+  formatDateTime,
+  GrantExpiry,
+  GrantStatus,
+  offeringParams,
+  RequestStateChip,
+  RevokeGrantDialog,
+  sortGrants,
+  useRequestChanged,
+  useRevokeGrant,
+} from '../shared';
+
+const useStyles = makeStyles(theme => ({
+  offerings: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    '& > li': {
+      display: 'flex',
+      alignItems: 'center',
+      gap: theme.spacing(2),
+    },
+    '& > li + li': {
+      marginTop: theme.spacing(2),
+      paddingTop: theme.spacing(2),
+      borderTop: `1px solid ${theme.palette.divider}`,
+    },
+  },
+}));
+
+// Card titles as headings, so that the tab can be read by its sections.
+const cardTitleProps = { component: 'h2', variant: 'h5' } as const;
+
+function holderName(grant: Grant): string {
+  return humanizeEntityRef(parseEntityRef(grant.holderRef), {
+    defaultKind: 'user',
+  });
+}
+
+function Offerings(props: { offerings: OfferingSummary[] }) {
+  const classes = useStyles();
+  const offeringRoute = useRouteRef(offeringRouteRef);
+  return (
+    <InfoCard title="Offerings" titleTypographyProps={cardTitleProps}>
+      <ul className={classes.offerings} aria-label="Offerings">
+        {props.offerings.map(offering => {
+          const to = offeringRoute({
+            namespace: offering.namespace,
+            name: offering.name,
+          });
+          return (
+            <li key={offering.entityRef}>
+              <Box flex={1}>
+                <Typography variant="subtitle1" component="h3">
+                  <Link to={to}>{offering.title}</Link>
+                </Typography>
+                {offering.description && (
+                  <Typography variant="body2" color="textSecondary">
+                    {offering.description}
+                  </Typography>
+                )}
+              </Box>
+              <Link to={to} aria-label={`Request ${offering.title}`}>
+                Request
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </InfoCard>
+  );
+}
+
+function YourAccess(props: {
+  access: EntityAccess;
+  onGiveUp(grant: Grant): void;
+}) {
+  const { access, onGiveUp } = props;
+  const offeringRoute = useRouteRef(offeringRouteRef);
+  const requestRoute = useRouteRef(requestRouteRef);
+
+  if (access.myGrants.length === 0 && access.myRequests.length === 0) {
+    return (
+      <InfoCard title="Your access" titleTypographyProps={cardTitleProps}>
+        <Typography variant="body2">
+          You hold no access here through the service catalogue; request one of
+          the offerings to get some.
+        </Typography>
+      </InfoCard>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="Your access"
+      titleTypographyProps={cardTitleProps}
+      noPadding
+    >
+      {access.myGrants.length > 0 && (
+        <Table aria-label="Your grants" size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>Offering</TableCell>
+              <TableCell>Granted</TableCell>
+              <TableCell>Expires</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {sortGrants(access.myGrants).map(grant => (
+              <TableRow key={grant.id}>
+                <TableCell>
+                  <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
+                    {grant.offeringTitle}
+                  </Link>
+                </TableCell>
+                <TableCell title={formatDateTime(grant.grantedAt)}>
+                  {formatDate(grant.grantedAt)}
+                </TableCell>
+                <TableCell>
+                  <GrantExpiry grant={grant} />
+                </TableCell>
+                <TableCell>
+                  <GrantStatus grant={grant} />
+                </TableCell>
+                <TableCell align="right">
+                  {grant.state === 'active' && (
+                    <Button
+                      size="small"
+                      variant="outlined"
+                      aria-label={`Give up ${grant.offeringTitle}`}
+                      onClick={() => onGiveUp(grant)}
+                    >
+                      Give up
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {access.myRequests.length > 0 && (
+        <Table aria-label="Your open requests" size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>Request</TableCell>
+              <TableCell>Offering</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell>Created</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {access.myRequests.map(request => (
+              <TableRow key={request.id}>
+                <TableCell>
+                  <Link
+                    to={requestRoute({ requestId: request.trackingNumber })}
+                  >
+                    {request.trackingNumber}
+                  </Link>
+                </TableCell>
+                <TableCell>{request.offeringTitle}</TableCell>
+                <TableCell>
+                  <RequestStateChip state={request.state} />
+                </TableCell>
+                <TableCell title={formatDateTime(request.createdAt)}>
+                  {formatDate(request.createdAt)}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </InfoCard>
+  );
+}
+
+function Holders(props: {
+  holders: Grant[];
+  canRevoke: boolean;
+  onRevoke(grant: Grant): void;
+}) {
+  const { holders, canRevoke, onRevoke } = props;
+  return (
+    <InfoCard title="Holders" titleTypographyProps={cardTitleProps} noPadding>
+      <Table aria-label="Holders" size="small">
+        <TableHead>
+          <TableRow>
+            <TableCell>Holder</TableCell>
+            <TableCell>Offering</TableCell>
+            <TableCell>Granted</TableCell>
+            <TableCell>Expires</TableCell>
+            <TableCell>State</TableCell>
+            {canRevoke && <TableCell />}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {sortGrants(holders).map(grant => (
+            <TableRow key={grant.id}>
+              <TableCell>
+                <EntityRefLink entityRef={grant.holderRef} defaultKind="user" />
+              </TableCell>
+              <TableCell>{grant.offeringTitle}</TableCell>
+              <TableCell title={formatDateTime(grant.grantedAt)}>
+                {formatDate(grant.grantedAt)}
+              </TableCell>
+              <TableCell>
+                <GrantExpiry grant={grant} />
+              </TableCell>
+              <TableCell>
+                <GrantStatus grant={grant} />
+              </TableCell>
+              {canRevoke && (
+                <TableCell align="right">
+                  {grant.state === 'active' && (
+                    <Button
+                      size="small"
+                      variant="outlined"
+                      color="secondary"
+                      aria-label={`Revoke ${holderName(grant)} from ${
+                        grant.offeringTitle
+                      }`}
+                      onClick={() => onRevoke(grant)}
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </TableCell>
+              )}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </InfoCard>
+  );
+}
+
+/**
+ * The Access tab of a catalog entity: the offerings that give access to it,
+ * the viewer's own access and requests, and, for the offerings' owners, who
+ * holds access and a way to revoke it.
+ *
+ * @internal
+ */
+export function EntityAccessContent() {
+  const { entity } = useEntity();
+  const { kind, namespace, name } = getCompoundEntityRef(entity);
+  const api = useApi(serviceCatalogueApiRef);
+  const { value, error, retry } = useAsyncRetry(
+    () => api.getEntityAccess({ kind, namespace, name }),
+    [api, kind, namespace, name],
+  );
+  // Requests for these offerings show here, and their fulfilment grants
+  // access.
+  useRequestChanged(retry);
+  const giveUp = useRevokeGrant(retry);
+  const revoke = useRevokeGrant(retry);
+
+  if (error) {
+    return <ResponseErrorPanel error={error} />;
+  }
+  if (!value) {
+    return <Progress />;
+  }
+  if (value.offerings.length === 0) {
+    return (
+      <EmptyState
+        missing="info"
+        title="No offering of the service catalogue gives access to this entity."
+        description="An offering gives access to an entity when its spec.target names it."
+      />
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      {giveUp.error && (
+        <Grid item xs={12}>
+          <Alert severity="error" onClose={giveUp.dismissError}>
+            {`The access was not given up: ${errorMessage(giveUp.error)}`}
+          </Alert>
+        </Grid>
+      )}
+      {revoke.error && (
+        <Grid item xs={12}>
+          <Alert severity="error" onClose={revoke.dismissError}>
+            {`The access was not revoked: ${errorMessage(revoke.error)}`}
+          </Alert>
+        </Grid>
+      )}
+      <Grid item xs={12} md={6}>
+        <Offerings offerings={value.offerings} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <YourAccess access={value} onGiveUp={giveUp.confirm} />
+      </Grid>
+      {value.holders.length > 0 && (
+        <Grid item xs={12}>
+          <Holders
+            holders={value.holders}
+            canRevoke={value.canRevoke}
+            onRevoke={revoke.confirm}
+          />
+        </Grid>
+      )}
+      <RevokeGrantDialog
+        grant={giveUp.grant}
+        title={grant => `Give up ${grant.offeringTitle}?`}
+        description={() =>
+          'Your access is removed. To get it back, request the offering again.'
+        }
+        confirmLabel="Give up"
+        busy={giveUp.busy}
+        onConfirm={giveUp.revoke}
+        onClose={giveUp.cancel}
+      />
+      <RevokeGrantDialog
+        grant={revoke.grant}
+        title={() => 'Revoke access?'}
+        description={grant =>
+          `${holderName(grant)} loses ${
+            grant.offeringTitle
+          }, and is told your reason.`
+        }
+        confirmLabel="Revoke"
+        busy={revoke.busy}
+        onConfirm={revoke.revoke}
+        onClose={revoke.cancel}
+      />
+    </Grid>
+  );
+}

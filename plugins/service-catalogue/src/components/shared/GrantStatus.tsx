@@ -1,0 +1,78 @@
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
+import { formatDateTime } from './format';
+import {
+  endReasonLabel,
+  formatDate,
+  formatRelative,
+  grantStateLabel,
+} from './grants';
+
+/**
+ * A grant's state as a chip, with why and when it ended, or why its
+ * revocation failed.
+ *
+ * @internal
+ */
+export function GrantStatus(props: { grant: Grant }) {
+  const { grant } = props;
+  return (
+    <Box display="flex" flexDirection="column" alignItems="flex-start">
+      <Chip
+        size="small"
+        label={grantStateLabel(grant.state)}
+        color={grant.state === 'active' ? 'primary' : 'default'}
+        variant={grant.state === 'ended' ? 'default' : 'outlined'}
+      />
+      {grant.state === 'ended' && (grant.endReason || grant.endedAt) && (
+        <Typography variant="caption" color="textSecondary">
+          {[
+            grant.endReason && endReasonLabel(grant.endReason),
+            grant.endedAt && formatDateTime(grant.endedAt),
+          ]
+            .filter(Boolean)
+            .join(', ')}
+        </Typography>
+      )}
+      {grant.state === 'revoking' && grant.failure && (
+        <Typography variant="caption" color="error">
+          {`Revocation failed: ${
+            grant.failure.stepId
+              ? `step ${grant.failure.stepId}: ${grant.failure.message}`
+              : grant.failure.message
+          }`}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/**
+ * When a grant ends on its own: the date, and how far off it is.
+ *
+ * @internal
+ */
+export function GrantExpiry(props: { grant: Grant }) {
+  const { state, expiresAt } = props.grant;
+  // An ended grant no longer expires; its state says when it ended.
+  if (state === 'ended') {
+    return <>—</>;
+  }
+  if (!expiresAt) {
+    return <>Never</>;
+  }
+  return (
+    <Box
+      display="flex"
+      flexDirection="column"
+      title={formatDateTime(expiresAt)}
+    >
+      <span>{formatDate(expiresAt)}</span>
+      <Typography variant="caption" color="textSecondary">
+        {formatRelative(expiresAt)}
+      </Typography>
+    </Box>
+  );
+}
