@@ -31,6 +31,7 @@ describe('scaffolderModuleServiceCatalogue', () => {
         fulfilment: 'automatic',
         tags: [],
       }),
+      submitRequest: jest.fn(),
     };
 
     await startTestBackend({
@@ -49,6 +50,7 @@ describe('scaffolderModuleServiceCatalogue', () => {
     const actions = addActions.mock.calls[0];
     expect(actions.map(action => action.id)).toEqual([
       'service-catalogue:offering:get',
+      'service-catalogue:request:create',
     ]);
 
     // Running the registered action proves it got the service from the

@@ -1,7 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { serviceCatalogueServiceRef } from '@service-catalogue/plugin-service-catalogue-node';
-import { createGetOfferingAction } from './actions';
+import { createGetOfferingAction, createRequestCreateAction } from './actions';
 
 /**
  * Scaffolder module that adds the service catalogue's actions.
@@ -18,7 +18,10 @@ export const scaffolderModuleServiceCatalogue = createBackendModule({
         serviceCatalogue: serviceCatalogueServiceRef,
       },
       async init({ scaffolder, serviceCatalogue }) {
-        scaffolder.addActions(createGetOfferingAction({ serviceCatalogue }));
+        scaffolder.addActions(
+          createGetOfferingAction({ serviceCatalogue }),
+          createRequestCreateAction({ serviceCatalogue }),
+        );
       },
     });
   },

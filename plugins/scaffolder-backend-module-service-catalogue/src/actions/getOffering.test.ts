@@ -37,6 +37,7 @@ describe('service-catalogue:offering:get', () => {
     listCategories: jest.fn(),
     listOfferings: jest.fn(),
     getOffering: jest.fn(),
+    submitRequest: jest.fn(),
   };
   const action = createGetOfferingAction({ serviceCatalogue });
 

@@ -1,1 +1,2 @@
 export { createGetOfferingAction } from './getOffering';
+export { createRequestCreateAction } from './createRequest';

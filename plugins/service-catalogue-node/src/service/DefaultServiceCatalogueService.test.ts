@@ -8,7 +8,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ListCategoriesResponse,
   OfferingSummary,
@@ -86,6 +86,13 @@ function createFakeServiceCatalogueBackend(received: ReceivedRequest[]) {
             } else {
               next(new NotFoundError(`No offering ${namespace}/${name}`));
             }
+          });
+          router.post('/requests', express.json(), (req, res, next) => {
+            if (!req.body.formValues.reason) {
+              next(new InputError('The form values do not match the form'));
+              return;
+            }
+            res.status(201).json({ trackingNumber: 'REQ-000001', ...req.body });
           });
           httpRouter.use(router);
         },
@@ -227,5 +234,34 @@ describe('DefaultServiceCatalogueService', () => {
       'Expected a ref of kind Offering, got component:default/vpn-access',
     );
     expect(received).toEqual([]);
+  });
+
+  it('submits a request on behalf of the user, and passes on a refusal', async () => {
+    const { service, received } = await setup();
+
+    await expect(
+      service.submitRequest({
+        credentials: alice,
+        offeringRef: 'offering:default/vpn-access',
+        forUser: 'user:default/grace',
+        formValues: { reason: 'on call' },
+      }),
+    ).resolves.toEqual({
+      trackingNumber: 'REQ-000001',
+      offeringRef: 'offering:default/vpn-access',
+      forUser: 'user:default/grace',
+      formValues: { reason: 'on call' },
+    });
+    expect(received).toEqual([
+      expect.objectContaining({ path: '/requests', credentials: alice }),
+    ]);
+
+    await expect(
+      service.submitRequest({
+        credentials: alice,
+        offeringRef: 'offering:default/vpn-access',
+        formValues: {},
+      }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 400 });
   });
 });

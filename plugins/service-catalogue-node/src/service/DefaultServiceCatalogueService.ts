@@ -15,6 +15,8 @@ import {
   ListOfferingsResponse,
   OFFERING_KIND,
   OfferingSummary,
+  ServiceRequest,
+  SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import {
   ServiceCatalogueService,
@@ -101,7 +103,29 @@ export class DefaultServiceCatalogueService implements ServiceCatalogueService {
     return response.json();
   }
 
+  async submitRequest(
+    options: ServiceCatalogueServiceRequestOptions & SubmitRequestBody,
+  ): Promise<ServiceRequest> {
+    const { credentials, ...body } = options;
+    const response = await this.#call('/requests', credentials, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
   async #get(path: string, credentials: BackstageCredentials) {
+    return this.#call(path, credentials);
+  }
+
+  async #call(
+    path: string,
+    credentials: BackstageCredentials,
+    init: { method?: string; body?: string } = {},
+  ) {
     const baseUrl = await this.#discovery.getBaseUrl(PLUGIN_ID);
     // A token on behalf of the caller's credentials, not our own service
     // credentials, so that the backend filters offerings by the user's
@@ -111,8 +135,10 @@ export class DefaultServiceCatalogueService implements ServiceCatalogueService {
       targetPluginId: PLUGIN_ID,
     });
     return fetch(`${baseUrl}${path}`, {
+      ...init,
       headers: {
         Accept: 'application/json',
+        'Content-Type': 'application/json',
         Authorization: `Bearer ${token}`,
       },
     });

@@ -4,6 +4,8 @@ import {
   ListCategoriesResponse,
   ListOfferingsResponse,
   OfferingSummary,
+  ServiceRequest,
+  SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
 
 /**
@@ -69,4 +71,19 @@ export interface ServiceCatalogueService {
       entityRef: string | CompoundEntityRef;
     },
   ): Promise<OfferingSummary | undefined>;
+
+  /**
+   * Submits a request, as the user whose credentials are given: the same
+   * checks apply as in the app (audience, request mode, the form), and the
+   * request goes through approval.
+   *
+   * @remarks
+   *
+   * With `forUser` a manager, key user or the desk raises it for a
+   * colleague where the offering's request mode allows it. Rejects with the
+   * backend's error, such as an `InputError` naming a form field.
+   */
+  submitRequest(
+    options: ServiceCatalogueServiceRequestOptions & SubmitRequestBody,
+  ): Promise<ServiceRequest>;
 }
