@@ -1,0 +1,93 @@
+import { expect, test } from '@playwright/test';
+import { backendUrl, signInAs, tokenFor } from './portal';
+
+// heidi (data-team) reports to bob; the network team (leo, peggy) owns the
+// corporate VPN and the vpn-access offering that targets it. The request
+// and its approvals go through the API here; requests.spec.ts walks them
+// through the pages.
+
+const api = `${backendUrl}/api/service-catalogue`;
+
+async function call(
+  user: string,
+  path: string,
+  body?: object,
+): Promise<any> {
+  const response = await fetch(`${api}${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: {
+      Authorization: `Bearer ${await tokenFor(user)}`,
+      'Content-Type': 'application/json',
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  expect(response.ok).toBe(true);
+  return response.json();
+}
+
+test('granted access shows on the target’s Access tab, and the owner revokes it through the revoke template', async ({
+  page,
+  browser,
+}) => {
+  const submitted = await call('heidi', '/requests', {
+    offeringRef: 'offering:default/vpn-access',
+    formValues: {
+      device: 'laptop',
+      tunnel: 'split',
+      justification: 'Reporting from home',
+    },
+  });
+  const tracking = submitted.trackingNumber;
+  await call('bob', `/requests/${tracking}/decisions`, { decision: 'approve' });
+  await call('leo', `/requests/${tracking}/decisions`, { decision: 'approve' });
+
+  // The scaffolder runs the VPN template; the grant is on record once done.
+  await signInAs(page, 'heidi');
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'My access' })
+    .click();
+  const myAccess = page.getByRole('table', { name: 'My access' });
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      myAccess.getByRole('row', { name: new RegExp(tracking) }),
+    ).toContainText('Active', { timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+
+  // The VPN's owner sees who holds it on the resource's Access tab.
+  const leoContext = await browser.newContext();
+  const leo = await leoContext.newPage();
+  await signInAs(leo, 'leo');
+  await leo.goto('/catalog/default/resource/corp-vpn/access');
+  await expect(
+    leo.getByRole('list', { name: 'Offerings' }).getByText('VPN access'),
+  ).toBeVisible();
+  const holder = leo
+    .getByRole('table', { name: 'Holders' })
+    .getByRole('row')
+    .filter({ hasText: /heidi/i });
+  await holder.getByRole('button', { name: /^Revoke .* from VPN access$/ }).click();
+  const dialog = leo.getByRole('dialog', { name: 'Revoke access?' });
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('Left the project');
+  await dialog.getByRole('button', { name: 'Revoke' }).click();
+  await expect(dialog).toBeHidden();
+
+  // The revoke template ran in the scaffolder and the grant ended.
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      myAccess.getByRole('row', { name: new RegExp(tracking) }),
+    ).toContainText('Revoked', { timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+  const [grant] = (await call('heidi', '/grants')).items.filter(
+    (g: { trackingNumber: string }) => g.trackingNumber === tracking,
+  );
+  expect(grant).toMatchObject({
+    state: 'ended',
+    endReason: 'revoked',
+    endedByRef: 'user:default/leo',
+    revokeTaskId: expect.any(String),
+  });
+  await leoContext.close();
+});
