@@ -11,6 +11,7 @@ import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
 import {
   accessRouteRef,
   approvalsRouteRef,
+  deskRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -71,6 +72,7 @@ export default createFrontendPlugin({
     request: requestRouteRef,
     approvals: approvalsRouteRef,
     access: accessRouteRef,
+    desk: deskRouteRef,
   },
   extensions: [api, page, entityAccessContent],
 });

@@ -13,16 +13,22 @@ export {
 export {
   serviceCatalogueApiRef,
   ServiceCatalogueClient,
+  type AssignRequestBody,
+  type CompleteRequestBody,
+  type FailRequestBody,
   type GetApproversOptions,
   type GetEntityAccessOptions,
   type GetOfferingOptions,
+  type ListQueueQuery,
   type ServiceCatalogueApi,
 } from './api';
 export {
   ApprovalsSidebarItem,
+  DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
   type ApprovalsSidebarItemProps,
+  type DeskQueueSidebarItemProps,
   type MyAccessSidebarItemProps,
   type MyRequestsSidebarItemProps,
 } from './components/SidebarItems';

@@ -10,6 +10,7 @@ import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
 import {
   accessRouteRef,
   approvalsRouteRef,
+  deskRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -30,6 +31,7 @@ export const serviceCataloguePlugin = createPlugin({
     request: requestRouteRef,
     approvals: approvalsRouteRef,
     access: accessRouteRef,
+    desk: deskRouteRef,
   },
   apis: [
     createApiFactory({
@@ -44,7 +46,7 @@ export const serviceCataloguePlugin = createPlugin({
 /**
  * The service catalogue's pages: the catalogue at the mount point, and below
  * it `offerings/:namespace/:name`, `requests`, `requests/:requestId`,
- * `approvals` and `access`. Mount it at a path ending in `/*` so the nested
+ * `approvals`, `access` and `desk`. Mount it at a path ending in `/*` so the nested
  * pages match, such as `<Route path="/service-catalogue/*" element={<ServiceCataloguePage />} />`;
  * the app's `FlatRoutes` does so itself.
  *

@@ -38,3 +38,9 @@ export const accessRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/access',
 });
+
+export const deskRouteRef = createSubRouteRef({
+  id: 'service-catalogue/desk',
+  parent: rootRouteRef,
+  path: '/desk',
+});

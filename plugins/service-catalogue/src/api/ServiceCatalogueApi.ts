@@ -16,6 +16,7 @@ import {
   OfferingSummary,
   RequestComment,
   RequestDetails,
+  RequestState,
   RevokeGrantBody,
   ServiceRequest,
   SubmitRequestBody,
@@ -52,6 +53,53 @@ export type GetEntityAccessOptions = {
   kind: string;
   namespace: string;
   name: string;
+};
+
+/**
+ * Query of the desk queue, `GET /queue`.
+ *
+ * @public
+ */
+export type ListQueueQuery = {
+  /** Defaults to those approved and in progress. */
+  state?: RequestState[];
+  /** Entity ref of one offering. */
+  offering?: string;
+  /** Entity ref of the person requests are for. */
+  requester?: string;
+  /** Entity ref of the desk member working on it, or `none`. */
+  assignee?: string;
+};
+
+/**
+ * Body of `POST /requests/{requestId}/assign`.
+ *
+ * @public
+ */
+export type AssignRequestBody = {
+  /** Entity ref of the desk member; the caller if unset. */
+  assigneeRef?: string;
+  /** The version seen; the backend refuses with 409 when it changed since. */
+  expectedVersion?: number;
+};
+
+/**
+ * Body of `POST /requests/{requestId}/complete`.
+ *
+ * @public
+ */
+export type CompleteRequestBody = {
+  note?: string;
+};
+
+/**
+ * Body of `POST /requests/{requestId}/fail`.
+ *
+ * @public
+ */
+export type FailRequestBody = {
+  /** Why it failed; must not be empty. */
+  reason: string;
 };
 
 /**
@@ -123,6 +171,36 @@ export interface ServiceCatalogueApi {
 
   /** Adds a comment to the request. */
   addComment(requestId: string, body: AddCommentBody): Promise<RequestComment>;
+
+  /**
+   * The desk queue: manual requests for the offerings the caller fulfils,
+   * oldest first.
+   */
+  listQueue(query?: ListQueueQuery): Promise<ListRequestsResponse>;
+
+  /**
+   * Takes a manual request, or gives it to a colleague; an approved one
+   * starts.
+   */
+  assignRequest(
+    requestId: string,
+    body?: AssignRequestBody,
+  ): Promise<ServiceRequest>;
+
+  /**
+   * Marks a manual request in progress as done; a revocable offering records
+   * its grant.
+   */
+  completeRequest(
+    requestId: string,
+    body?: CompleteRequestBody,
+  ): Promise<ServiceRequest>;
+
+  /** Marks a manual request in progress as failed, saying why. */
+  failRequest(
+    requestId: string,
+    body: FailRequestBody,
+  ): Promise<ServiceRequest>;
 
   /** Requests waiting for the caller's decision, oldest first. */
   listAwaitingApproval(): Promise<ListRequestsResponse>;

@@ -274,6 +274,76 @@ describe('ServiceCatalogueClient', () => {
     expect(paths).toEqual(['/api/service-catalogue/requests/REQ-000004/retry']);
   });
 
+  it('lists the desk queue with its filters', async () => {
+    const urls: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/queue`, (req, res, ctx) => {
+        urls.push(`${req.url.pathname}${req.url.search}`);
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+    );
+
+    await expect(client.listQueue()).resolves.toEqual({
+      items: [],
+      totalCount: 0,
+    });
+    await client.listQueue({
+      state: ['APPROVED', 'IN_PROGRESS'],
+      offering: 'offering:default/vpn-access',
+      requester: 'user:default/ann',
+      assignee: 'none',
+    });
+    expect(urls).toEqual([
+      '/api/service-catalogue/queue',
+      '/api/service-catalogue/queue?state=APPROVED&state=IN_PROGRESS&offering=offering%3Adefault%2Fvpn-access&requester=user%3Adefault%2Fann&assignee=none',
+    ]);
+  });
+
+  it('posts assignments, completions and failures', async () => {
+    const calls: Array<{ path: string; body: unknown }> = [];
+    const record: ResponseResolver<RestRequest, RestContext> = async (
+      req,
+      res,
+      ctx,
+    ) => {
+      calls.push({ path: req.url.pathname, body: await req.json() });
+      return res(ctx.json({ state: 'IN_PROGRESS' }));
+    };
+    server.use(
+      rest.post(`${baseUrl}/requests/:id/assign`, record),
+      rest.post(`${baseUrl}/requests/:id/complete`, record),
+      rest.post(`${baseUrl}/requests/:id/fail`, record),
+    );
+
+    await expect(client.assignRequest('REQ-000001')).resolves.toEqual({
+      state: 'IN_PROGRESS',
+    });
+    await client.assignRequest('REQ-000001', {
+      assigneeRef: 'user:default/bob',
+      expectedVersion: 3,
+    });
+    await client.completeRequest('REQ-000002');
+    await client.completeRequest('REQ-000002', { note: 'Laptop handed over' });
+    await client.failRequest('REQ-000003', { reason: 'Out of stock' });
+
+    expect(calls).toEqual([
+      { path: '/api/service-catalogue/requests/REQ-000001/assign', body: {} },
+      {
+        path: '/api/service-catalogue/requests/REQ-000001/assign',
+        body: { assigneeRef: 'user:default/bob', expectedVersion: 3 },
+      },
+      { path: '/api/service-catalogue/requests/REQ-000002/complete', body: {} },
+      {
+        path: '/api/service-catalogue/requests/REQ-000002/complete',
+        body: { note: 'Laptop handed over' },
+      },
+      {
+        path: '/api/service-catalogue/requests/REQ-000003/fail',
+        body: { reason: 'Out of stock' },
+      },
+    ]);
+  });
+
   it('turns a refused decision into a ResponseError with the reason', async () => {
     server.use(
       rest.post(`${baseUrl}/requests/:id/decisions`, (_req, res, ctx) =>

@@ -22,9 +22,13 @@ import {
   SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import {
+  AssignRequestBody,
+  CompleteRequestBody,
+  FailRequestBody,
   GetApproversOptions,
   GetEntityAccessOptions,
   GetOfferingOptions,
+  ListQueueQuery,
   ServiceCatalogueApi,
 } from './ServiceCatalogueApi';
 
@@ -131,6 +135,50 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     body: AddCommentBody,
   ): Promise<RequestComment> {
     return this.request<RequestComment>(`${requestPath(requestId)}/comments`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async listQueue(query: ListQueueQuery = {}): Promise<ListRequestsResponse> {
+    const params = new URLSearchParams();
+    for (const state of query.state ?? []) {
+      params.append('state', state);
+    }
+    for (const key of ['offering', 'requester', 'assignee'] as const) {
+      const value = query[key];
+      if (value) {
+        params.set(key, value);
+      }
+    }
+    return this.request<ListRequestsResponse>(`/queue${queryString(params)}`);
+  }
+
+  async assignRequest(
+    requestId: string,
+    body: AssignRequestBody = {},
+  ): Promise<ServiceRequest> {
+    return this.request<ServiceRequest>(`${requestPath(requestId)}/assign`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async completeRequest(
+    requestId: string,
+    body: CompleteRequestBody = {},
+  ): Promise<ServiceRequest> {
+    return this.request<ServiceRequest>(`${requestPath(requestId)}/complete`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async failRequest(
+    requestId: string,
+    body: FailRequestBody,
+  ): Promise<ServiceRequest> {
+    return this.request<ServiceRequest>(`${requestPath(requestId)}/fail`, {
       method: 'POST',
       body,
     });

@@ -1,8 +1,12 @@
 export { serviceCatalogueApiRef } from './ServiceCatalogueApi';
 export type {
+  AssignRequestBody,
+  CompleteRequestBody,
+  FailRequestBody,
   GetApproversOptions,
   GetEntityAccessOptions,
   GetOfferingOptions,
+  ListQueueQuery,
   ServiceCatalogueApi,
 } from './ServiceCatalogueApi';
 export { ServiceCatalogueClient } from './ServiceCatalogueClient';

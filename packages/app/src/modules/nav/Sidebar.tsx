@@ -13,6 +13,7 @@ import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import {
   ApprovalsSidebarItem,
+  DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
 } from '@service-catalogue/plugin-service-catalogue';
@@ -36,6 +37,7 @@ export const SidebarContent = NavContentBlueprint.make({
             <MyRequestsSidebarItem />
             <MyAccessSidebarItem />
             <ApprovalsSidebarItem />
+            <DeskQueueSidebarItem />
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />

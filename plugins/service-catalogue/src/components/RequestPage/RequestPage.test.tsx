@@ -2,7 +2,8 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { JsonObject } from '@backstage/types';
 import {
@@ -91,7 +92,24 @@ function details(overrides: Partial<RequestDetails> = {}): RequestDetails {
 
 async function renderPage(api: ServiceCatalogueApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[serviceCatalogueApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [serviceCatalogueApiRef, api],
+        [
+          catalogApiRef,
+          catalogApiMock({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'User',
+                metadata: { name: 'bob', namespace: 'default' },
+                spec: { profile: { displayName: 'Bob Builder' } },
+              },
+            ],
+          }),
+        ],
+      ]}
+    >
       <Routes>
         <Route
           path="/service-catalogue/requests/:requestId"
@@ -346,6 +364,136 @@ describe('RequestPage', () => {
     expect(api.addComment).toHaveBeenCalledWith('id-1', {
       body: 'Done',
       visibility: 'internal',
+    });
+  });
+
+  describe('for the desk', () => {
+    const manual: ServiceRequest = {
+      ...request,
+      state: 'IN_PROGRESS',
+      fulfilment: 'manual',
+      stages: [],
+    };
+    const deskDetails = (actions: RequestDetails['actions']) =>
+      details({ request: manual, actions });
+
+    it('offers to take, assign, complete and fail only when allowed', async () => {
+      await renderPage(
+        mockServiceCatalogueApi({
+          getRequest: async () => deskDetails(['comment']),
+        }),
+      );
+      await screen.findByRole('heading', { name: 'REQ-000001' });
+      for (const name of ['Take', 'Assign to…', 'Complete', 'Fail']) {
+        expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
+      }
+    });
+
+    it('takes the request and reloads', async () => {
+      const api = mockServiceCatalogueApi({
+        getRequest: async () => deskDetails(['comment', 'assign']),
+        assignRequest: async () => manual,
+      });
+      await renderPage(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Take' }),
+      );
+
+      expect(api.assignRequest).toHaveBeenCalledWith('id-1', {
+        expectedVersion: 2,
+      });
+      await waitFor(() => expect(api.getRequest).toHaveBeenCalledTimes(2));
+    });
+
+    it('assigns the request to a colleague', async () => {
+      const api = mockServiceCatalogueApi({
+        getRequest: async () => deskDetails(['comment', 'assign']),
+        assignRequest: async () => manual,
+      });
+      await renderPage(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Assign to…' }),
+      );
+      const dialog = screen.getByRole('dialog', { name: 'Assign REQ-000001' });
+      const assign = within(dialog).getByRole('button', { name: 'Assign' });
+      expect(assign).toBeDisabled();
+      await userEvent.click(
+        within(dialog).getByRole('textbox', { name: 'Assignee' }),
+      );
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'Bob Builder' }),
+      );
+      await userEvent.click(assign);
+
+      expect(api.assignRequest).toHaveBeenCalledWith('id-1', {
+        assigneeRef: 'user:default/bob',
+        expectedVersion: 2,
+      });
+    });
+
+    it('completes the request with a note', async () => {
+      const api = mockServiceCatalogueApi({
+        getRequest: async () => deskDetails(['comment', 'complete', 'fail']),
+        completeRequest: async () => ({ ...manual, state: 'DONE' }),
+      });
+      await renderPage(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Complete' }),
+      );
+      const dialog = screen.getByRole('dialog', {
+        name: 'Complete REQ-000001',
+      });
+      await userEvent.type(
+        within(dialog).getByRole('textbox', { name: 'Note' }),
+        'Profile installed',
+      );
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Complete' }),
+      );
+
+      expect(api.completeRequest).toHaveBeenCalledWith('id-1', {
+        note: 'Profile installed',
+      });
+      await waitFor(() => expect(api.getRequest).toHaveBeenCalledTimes(2));
+    });
+
+    it('fails the request only with a reason, and shows a refusal', async () => {
+      const error = await responseError(409, 'The request is already done');
+      const api = mockServiceCatalogueApi({
+        getRequest: async () => deskDetails(['comment', 'complete', 'fail']),
+        failRequest: async () => {
+          throw error;
+        },
+      });
+      await renderPage(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Fail' }),
+      );
+      const dialog = screen.getByRole('dialog', { name: 'Fail REQ-000001' });
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Fail' }),
+      );
+      expect(within(dialog).getByText('Say why it failed')).toBeVisible();
+      expect(api.failRequest).not.toHaveBeenCalled();
+
+      await userEvent.type(
+        within(dialog).getByRole('textbox', { name: 'Reason' }),
+        'No licence left',
+      );
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Fail' }),
+      );
+
+      expect(api.failRequest).toHaveBeenCalledWith('id-1', {
+        reason: 'No licence left',
+      });
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'The request is already done',
+      );
     });
   });
 

@@ -33,10 +33,12 @@ import {
   errorMessage,
   formatDateTime,
   formatValue,
+  FulfilmentDialogs,
   PageLayout,
   policyLabel,
   RequestStateChip,
   stateLabel,
+  useFulfilment,
   useRequestChanged,
 } from '../shared';
 
@@ -94,6 +96,17 @@ const EVENT_LABELS: Record<RequestEvent['type'], string> = {
   assign: 'Assigned',
   task: 'Provisioning task started',
 };
+
+// The actions that have a button of their own; comments have their form.
+const ACTIONS_WITH_BUTTONS: RequestDetails['actions'] = [
+  'approve',
+  'reject',
+  'cancel',
+  'retry',
+  'assign',
+  'complete',
+  'fail',
+];
 
 function Facts(props: { items: Array<[string, ReactNode | undefined]> }) {
   const classes = useStyles();
@@ -325,6 +338,7 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
   const [decision, setDecision] = useState<'approve' | 'reject'>();
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<Error>();
+  const fulfilment = useFulfilment(reload);
 
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -368,10 +382,21 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
             <Alert severity="error">{errorMessage(actionError)}</Alert>
           </Grid>
         )}
+        {fulfilment.error && (
+          <Grid item xs={12}>
+            <Alert severity="error" onClose={fulfilment.dismissError}>
+              {errorMessage(fulfilment.error)}
+            </Alert>
+          </Grid>
+        )}
         {request.state === 'FAILED' && request.failure && (
           <Grid item xs={12}>
             <Alert severity="error">
-              <AlertTitle>Provisioning failed</AlertTitle>
+              <AlertTitle>
+                {request.fulfilment === 'manual'
+                  ? 'Fulfilment failed'
+                  : 'Provisioning failed'}
+              </AlertTitle>
               {request.failure.stepId
                 ? `Step ${request.failure.stepId}: ${request.failure.message}`
                 : request.failure.message}
@@ -432,10 +457,7 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
                 ],
               ]}
             />
-            {(actions.includes('approve') ||
-              actions.includes('reject') ||
-              actions.includes('cancel') ||
-              actions.includes('retry')) && (
+            {ACTIONS_WITH_BUTTONS.some(action => actions.includes(action)) && (
               <Box className={classes.actions} mt={2}>
                 {actions.includes('approve') && (
                   <Button
@@ -470,6 +492,45 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
                     onClick={onRetry}
                   >
                     Retry provisioning
+                  </Button>
+                )}
+                {actions.includes('assign') && (
+                  <>
+                    <Button
+                      variant="contained"
+                      color="primary"
+                      disabled={busy || fulfilment.busy}
+                      onClick={() => fulfilment.take(request)}
+                    >
+                      Take
+                    </Button>
+                    <Button
+                      variant="outlined"
+                      disabled={busy || fulfilment.busy}
+                      onClick={() => fulfilment.open('assign', request)}
+                    >
+                      Assign to…
+                    </Button>
+                  </>
+                )}
+                {actions.includes('complete') && (
+                  <Button
+                    variant="contained"
+                    color="primary"
+                    disabled={busy || fulfilment.busy}
+                    onClick={() => fulfilment.open('complete', request)}
+                  >
+                    Complete
+                  </Button>
+                )}
+                {actions.includes('fail') && (
+                  <Button
+                    variant="outlined"
+                    color="secondary"
+                    disabled={busy || fulfilment.busy}
+                    onClick={() => fulfilment.open('fail', request)}
+                  >
+                    Fail
                   </Button>
                 )}
               </Box>
@@ -513,6 +574,7 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
         onConfirm={onDecide}
         onClose={() => setDecision(undefined)}
       />
+      <FulfilmentDialogs fulfilment={fulfilment} />
     </PageLayout>
   );
 }

@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router-dom';
 import { Progress } from '@backstage/core-components';
 import { ApprovalsPage } from '../ApprovalsPage';
 import { CataloguePage, NfsCataloguePage } from '../CataloguePage';
+import { DeskQueuePage } from '../DeskQueuePage';
 import { MyAccessPage } from '../MyAccessPage';
 import { MyRequestsPage } from '../MyRequestsPage';
 import { RequestPage } from '../RequestPage';
@@ -35,6 +36,7 @@ function PluginRoutes(props: { nfs: boolean }) {
       <Route path="/requests/:requestId" element={<RequestPage />} />
       <Route path="/approvals" element={<ApprovalsPage />} />
       <Route path="/access" element={<MyAccessPage />} />
+      <Route path="/desk" element={<DeskQueuePage />} />
     </Routes>
   );
 }

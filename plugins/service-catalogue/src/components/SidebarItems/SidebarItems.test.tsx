@@ -5,6 +5,7 @@ import { mockServiceCatalogueApi, serviceRequest } from '../../testUtils';
 import { serviceCatalogueApiRef } from '../../api';
 import {
   ApprovalsSidebarItem,
+  DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
 } from './SidebarItems';
@@ -28,6 +29,7 @@ describe('sidebar items', () => {
         <ApprovalsSidebarItem />
         <MyRequestsSidebarItem />
         <MyAccessSidebarItem />
+        <DeskQueueSidebarItem />
       </TestApiProvider>,
       { mountedRoutes: { '/service-catalogue': rootRouteRef } },
     );
@@ -45,6 +47,10 @@ describe('sidebar items', () => {
     expect(screen.getByRole('link', { name: /My access/ })).toHaveAttribute(
       'href',
       '/service-catalogue/access',
+    );
+    expect(screen.getByRole('link', { name: /Desk queue/ })).toHaveAttribute(
+      'href',
+      '/service-catalogue/desk',
     );
   });
 });

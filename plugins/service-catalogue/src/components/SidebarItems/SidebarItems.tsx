@@ -4,11 +4,13 @@ import { IconComponent, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import Badge from '@material-ui/core/Badge';
 import AssignmentIcon from '@material-ui/icons/Assignment';
 import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
+import HeadsetMicIcon from '@material-ui/icons/HeadsetMic';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { serviceCatalogueApiRef } from '../../api';
 import {
   accessRouteRef,
   approvalsRouteRef,
+  deskRouteRef,
   requestsRouteRef,
 } from '../../routes';
 import { useRequestChanged } from '../shared';
@@ -109,4 +111,27 @@ export function MyAccessSidebarItem(props: MyAccessSidebarItemProps) {
   const { text = 'My access', icon = VpnKeyIcon } = props;
   const accessRoute = useRouteRef(accessRouteRef);
   return <SidebarItem to={accessRoute()} text={text} icon={icon} />;
+}
+
+/**
+ * Props of {@link DeskQueueSidebarItem}.
+ *
+ * @public
+ */
+export type DeskQueueSidebarItemProps = {
+  /** Defaults to `Desk queue`. */
+  text?: string;
+  icon?: IconComponent;
+};
+
+/**
+ * A sidebar item linking to the desk queue: the manual requests for the
+ * offerings the signed-in user fulfils.
+ *
+ * @public
+ */
+export function DeskQueueSidebarItem(props: DeskQueueSidebarItemProps) {
+  const { text = 'Desk queue', icon = HeadsetMicIcon } = props;
+  const deskRoute = useRouteRef(deskRouteRef);
+  return <SidebarItem to={deskRoute()} text={text} icon={icon} />;
 }

@@ -1,8 +1,10 @@
 export {
   ApprovalsSidebarItem,
+  DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
   type ApprovalsSidebarItemProps,
+  type DeskQueueSidebarItemProps,
   type MyAccessSidebarItemProps,
   type MyRequestsSidebarItemProps,
 } from './SidebarItems';

@@ -18,3 +18,8 @@ export { UserPicker } from './UserPicker';
 export { GrantExpiry, GrantStatus } from './GrantStatus';
 export { formatDate, offeringParams, sortGrants } from './grants';
 export { RevokeGrantDialog, useRevokeGrant } from './RevokeGrantDialog';
+export {
+  FulfilmentDialogs,
+  useFulfilment,
+  type Fulfilment,
+} from './FulfilmentDialogs';

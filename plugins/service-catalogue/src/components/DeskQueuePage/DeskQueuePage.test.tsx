@@ -1,0 +1,302 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import {
+  mockServiceCatalogueApi,
+  responseError,
+  serviceRequest,
+} from '../../testUtils';
+import { DeskQueuePage } from './DeskQueuePage';
+
+const queue = [
+  serviceRequest({
+    id: 'a',
+    trackingNumber: 'REQ-000001',
+    offeringTitle: 'New laptop',
+    requesterRef: 'user:default/ann',
+    state: 'APPROVED',
+    fulfilment: 'manual',
+    slaDueAt: '2025-03-03T09:00:00Z',
+  }),
+  serviceRequest({
+    id: 'b',
+    trackingNumber: 'REQ-000002',
+    offeringTitle: 'Desk phone',
+    requesterRef: 'user:default/bob',
+    state: 'IN_PROGRESS',
+    fulfilment: 'manual',
+    assigneeRef: 'user:default/dana',
+    version: 5,
+  }),
+  serviceRequest({
+    id: 'c',
+    trackingNumber: 'REQ-000003',
+    offeringTitle: 'Monitor',
+    state: 'IN_PROGRESS',
+    fulfilment: 'manual',
+    assigneeRef: 'user:default/dan',
+  }),
+];
+
+function queueApi(overrides: Partial<ServiceCatalogueApi> = {}) {
+  return mockServiceCatalogueApi({
+    listQueue: async () => ({ items: queue, totalCount: queue.length }),
+    ...overrides,
+  });
+}
+
+async function renderPage(api: ServiceCatalogueApi) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [serviceCatalogueApiRef, api],
+        [
+          identityApiRef,
+          mockApis.identity({ userEntityRef: 'user:default/dan' }),
+        ],
+        [
+          catalogApiRef,
+          catalogApiMock({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'User',
+                metadata: { name: 'bob', namespace: 'default' },
+                spec: { profile: { displayName: 'Bob Builder' } },
+              },
+            ],
+          }),
+        ],
+      ]}
+    >
+      <DeskQueuePage />
+    </TestApiProvider>,
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/service-catalogue': rootRouteRef,
+      },
+    },
+  );
+}
+
+function row(trackingNumber: string) {
+  return screen.getByRole('row', { name: new RegExp(trackingNumber) });
+}
+
+async function choose(select: RegExp, option: string) {
+  await userEvent.click(screen.getByRole('button', { name: select }));
+  await userEvent.click(
+    within(screen.getByRole('listbox')).getByRole('option', { name: option }),
+  );
+}
+
+describe('DeskQueuePage', () => {
+  it('lists the queue with what the desk may do to each request', async () => {
+    const api = queueApi();
+    await renderPage(api);
+
+    expect(
+      await screen.findByRole('heading', { name: 'Desk queue' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'REQ-000001' }),
+    ).toHaveAttribute('href', '/service-catalogue/requests/REQ-000001');
+    expect(api.listQueue).toHaveBeenCalledWith({
+      state: undefined,
+      offering: undefined,
+      requester: undefined,
+      assignee: undefined,
+    });
+    expect(screen.getByRole('table', { name: 'Desk queue' })).toBeVisible();
+
+    const laptop = row('REQ-000001');
+    expect(laptop).toHaveTextContent('New laptop');
+    expect(laptop).toHaveTextContent('ann');
+    expect(laptop).toHaveTextContent('Approved');
+    expect(laptop).toHaveTextContent('—');
+    expect(
+      within(laptop).getByRole('button', { name: 'Take REQ-000001' }),
+    ).toBeVisible();
+    expect(
+      within(laptop).queryByRole('button', { name: 'Complete REQ-000001' }),
+    ).not.toBeInTheDocument();
+
+    // Someone else's: it may be taken over, and finished.
+    const phone = row('REQ-000002');
+    expect(phone).toHaveTextContent('dana');
+    expect(
+      within(phone).getByRole('button', { name: 'Take REQ-000002' }),
+    ).toBeVisible();
+    expect(
+      within(phone).getByRole('button', { name: 'Complete REQ-000002' }),
+    ).toBeVisible();
+    expect(
+      within(phone).getByRole('button', { name: 'Fail REQ-000002' }),
+    ).toBeVisible();
+
+    // Mine already: nothing to take.
+    expect(
+      within(row('REQ-000003')).queryByRole('button', {
+        name: 'Take REQ-000003',
+      }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('filters by state and assignee', async () => {
+    const api = queueApi();
+    await renderPage(api);
+    await screen.findByRole('link', { name: 'REQ-000001' });
+
+    await choose(/State/, 'In progress');
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ state: ['IN_PROGRESS'] }),
+      ),
+    );
+
+    await choose(/Assignee/, 'Me');
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ assignee: 'user:default/dan' }),
+      ),
+    );
+
+    await choose(/Assignee/, 'Nobody yet');
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ assignee: 'none' }),
+      ),
+    );
+  });
+
+  it('filters by offering and requester', async () => {
+    const api = queueApi();
+    await renderPage(api);
+    await screen.findByRole('link', { name: 'REQ-000001' });
+
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Offering' }),
+      'new-laptop',
+    );
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ offering: 'offering:default/new-laptop' }),
+      ),
+    );
+
+    await userEvent.click(screen.getByRole('textbox', { name: 'Requester' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Bob Builder' }),
+    );
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith({
+        state: undefined,
+        offering: 'offering:default/new-laptop',
+        requester: 'user:default/bob',
+        assignee: undefined,
+      }),
+    );
+  });
+
+  it('takes a request and reloads', async () => {
+    const api = queueApi({ assignRequest: async () => queue[1] });
+    await renderPage(api);
+    await screen.findByRole('link', { name: 'REQ-000002' });
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Take REQ-000002' }),
+    );
+
+    expect(api.assignRequest).toHaveBeenCalledWith('b', {
+      expectedVersion: 5,
+    });
+    await waitFor(() => expect(api.listQueue).toHaveBeenCalledTimes(2));
+  });
+
+  it('completes a request with a note', async () => {
+    const api = queueApi({ completeRequest: async () => queue[1] });
+    await renderPage(api);
+    await screen.findByRole('link', { name: 'REQ-000002' });
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Complete REQ-000002' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Complete REQ-000002' });
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: 'Note' }),
+      'Phone on the desk',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Complete' }),
+    );
+
+    expect(api.completeRequest).toHaveBeenCalledWith('b', {
+      note: 'Phone on the desk',
+    });
+    await waitFor(() => expect(api.listQueue).toHaveBeenCalledTimes(2));
+  });
+
+  it('fails a request only with a reason', async () => {
+    const api = queueApi({ failRequest: async () => queue[1] });
+    await renderPage(api);
+    await screen.findByRole('link', { name: 'REQ-000002' });
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Fail REQ-000002' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Fail REQ-000002' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Fail' }));
+    expect(within(dialog).getByText('Say why it failed')).toBeVisible();
+    expect(api.failRequest).not.toHaveBeenCalled();
+
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: 'Reason' }),
+      'Out of stock',
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Fail' }));
+
+    expect(api.failRequest).toHaveBeenCalledWith('b', {
+      reason: 'Out of stock',
+    });
+  });
+
+  it("shows the backend's reason when it refuses", async () => {
+    const error = await responseError(409, 'REQ-000001 was taken by dana');
+    await renderPage(
+      queueApi({
+        assignRequest: async () => {
+          throw error;
+        },
+      }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Take REQ-000001' }),
+    );
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'REQ-000001 was taken by dana',
+    );
+  });
+
+  it('says so when nothing waits', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listQueue: async () => ({ items: [], totalCount: 0 }),
+      }),
+    );
+
+    expect(
+      await screen.findByText('Nothing waits for the desk.'),
+    ).toBeInTheDocument();
+  });
+});
