@@ -8,11 +8,7 @@ import { backendUrl, signInAs, tokenFor } from './portal';
 
 const api = `${backendUrl}/api/service-catalogue`;
 
-async function call(
-  user: string,
-  path: string,
-  body?: object,
-): Promise<any> {
+async function call(user: string, path: string, body?: object): Promise<any> {
   const response = await fetch(`${api}${path}`, {
     method: body ? 'POST' : 'GET',
     headers: {
@@ -67,9 +63,13 @@ test('granted access shows on the target’s Access tab, and the owner revokes i
     .getByRole('table', { name: 'Holders' })
     .getByRole('row')
     .filter({ hasText: /heidi/i });
-  await holder.getByRole('button', { name: /^Revoke .* from VPN access$/ }).click();
+  await holder
+    .getByRole('button', { name: /^Revoke .* from VPN access$/ })
+    .click();
   const dialog = leo.getByRole('dialog', { name: 'Revoke access?' });
-  await dialog.getByRole('textbox', { name: 'Reason' }).fill('Left the project');
+  await dialog
+    .getByRole('textbox', { name: 'Reason' })
+    .fill('Left the project');
   await dialog.getByRole('button', { name: 'Revoke' }).click();
   await expect(dialog).toBeHidden();
 
@@ -90,4 +90,42 @@ test('granted access shows on the target’s Access tab, and the owner revokes i
     revokeTaskId: expect.any(String),
   });
   await leoContext.close();
+});
+
+test('the desk takes a manual request from its queue and completes it', async ({
+  page,
+}) => {
+  // nina (finance) asks for a new laptop; her manager oscar approves.
+  const submitted = await call('nina', '/requests', {
+    offeringRef: 'offering:default/new-laptop',
+    formValues: { model: 'standard-14', keyboard: 'uk', reason: 'broken' },
+  });
+  const tracking = submitted.trackingNumber;
+  await call('oscar', `/requests/${tracking}/decisions`, {
+    decision: 'approve',
+  });
+
+  await signInAs(page, 'ken');
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Desk queue' })
+    .click();
+  const queue = page.getByRole('table', { name: 'Desk queue' });
+  await queue.getByRole('button', { name: `Take ${tracking}` }).click();
+  await queue.getByRole('button', { name: `Complete ${tracking}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Complete ${tracking}` });
+  await dialog
+    .getByRole('textbox', { name: 'Note' })
+    .fill('Collect it at the IT desk');
+  await dialog.getByRole('button', { name: 'Complete' }).click();
+  await expect(dialog).toBeHidden();
+
+  const done = await call('nina', `/requests/${tracking}`);
+  expect(done.request).toMatchObject({
+    state: 'DONE',
+    assigneeRef: 'user:default/ken',
+  });
+  expect(done.events.map((e: { type: string }) => e.type)).toEqual(
+    expect.arrayContaining(['assign', 'start', 'complete']),
+  );
 });
