@@ -7,22 +7,22 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-catalogue-common';
+import { Duration } from 'luxon';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
+import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
+import { HttpScaffolderTasks } from './fulfilment/ScaffolderTasks';
 import { GrantService } from './grants/GrantService';
-import { Fulfillers } from './requests/Fulfillers';
-import { Duration } from 'luxon';
 import {
   requestPermissionResourceRef,
   requestPermissionRules,
 } from './permissions';
+import { Fulfillers } from './requests/Fulfillers';
 import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestService } from './requests/RequestService';
 import { ApproverResolver } from './routing/ApproverResolver';
-import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
-import { HttpScaffolderTasks } from './fulfilment/ScaffolderTasks';
 import { createRouter } from './service/router';
 
 /**

@@ -923,7 +923,10 @@ export class RequestService {
       if (fulfillerMoves.includes('retry')) {
         actions.push('retry');
       }
-      if (request.fulfilment === 'manual') {
+      if (
+        request.fulfilment === 'manual' &&
+        (request.state === 'APPROVED' || request.state === 'IN_PROGRESS')
+      ) {
         actions.push('assign');
         actions.push(
           ...fulfillerMoves.filter(a => a === 'complete' || a === 'fail'),
