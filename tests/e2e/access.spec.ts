@@ -51,6 +51,18 @@ test('granted access shows on the target’s Access tab, and the owner revokes i
     ).toContainText('Active', { timeout: 3_000 });
   }).toPass({ timeout: 30_000 });
 
+  // The VPN template put heidi on the VPN's (demo) access list.
+  const vpnMembers = async () => {
+    const response = await fetch(
+      `${backendUrl}/api/demo-access-lists/corp-vpn`,
+      {
+        headers: { Authorization: `Bearer ${await tokenFor('heidi')}` },
+      },
+    );
+    return (await response.json()).members;
+  };
+  expect(await vpnMembers()).toContain('user:default/heidi');
+
   // The VPN's owner sees who holds it on the resource's Access tab.
   const leoContext = await browser.newContext();
   const leo = await leoContext.newPage();
@@ -89,6 +101,7 @@ test('granted access shows on the target’s Access tab, and the owner revokes i
     endedByRef: 'user:default/leo',
     revokeTaskId: expect.any(String),
   });
+  expect(await vpnMembers()).not.toContain('user:default/heidi');
   await leoContext.close();
 });
 

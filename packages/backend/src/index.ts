@@ -2,6 +2,10 @@ import { createBackend } from '@backstage/backend-defaults';
 import { authModuleDemoProvider } from './demo/demoAuthProvider';
 import { demoSignInPlugin } from './demo/demoSignInPlugin';
 import { permissionModuleDemoPolicy } from './demo/demoPermissionPolicy';
+import {
+  demoAccessListsPlugin,
+  scaffolderModuleDemoAccessLists,
+} from './demo/demoAccessLists';
 
 const backend = createBackend();
 
@@ -29,6 +33,10 @@ backend.add(
     '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue'
   ),
 );
+// Demo stand-ins for the systems offerings give access to, so that
+// provisioning changes something a person can look at.
+backend.add(scaffolderModuleDemoAccessLists);
+backend.add(demoAccessListsPlugin);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionModuleDemoPolicy);
