@@ -238,6 +238,7 @@ export class DatabaseGrantStore implements GrantStore {
     worker: string;
     leaseMs: number;
     limit: number;
+    excludeIds?: string[];
   }): Promise<RevocationClaim[]> {
     const now = new Date();
     const claimed = await this.db.transaction(async tx => {
@@ -246,6 +247,7 @@ export class DatabaseGrantStore implements GrantStore {
         .whereNull('revoke_task_id')
         .whereNull('failure')
         .whereNotNull('revoke_template_ref')
+        .whereNotIn('id', options.excludeIds ?? [])
         .where(builder =>
           builder
             .whereNull('revoke_claimed_until')

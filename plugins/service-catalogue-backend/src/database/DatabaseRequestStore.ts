@@ -692,6 +692,7 @@ export class DatabaseRequestStore implements RequestStore {
     worker: string;
     leaseMs: number;
     limit: number;
+    excludeIds?: string[];
   }): Promise<FulfilmentClaim[]> {
     const claims = await this.withRetries(() =>
       this.db.transaction(async tx => {
@@ -700,6 +701,7 @@ export class DatabaseRequestStore implements RequestStore {
           .where('fulfilment', 'automatic')
           .whereNull('scaffolder_task_id')
           .whereIn('state', ['APPROVED', 'IN_PROGRESS'])
+          .whereNotIn('id', options.excludeIds ?? [])
           .where(builder =>
             builder
               .whereNull('fulfilment_claimed_until')
@@ -797,6 +799,24 @@ export class DatabaseRequestStore implements RequestStore {
       }),
     );
     return (await this.getRequest(options.requestId))!;
+  }
+
+  async releaseClaim(options: {
+    requestId: string;
+    worker: string;
+    retryAfterMs: number;
+  }): Promise<void> {
+    // Only the claim's holder, only ever shorter, and without a version
+    // bump: nothing about the request changed.
+    const until = new Date(Date.now() + options.retryAfterMs);
+    await this.db<RequestRow>('requests')
+      .where({
+        id: options.requestId,
+        fulfilment_claimed_by: options.worker,
+      })
+      .whereNull('scaffolder_task_id')
+      .where('fulfilment_claimed_until', '>', until)
+      .update({ fulfilment_claimed_until: until });
   }
 
   async listFollowing(options: { limit: number }): Promise<ServiceRequest[]> {

@@ -59,6 +59,8 @@ export interface GrantStore {
     worker: string;
     leaseMs: number;
     limit: number;
+    /** Grants this pass already tried: left for a later pass. */
+    excludeIds?: string[];
   }): Promise<RevocationClaim[]>;
 
   recordRevokeTask(options: {

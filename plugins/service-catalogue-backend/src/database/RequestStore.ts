@@ -189,6 +189,8 @@ export interface RequestStore {
     worker: string;
     leaseMs: number;
     limit: number;
+    /** Requests this pass already tried: left for a later pass. */
+    excludeIds?: string[];
   }): Promise<FulfilmentClaim[]>;
 
   /**
@@ -200,6 +202,17 @@ export interface RequestStore {
     worker: string;
     taskId: string;
   }): Promise<ServiceRequest>;
+
+  /**
+   * Shortens a claim whose start failed for now, so that a later pass tries
+   * again soon rather than after the whole lease. Safe because a later claim
+   * adopts a task this one may have started after all.
+   */
+  releaseClaim(options: {
+    requestId: string;
+    worker: string;
+    retryAfterMs: number;
+  }): Promise<void>;
 
   /** IN_PROGRESS automatic requests whose task runs. */
   listFollowing(options: { limit: number }): Promise<ServiceRequest[]>;

@@ -88,10 +88,16 @@ const notifier = RequestNotifier.create({
 
 type Stores = { store: DatabaseRequestStore; grants: DatabaseGrantStore };
 
-function workerFor(stores: Stores, tasks: ScaffolderTasks, leaseMs = 60_000) {
+function workerFor(
+  stores: Stores,
+  tasks: ScaffolderTasks,
+  leaseMs = 60_000,
+  retryAfterMs = 60_000,
+) {
   return FulfilmentWorker.create({
     ...stores,
     tasks,
+    retryAfterMs,
     notifier,
     logger: mockServices.logger.mock(),
     leaseMs,
@@ -286,6 +292,24 @@ describe.each(databases.eachSupportedId())(
         );
       },
     );
+
+    it('tries again soon after the scaffolder could not be reached, within a long lease', async () => {
+      const { store, grants } = await createStore();
+      const tasks = new RecordedTasks();
+      const { request } = await store.createRequest(automatic());
+      const worker = workerFor({ store, grants }, tasks, 60_000, 1);
+
+      tasks.die = 'before-start';
+      await worker.run();
+      expect(tasks.startsFor(request.id)).toHaveLength(0);
+
+      await new Promise(resolve => setTimeout(resolve, 5));
+      await worker.run();
+      expect(tasks.startsFor(request.id)).toHaveLength(1);
+      expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
+        tasks.startsFor(request.id)[0].taskId,
+      );
+    });
 
     const revocable = () =>
       automatic({

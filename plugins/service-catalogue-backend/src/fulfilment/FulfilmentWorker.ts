@@ -40,6 +40,8 @@ export class FulfilmentWorker {
     notifier: RequestNotifier;
     logger: LoggerService;
     leaseMs?: number;
+    /** How soon a start that failed for now is tried again. */
+    retryAfterMs?: number;
   }): FulfilmentWorker {
     const leaseMs = options.leaseMs ?? 5 * 60_000;
     return new FulfilmentWorker(
@@ -48,6 +50,7 @@ export class FulfilmentWorker {
       options.notifier,
       options.logger,
       leaseMs,
+      options.retryAfterMs ?? 30_000,
       new RevocationWorker(
         options.grants,
         options.tasks,
@@ -64,6 +67,7 @@ export class FulfilmentWorker {
     private readonly notifier: RequestNotifier,
     private readonly logger: LoggerService,
     private readonly leaseMs: number,
+    private readonly retryAfterMs: number,
     private readonly revocations: RevocationWorker,
   ) {}
 
@@ -76,13 +80,12 @@ export class FulfilmentWorker {
     // pass, even when its lease is shorter than this one.
     const seen = new Set<string>();
     for (;;) {
-      const claims = (
-        await this.store.claimFulfilment({
-          worker,
-          leaseMs: this.leaseMs,
-          limit: 5,
-        })
-      ).filter(claim => !seen.has(claim.request.id));
+      const claims = await this.store.claimFulfilment({
+        worker,
+        leaseMs: this.leaseMs,
+        limit: 5,
+        excludeIds: [...seen],
+      });
       if (claims.length === 0) {
         break;
       }
@@ -141,10 +144,18 @@ export class FulfilmentWorker {
         );
         return;
       }
-      // The claim expires and a later pass tries again.
+      // A later pass tries again soon; if this start did reach the
+      // scaffolder after all, that pass adopts its task.
       this.logger.warn(
         `Could not start provisioning ${request.trackingNumber}: ${error}`,
       );
+      await this.store
+        .releaseClaim({
+          requestId: request.id,
+          worker,
+          retryAfterMs: this.retryAfterMs,
+        })
+        .catch(() => undefined);
     }
   }
 

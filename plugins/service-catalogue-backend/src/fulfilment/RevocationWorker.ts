@@ -30,13 +30,12 @@ export class RevocationWorker {
   async run(worker: string): Promise<void> {
     const seen = new Set<string>();
     for (;;) {
-      const claims = (
-        await this.grants.claimRevocations({
-          worker,
-          leaseMs: this.leaseMs,
-          limit: 5,
-        })
-      ).filter(claim => !seen.has(claim.grant.id));
+      const claims = await this.grants.claimRevocations({
+        worker,
+        leaseMs: this.leaseMs,
+        limit: 5,
+        excludeIds: [...seen],
+      });
       if (claims.length === 0) {
         break;
       }

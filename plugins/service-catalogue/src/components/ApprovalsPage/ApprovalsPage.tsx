@@ -360,9 +360,12 @@ function myDecision(
   userRef: string | undefined,
 ): ApprovalDecision | undefined {
   const decisions = request.stages.flatMap(stage => stage.decisions);
+  // The backend stores refs in lowercase; the identity may spell them
+  // otherwise.
+  const me = userRef?.toLocaleLowerCase('en-US');
   return (
-    decisions.find(d => d.decidedByRef === userRef) ??
-    decisions.find(d => d.approverRef === userRef)
+    decisions.find(d => d.decidedByRef === me) ??
+    decisions.find(d => d.approverRef === me)
   );
 }
 

@@ -113,7 +113,8 @@ function QueueRow(props: {
       <TableCell>
         <Box display="flex" gridGap={8}>
           {open &&
-            (!request.assigneeRef || request.assigneeRef !== userRef) && (
+            // Stored refs are lowercase; the identity may spell them otherwise.
+            request.assigneeRef !== userRef?.toLocaleLowerCase('en-US') && (
               <Button
                 size="small"
                 variant="outlined"

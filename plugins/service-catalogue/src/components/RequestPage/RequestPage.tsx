@@ -350,6 +350,8 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
     } catch (e) {
       setDecision(undefined);
       setActionError(e as Error);
+      // A refusal often means the request moved on (409): show it as it is.
+      reload();
     } finally {
       setBusy(false);
     }
@@ -609,13 +611,21 @@ export function RequestPage() {
       </PageLayout>
     );
   }
-  // Kept on screen while reloading, so that a refresh does not flash.
-  if (!value) {
+  // Kept on screen while the same request reloads, so that a refresh does
+  // not flash; another request's page never shows, nor acts on, this one.
+  const shown =
+    value &&
+    (value.request.id === requestId ||
+      value.request.trackingNumber.toLocaleUpperCase('en-US') ===
+        requestId.toLocaleUpperCase('en-US'))
+      ? value
+      : undefined;
+  if (!shown) {
     return (
       <PageLayout title={requestId}>
         <Progress />
       </PageLayout>
     );
   }
-  return <RequestView details={value} reload={retry} />;
+  return <RequestView key={shown.request.id} details={shown} reload={retry} />;
 }

@@ -37,6 +37,8 @@ export function useFulfilment(onDone: () => void) {
       onDone();
     } catch (e) {
       setError(e as Error);
+      // A refusal often means the request moved on (409): show it as it is.
+      onDone();
     } finally {
       setBusy(false);
       setPending(undefined);
