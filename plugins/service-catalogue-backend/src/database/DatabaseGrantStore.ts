@@ -11,6 +11,7 @@ import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { GrantStore, RevocationClaim } from './GrantStore';
 import { Timestamp, toIso } from './timestamps';
+import { SYSTEM_ACTOR_REF } from '../systemActor';
 
 type GrantRow = {
   id: string;
@@ -103,9 +104,6 @@ export async function insertGrantFor(
 
 class StaleGrantError extends Error {}
 
-/** Who the grant names for what the backend does on its own. */
-const SYSTEM_ACTOR = 'plugin:service-catalogue';
-
 /**
  * The {@link GrantStore} on the plugin's database: SQLite or PostgreSQL.
  *
@@ -191,7 +189,7 @@ export class DatabaseGrantStore implements GrantStore {
           if (row.state !== 'active') {
             throw new StaleGrantError();
           }
-          return endingChanges(row, 'expired', SYSTEM_ACTOR, now);
+          return endingChanges(row, 'expired', SYSTEM_ACTOR_REF, now);
         });
         expired.push((await this.getGrant(id))!);
       } catch (error) {

@@ -38,6 +38,7 @@ import {
   NewRequest,
   RequestStore,
 } from './RequestStore';
+import { SYSTEM_ACTOR_REF } from '../systemActor';
 
 const migrationsDir = resolvePackagePath(
   '@service-catalogue/plugin-service-catalogue-backend',
@@ -136,9 +137,6 @@ class StaleVersionError extends Error {}
 // Enough for the contention of a handful of approvers clicking at once; each
 // attempt re-reads the request, so a retry decides on fresh state.
 const MAX_ATTEMPTS = 10;
-
-/** Who the history names for what the backend does on its own. */
-const SYSTEM_ACTOR = 'plugin:service-catalogue';
 
 // Nine digits fit every database's integer column; longer is no request.
 const TRACKING_NUMBER = /^REQ-(\d{1,9})$/i;
@@ -736,7 +734,7 @@ export class DatabaseRequestStore implements RequestStore {
             await this.appendEvent(tx, {
               requestId: row.id,
               type: start.action,
-              actorRef: SYSTEM_ACTOR,
+              actorRef: SYSTEM_ACTOR_REF,
               fromState: start.from,
               toState: start.to,
               at: now,
@@ -792,7 +790,7 @@ export class DatabaseRequestStore implements RequestStore {
         await this.appendEvent(tx, {
           requestId: row.id,
           type: 'task',
-          actorRef: SYSTEM_ACTOR,
+          actorRef: SYSTEM_ACTOR_REF,
           data: { taskId: options.taskId, run: row.fulfilment_run },
           at: now,
         });

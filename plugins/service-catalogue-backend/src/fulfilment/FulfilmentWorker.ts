@@ -14,8 +14,7 @@ import {
   ScaffolderTasks,
   TaskMarker,
 } from './ScaffolderTasks';
-
-const SYSTEM_ACTOR = 'plugin:service-catalogue';
+import { SYSTEM_ACTOR_REF } from '../systemActor';
 
 /**
  * Runs the provisioning of automatic requests: starts the offering's
@@ -168,7 +167,7 @@ export class FulfilmentWorker {
           requestId: request.id,
           action: 'complete',
           actor: 'system',
-          actorRef: SYSTEM_ACTOR,
+          actorRef: SYSTEM_ACTOR_REF,
           data: { taskId },
         });
         await this.notifier.tell(done, {
@@ -197,7 +196,7 @@ export class FulfilmentWorker {
       requestId: request.id,
       action: 'fail',
       actor: 'system',
-      actorRef: SYSTEM_ACTOR,
+      actorRef: SYSTEM_ACTOR_REF,
       data: {
         failure: { ...failure },
         ...(request.scaffolderTaskId

@@ -423,17 +423,7 @@ export class RequestService {
       'request-retry',
       { request: options.idOrTrackingNumber, actorRef: userRef },
       async () => {
-        const request = await this.readable(options);
-        await this.requireOn(
-          serviceCatalogueRequestFulfilPermission,
-          request,
-          options.credentials,
-        );
-        if (!(await this.isFulfiller(request, options.credentials))) {
-          throw new NotAllowedError(
-            `Only the owners of ${request.offeringTitle} and the service desk retry ${request.trackingNumber}`,
-          );
-        }
+        const request = await this.forFulfiller(options);
         const { request: retried } = await this.deps.store.transition({
           requestId: request.id,
           action: 'retry',
@@ -567,7 +557,11 @@ export class RequestService {
     );
   }
 
-  private async manualForFulfiller(options: {
+  /**
+   * The request, when the caller fulfils it: the offering's owners, the
+   * desk and administrators, as far as the permission policy allows.
+   */
+  private async forFulfiller(options: {
     idOrTrackingNumber: string;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
@@ -582,6 +576,14 @@ export class RequestService {
         `Only the owners of ${request.offeringTitle} and the service desk work on ${request.trackingNumber}`,
       );
     }
+    return request;
+  }
+
+  private async manualForFulfiller(options: {
+    idOrTrackingNumber: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const request = await this.forFulfiller(options);
     if (request.fulfilment !== 'manual') {
       throw new ConflictError(
         `${request.trackingNumber} is provisioned by its template, not by hand`,

@@ -43,6 +43,7 @@ import {
   sortGrants,
   useRequestChanged,
   useRevokeGrant,
+  GiveUpButton,
 } from '../shared';
 
 const useStyles = makeStyles(theme => ({
@@ -160,16 +161,7 @@ function YourAccess(props: {
                   <GrantStatus grant={grant} />
                 </TableCell>
                 <TableCell align="right">
-                  {grant.state === 'active' && (
-                    <Button
-                      size="small"
-                      variant="outlined"
-                      aria-label={`Give up ${grant.offeringTitle}`}
-                      onClick={() => onGiveUp(grant)}
-                    >
-                      Give up
-                    </Button>
-                  )}
+                  <GiveUpButton grant={grant} onGiveUp={onGiveUp} />
                 </TableCell>
               </TableRow>
             ))}

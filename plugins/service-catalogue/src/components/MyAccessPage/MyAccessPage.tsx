@@ -8,7 +8,6 @@ import {
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -32,6 +31,7 @@ import {
   sortGrants,
   useRequestChanged,
   useRevokeGrant,
+  GiveUpButton,
 } from '../shared';
 
 function GrantRow(props: { grant: Grant; onGiveUp(grant: Grant): void }) {
@@ -63,16 +63,7 @@ function GrantRow(props: { grant: Grant; onGiveUp(grant: Grant): void }) {
         </Link>
       </TableCell>
       <TableCell align="right">
-        {grant.state === 'active' && (
-          <Button
-            size="small"
-            variant="outlined"
-            aria-label={`Give up ${grant.offeringTitle}`}
-            onClick={() => onGiveUp(grant)}
-          >
-            Give up
-          </Button>
-        )}
+        <GiveUpButton grant={grant} onGiveUp={onGiveUp} />
       </TableCell>
     </TableRow>
   );

@@ -1,4 +1,5 @@
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
@@ -74,5 +75,30 @@ export function GrantExpiry(props: { grant: Grant }) {
         {formatRelative(expiresAt)}
       </Typography>
     </Box>
+  );
+}
+
+/**
+ * Gives up one's own active grant; nothing for one that is ending or ended.
+ *
+ * @internal
+ */
+export function GiveUpButton(props: {
+  grant: Grant;
+  onGiveUp(grant: Grant): void;
+}) {
+  const { grant, onGiveUp } = props;
+  if (grant.state !== 'active') {
+    return null;
+  }
+  return (
+    <Button
+      size="small"
+      variant="outlined"
+      aria-label={`Give up ${grant.offeringTitle}`}
+      onClick={() => onGiveUp(grant)}
+    >
+      Give up
+    </Button>
   );
 }

@@ -15,7 +15,7 @@ export {
 export { RequestStateChip } from './RequestStateChip';
 export { useRequestChanged } from './useRequestChanged';
 export { UserPicker } from './UserPicker';
-export { GrantExpiry, GrantStatus } from './GrantStatus';
+export { GiveUpButton, GrantExpiry, GrantStatus } from './GrantStatus';
 export { formatDate, offeringParams, sortGrants } from './grants';
 export { RevokeGrantDialog, useRevokeGrant } from './RevokeGrantDialog';
 export {
