@@ -85,6 +85,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           offerings,
           fulfillers,
           notifier,
+          requestService: requests,
         });
 
         const fulfilment = FulfilmentWorker.create({

@@ -38,8 +38,15 @@ type GrantRow = {
   failure: string | null;
 };
 
-/** A grant row with its request's sequence, for the tracking number. */
-type JoinedRow = GrantRow & { sequence: number };
+/**
+ * A grant row with its request's sequence, for the tracking number, and its
+ * open extension request, if any.
+ */
+type JoinedRow = GrantRow & {
+  sequence: number;
+  extension_id: string | null;
+  extension_sequence: number | null;
+};
 
 /**
  * What a request remembers of its offering's `grant` settings.
@@ -77,14 +84,20 @@ export async function insertGrantFor(
   tx: Knex.Transaction,
   request: GrantedRequestRow,
   now: Date,
-): Promise<void> {
+  options?: { expiresAt?: Date },
+): Promise<string | undefined> {
   if (!request.grant_spec) {
-    return;
+    return undefined;
   }
   const spec: GrantSpec = JSON.parse(request.grant_spec);
   const duration = spec.duration ? Duration.fromISO(spec.duration) : undefined;
+  const id = randomUUID();
+  const defaultEnd =
+    duration?.isValid && duration.toMillis() > 0
+      ? new Date(now.getTime() + duration.toMillis())
+      : null;
   await tx<GrantRow>('grants').insert({
-    id: randomUUID(),
+    id,
     request_id: request.id,
     holder_ref: request.requester_ref,
     offering_ref: request.offering_ref,
@@ -94,12 +107,127 @@ export async function insertGrantFor(
     state: 'active',
     version: 1,
     granted_at: now,
-    expires_at:
-      duration?.isValid && duration.toMillis() > 0
-        ? new Date(now.getTime() + duration.toMillis())
-        : null,
+    expires_at: options?.expiresAt ?? defaultEnd,
     revoke_template_ref: spec.revokeTemplateRef ?? null,
   });
+  return id;
+}
+
+/**
+ * The active grant a holder has on an offering, if any, read inside the
+ * caller's transaction.
+ *
+ * @internal
+ */
+export async function findActiveGrant(
+  tx: Knex.Transaction,
+  options: { holderRef: string; offeringRef: string },
+): Promise<string | undefined> {
+  const row = await tx<GrantRow>('grants')
+    .where({
+      holder_ref: options.holderRef,
+      offering_ref: options.offeringRef,
+      state: 'active',
+    })
+    .orderBy('granted_at', 'desc')
+    .first('id');
+  return row?.id;
+}
+
+/** States in which a request is still open. */
+const OPEN_REQUEST_STATES = [
+  'NEW',
+  'PENDING_APPROVAL',
+  'APPROVED',
+  'IN_PROGRESS',
+] as const;
+
+/**
+ * Locks a grant its holder asks more time for, inside the transaction that
+ * stores the extension request, and refuses one that cannot be extended:
+ * someone else's, one that ended or never ends, or one that already has an
+ * open extension request. The lock makes two concurrent asks one request.
+ *
+ * @internal
+ */
+export async function lockExtendableGrant(
+  tx: Knex.Transaction,
+  options: { grantId: string; holderRef: string },
+): Promise<{ offeringRef: string }> {
+  const query = tx<GrantRow>('grants').where('id', options.grantId);
+  if (tx.client.config.client === 'pg') {
+    query.forUpdate();
+  }
+  const row = await query.first();
+  if (!row || row.holder_ref !== options.holderRef) {
+    throw new NotFoundError(`No grant ${options.grantId}`);
+  }
+  if (row.state !== 'active') {
+    throw new ConflictError(
+      `${row.offering_title} of ${row.holder_ref} has ended; request it again instead`,
+    );
+  }
+  if (!row.expires_at) {
+    throw new ConflictError(
+      `${row.offering_title} of ${row.holder_ref} does not expire`,
+    );
+  }
+  const open = await tx('requests')
+    .where('extends_grant_id', row.id)
+    .whereIn('state', OPEN_REQUEST_STATES)
+    .first('sequence');
+  if (open) {
+    throw new ConflictError(
+      `More time for ${
+        row.offering_title
+      } was already asked for in ${formatTrackingNumber(open.sequence)}`,
+    );
+  }
+  return { offeringRef: row.offering_ref };
+}
+
+/**
+ * Moves the end of an extended grant by the offering's duration, from its
+ * current end or from now when that is sooner, inside the transaction that
+ * completes the extension request. A grant that ended meanwhile is not
+ * brought back: the caller fails the request with the message returned.
+ *
+ * @internal
+ */
+export async function extendGrantFor(
+  tx: Knex.Transaction,
+  request: { extends_grant_id: string; grant_spec: string | null },
+  now: Date,
+): Promise<{ expiresAt: Date } | { failure: string }> {
+  const query = tx<GrantRow>('grants').where('id', request.extends_grant_id);
+  if (tx.client.config.client === 'pg') {
+    query.forUpdate();
+  }
+  const row = await query.first();
+  if (!row || row.state !== 'active') {
+    return { failure: 'The access ended before the extension was approved' };
+  }
+  const spec: GrantSpec = request.grant_spec
+    ? JSON.parse(request.grant_spec)
+    : {};
+  const duration = spec.duration ? Duration.fromISO(spec.duration) : undefined;
+  if (!duration?.isValid || duration.toMillis() <= 0) {
+    return { failure: 'The offering no longer limits how long access lasts' };
+  }
+  const currentEnd = row.expires_at
+    ? new Date(toIso(row.expires_at)).getTime()
+    : now.getTime();
+  const from = Math.max(now.getTime(), currentEnd);
+  const expiresAt = new Date(from + duration.toMillis());
+  await tx<GrantRow>('grants')
+    .where({ id: row.id })
+    .update({
+      expires_at: expiresAt,
+      // The new end deserves its own reminder.
+      reminded_at: null,
+      version: row.version + 1,
+    });
+  return { expiresAt };
 }
 
 class StaleGrantError extends Error {}
@@ -344,7 +472,17 @@ export class DatabaseGrantStore implements GrantStore {
   private select(db: Knex | Knex.Transaction) {
     return db<JoinedRow>('grants as g')
       .join('requests as r', 'r.id', 'g.request_id')
-      .select('g.*', 'r.sequence');
+      .leftJoin('requests as x', builder =>
+        builder
+          .on('x.extends_grant_id', 'g.id')
+          .onIn('x.state', [...OPEN_REQUEST_STATES]),
+      )
+      .select(
+        'g.*',
+        'r.sequence',
+        'x.id as extension_id',
+        'x.sequence as extension_sequence',
+      );
   }
 
   /**
@@ -411,5 +549,13 @@ function toGrant(row: JoinedRow): Grant {
     ...(row.ended_by_ref ? { endedByRef: row.ended_by_ref } : {}),
     ...(row.revoke_task_id ? { revokeTaskId: row.revoke_task_id } : {}),
     ...(row.failure ? { failure: JSON.parse(row.failure) } : {}),
+    ...(row.extension_id && row.extension_sequence !== null
+      ? {
+          pendingExtension: {
+            requestId: row.extension_id,
+            trackingNumber: formatTrackingNumber(row.extension_sequence),
+          },
+        }
+      : {}),
   };
 }

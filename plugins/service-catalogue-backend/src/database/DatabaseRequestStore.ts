@@ -29,7 +29,12 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { Timestamp, toIso } from './timestamps';
-import { insertGrantFor } from './DatabaseGrantStore';
+import {
+  extendGrantFor,
+  findActiveGrant,
+  insertGrantFor,
+  lockExtendableGrant,
+} from './DatabaseGrantStore';
 import {
   DecisionOutcome,
   Delegation,
@@ -72,6 +77,7 @@ type RequestRow = {
   failure: string | null;
   target_ref: string | null;
   grant_spec: string | null;
+  extends_grant_id: string | null;
 };
 
 type StageRow = {
@@ -173,24 +179,18 @@ export class DatabaseRequestStore implements RequestStore {
     })!;
 
     await this.db.transaction(async tx => {
-      await tx<RequestRow>('requests').insert({
+      if (input.extendsGrantId) {
+        await lockExtendableGrant(tx, {
+          grantId: input.extendsGrantId,
+          holderRef: input.requesterRef,
+        });
+      }
+      await this.insertRequestRow(tx, {
         id,
-        offering_ref: input.offeringRef,
-        offering_title: input.offeringTitle,
-        offering_owner_ref: input.offeringOwnerRef,
-        requester_ref: input.requesterRef,
-        submitted_by_ref: input.submittedByRef,
+        input,
         state: routed.to,
-        version: 1,
-        form_values: JSON.stringify(input.formValues),
-        current_stage: needsApproval ? 0 : null,
-        sla_due_at: input.slaDueAt ? new Date(input.slaDueAt) : null,
-        fulfilment: input.fulfilment,
-        template_ref: input.templateRef ?? null,
-        target_ref: input.targetRef ?? null,
-        grant_spec: input.grant ? JSON.stringify(input.grant) : null,
-        created_at: now,
-        updated_at: now,
+        currentStage: needsApproval ? 0 : null,
+        now,
       });
       for (const stage of input.stages) {
         await tx<StageRow>('request_stages').insert({
@@ -228,10 +228,124 @@ export class DatabaseRequestStore implements RequestStore {
         toState: routed.to,
         at: now,
       });
+      if (input.extendsGrantId && !needsApproval) {
+        await this.settleExtension(tx, id, now);
+      }
     });
 
     const request = (await this.getRequest(id))!;
     return { request, events: await this.listEvents(id) };
+  }
+
+  async recordFulfilled(
+    input: NewRequest & { expiresAt?: string; data?: JsonObject },
+  ): Promise<{ request: ServiceRequest; grantId: string; created: boolean }> {
+    if (!input.grant) {
+      throw new InputError(
+        `${input.offeringTitle} is a one-off service and leaves no grant`,
+      );
+    }
+    const recorded = await this.withRetries(() =>
+      this.db.transaction(async tx => {
+        if (this.db.client.config.client === 'pg') {
+          // Two records of the same access at once make one grant.
+          await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+            `grant:${input.requesterRef}:${input.offeringRef}`,
+          ]);
+        }
+        const existing = await findActiveGrant(tx, {
+          holderRef: input.requesterRef,
+          offeringRef: input.offeringRef,
+        });
+        if (existing) {
+          const { request_id } = await tx('grants')
+            .where('id', existing)
+            .first('request_id');
+          return { requestId: request_id, grantId: existing, created: false };
+        }
+        const id = randomUUID();
+        const now = new Date();
+        await this.insertRequestRow(tx, {
+          id,
+          input,
+          state: 'DONE',
+          currentStage: null,
+          now,
+        });
+        const start = findRequestTransition({
+          from: 'NEW',
+          action: 'start',
+          actor: 'system',
+        })!;
+        const complete = findRequestTransition({
+          from: start.to,
+          action: 'complete',
+          actor: 'fulfiller',
+        })!;
+        await this.appendEvent(tx, {
+          requestId: id,
+          type: 'submit',
+          actorRef: input.submittedByRef,
+          toState: 'NEW',
+          data: { requesterRef: input.requesterRef },
+          at: now,
+        });
+        for (const transition of [start, complete]) {
+          await this.appendEvent(tx, {
+            requestId: id,
+            type: transition.action,
+            actorRef: input.submittedByRef,
+            fromState: transition.from,
+            toState: transition.to,
+            data: transition === complete ? input.data : undefined,
+            at: now,
+          });
+        }
+        const row = await this.requireRow(tx, id);
+        const grantId = (await insertGrantFor(tx, row, now, {
+          expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
+        }))!;
+        return { requestId: id, grantId, created: true };
+      }),
+    );
+    return {
+      request: (await this.getRequest(recorded.requestId))!,
+      grantId: recorded.grantId,
+      created: recorded.created,
+    };
+  }
+
+  private async insertRequestRow(
+    tx: Knex.Transaction,
+    options: {
+      id: string;
+      input: NewRequest;
+      state: RequestState;
+      currentStage: number | null;
+      now: Date;
+    },
+  ): Promise<void> {
+    const { id, input, now } = options;
+    await tx<RequestRow>('requests').insert({
+      id,
+      offering_ref: input.offeringRef,
+      offering_title: input.offeringTitle,
+      offering_owner_ref: input.offeringOwnerRef,
+      requester_ref: input.requesterRef,
+      submitted_by_ref: input.submittedByRef,
+      state: options.state,
+      version: 1,
+      form_values: JSON.stringify(input.formValues),
+      current_stage: options.currentStage,
+      sla_due_at: input.slaDueAt ? new Date(input.slaDueAt) : null,
+      fulfilment: input.fulfilment,
+      template_ref: input.templateRef ?? null,
+      target_ref: input.targetRef ?? null,
+      grant_spec: input.grant ? JSON.stringify(input.grant) : null,
+      extends_grant_id: input.extendsGrantId ?? null,
+      created_at: now,
+      updated_at: now,
+    });
   }
 
   async getRequest(
@@ -560,7 +674,77 @@ export class DatabaseRequestStore implements RequestStore {
         }),
       );
     }
+    if (outcome === 'approved' && row.extends_grant_id) {
+      eventIds.push(...(await this.settleExtension(tx, row.id, now)));
+    }
     return { outcome, eventIds };
+  }
+
+  /**
+   * Carries out an approved extension in the caller's transaction: there is
+   * nothing to provision, so the request starts, moves its grant's end and
+   * completes at once, or fails when the grant ended meanwhile.
+   */
+  private async settleExtension(
+    tx: Knex.Transaction,
+    requestId: string,
+    now: Date,
+  ): Promise<string[]> {
+    let row = await this.requireRow(tx, requestId);
+    const eventIds: string[] = [];
+    if (row.state === 'APPROVED') {
+      const start = findRequestTransition({
+        from: 'APPROVED',
+        action: 'start',
+        actor: 'system',
+      })!;
+      await this.compareAndSet(tx, row, { state: start.to, updated_at: now });
+      row = { ...row, state: start.to, version: row.version + 1 };
+      eventIds.push(
+        await this.appendEvent(tx, {
+          requestId,
+          type: start.action,
+          actorRef: SYSTEM_ACTOR_REF,
+          fromState: start.from,
+          toState: start.to,
+          at: now,
+        }),
+      );
+    }
+    const result = await extendGrantFor(
+      tx,
+      { extends_grant_id: row.extends_grant_id!, grant_spec: row.grant_spec },
+      now,
+    );
+    const settled = findRequestTransition({
+      from: row.state,
+      action: 'expiresAt' in result ? 'complete' : 'fail',
+      actor: 'system',
+    })!;
+    const failure = 'failure' in result ? { message: result.failure } : null;
+    await this.compareAndSet(tx, row, {
+      state: settled.to,
+      updated_at: now,
+      failure: failure ? JSON.stringify(failure) : null,
+    });
+    eventIds.push(
+      await this.appendEvent(tx, {
+        requestId,
+        type: settled.action,
+        actorRef: SYSTEM_ACTOR_REF,
+        fromState: settled.from,
+        toState: settled.to,
+        data:
+          'expiresAt' in result
+            ? {
+                grantId: row.extends_grant_id!,
+                expiresAt: result.expiresAt.toISOString(),
+              }
+            : { failure },
+        at: now,
+      }),
+    );
+    return eventIds;
   }
 
   async transition(options: {
@@ -1107,6 +1291,9 @@ export class DatabaseRequestStore implements RequestStore {
           ? { scaffolderTaskId: row.scaffolder_task_id }
           : {}),
         ...(row.failure ? { failure: JSON.parse(row.failure) } : {}),
+        ...(row.extends_grant_id
+          ? { extendsGrantId: row.extends_grant_id }
+          : {}),
         createdAt: toIso(row.created_at),
         updatedAt: toIso(row.updated_at),
       };

@@ -42,6 +42,12 @@ export interface NewRequest {
    * leaves a revocable grant.
    */
   grant?: { duration?: string; revokeTemplateRef?: string };
+  /**
+   * The grant of the requester's whose end the request moves once approved.
+   * Refused (ConflictError) when the grant cannot be extended or already
+   * has an open extension request.
+   */
+  extendsGrantId?: string;
 }
 
 /** @internal */
@@ -118,11 +124,27 @@ export interface Delegation {
 export interface RequestStore {
   /**
    * Stores a new request and moves it out of NEW: to PENDING_APPROVAL when
-   * it has stages, to IN_PROGRESS when nothing needs approval.
+   * it has stages, to IN_PROGRESS when nothing needs approval. An extension
+   * that needs no approval is settled at once.
    */
   createRequest(
     request: NewRequest,
   ): Promise<{ request: ServiceRequest; events: RequestEvent[] }>;
+
+  /**
+   * Records access given outside a request's own fulfilment (by a template
+   * or the desk) as a request that is DONE at once with its grant, in one
+   * transaction. A holder who already has an active grant on the offering
+   * keeps it: that one is returned, `created` false, and nothing is stored.
+   */
+  recordFulfilled(
+    input: NewRequest & {
+      /** Overrides the end the offering's duration gives. */
+      expiresAt?: string;
+      /** Kept on the completing history event. */
+      data?: JsonObject;
+    },
+  ): Promise<{ request: ServiceRequest; grantId: string; created: boolean }>;
 
   /** By id or by tracking number. */
   getRequest(idOrTrackingNumber: string): Promise<ServiceRequest | undefined>;
@@ -143,7 +165,9 @@ export interface RequestStore {
   listDecidedBy(options: { userRef: string }): Promise<ServiceRequest[]>;
 
   /**
-   * Records a decision on the current stage and applies its effect. Refuses
+   * Records a decision on the current stage and applies its effect. The
+   * approval of an extension settles it in the same transaction: the grant's
+   * end moves and the request is DONE (FAILED when the grant ended). Refuses
    * (ConflictError) a second decision by the same approver, or by the same
    * person for several approvers, on the same stage; a decision meant for a
    * stage that is no longer current; and any decision on a request that is

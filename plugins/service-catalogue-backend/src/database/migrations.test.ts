@@ -95,7 +95,7 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
-    it('20261123120000_fulfilment and 20261123130000_grants keep existing requests and step back down', async () => {
+    it('20261123120000_fulfilment, 20261123130000_grants and 20261127120000_extensions keep existing requests and step back down', async () => {
       const knex = await databases.init(databaseId);
       await migrateUpOnce(knex);
       const now = new Date();
@@ -157,6 +157,32 @@ describe.each(databases.eachSupportedId())(
         );
       expect(second?.message).toMatch(/unique|duplicate/i);
 
+      await migrateUpOnce(knex);
+      await knex('requests').insert({
+        id: 'a0000000-0000-4000-8000-000000000003',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        requester_ref: 'user:default/grace',
+        submitted_by_ref: 'user:default/grace',
+        state: 'PENDING_APPROVAL',
+        form_values: '{}',
+        extends_grant_id: 'b0000000-0000-4000-8000-000000000001',
+        created_at: now,
+        updated_at: now,
+      });
+      // Requests stored before extensions extend nothing.
+      expect(
+        await knex('requests').orderBy('id').pluck('extends_grant_id'),
+      ).toEqual([null, 'b0000000-0000-4000-8000-000000000001']);
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasColumn('requests', 'extends_grant_id')).toBe(
+        false,
+      );
+      await knex('requests')
+        .where('id', 'a0000000-0000-4000-8000-000000000003')
+        .delete();
       await migrateDownOnce(knex);
       expect(await knex.schema.hasTable('grants')).toBe(false);
       expect(await knex.schema.hasColumn('requests', 'grant_spec')).toBe(false);

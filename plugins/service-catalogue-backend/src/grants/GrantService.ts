@@ -16,6 +16,7 @@ import { RequestStore } from '../database/RequestStore';
 import { describeEnd } from '../fulfilment/RevocationWorker';
 import { Fulfillers } from '../requests/Fulfillers';
 import { RequestNotifier } from '../requests/RequestNotifier';
+import { RequestService } from '../requests/RequestService';
 import { normalizeRef, userRefOf } from '../requests/refs';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
@@ -41,6 +42,7 @@ export class GrantService {
     fulfillers: Fulfillers;
     notifier: RequestNotifier;
     auditor: AuditorService;
+    requestService: RequestService;
   }): GrantService {
     return new GrantService(options);
   }
@@ -53,14 +55,82 @@ export class GrantService {
       fulfillers: Fulfillers;
       notifier: RequestNotifier;
       auditor: AuditorService;
+      requestService: RequestService;
     },
   ) {}
 
-  async listMine(options: { credentials: UserCredentials }): Promise<Grant[]> {
+  /**
+   * The caller's grants; or, with `holderRef`, someone else's on the
+   * offerings the caller looks after (all of them for the desk and
+   * administrators).
+   */
+  async list(options: {
+    credentials: UserCredentials;
+    holderRef?: string;
+    offeringRef?: string;
+    states?: Grant['state'][];
+  }): Promise<Grant[]> {
+    const userRef = userRefOf(options.credentials);
+    const holderRef = options.holderRef
+      ? normalizeRef(options.holderRef, {
+          field: 'holderRef',
+          defaultKind: 'user',
+        })
+      : userRef;
     const grants = await this.deps.grants.listGrants({
-      holderRef: userRefOf(options.credentials),
+      holderRef,
+      offeringRefs: options.offeringRef
+        ? [
+            normalizeRef(options.offeringRef, {
+              field: 'offeringRef',
+              defaultKind: 'offering',
+            }),
+          ]
+        : undefined,
+      states: options.states,
     });
-    return sortGrants(grants);
+    if (
+      holderRef === userRef ||
+      (await this.deps.fulfillers.forEveryone(options.credentials))
+    ) {
+      return sortGrants(grants);
+    }
+    const claims = await this.deps.fulfillers.claimsOf(options.credentials);
+    return sortGrants(grants.filter(g => claims.has(g.offeringOwnerRef)));
+  }
+
+  /** The holder asks for more time: a request that goes through approval. */
+  async extend(options: {
+    grantId: string;
+    reason?: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const grant = await this.deps.grants.getGrant(options.grantId);
+    if (!grant || grant.holderRef !== userRefOf(options.credentials)) {
+      throw new NotFoundError(`No grant ${options.grantId}`);
+    }
+    return this.deps.requestService.requestExtension({
+      grant,
+      reason: options.reason,
+      credentials: options.credentials,
+    });
+  }
+
+  /**
+   * Records access a template or the desk gave; returns the holder's grant
+   * and whether it is new.
+   */
+  async record(options: {
+    offeringRef: string;
+    holderRef: string;
+    expiresAt?: string;
+    reason?: string;
+    credentials: UserCredentials;
+  }): Promise<{ grant: Grant; created: boolean }> {
+    const { grantId, created } = await this.deps.requestService.recordGrant(
+      options,
+    );
+    return { grant: (await this.deps.grants.getGrant(grantId))!, created };
   }
 
   async revoke(options: {

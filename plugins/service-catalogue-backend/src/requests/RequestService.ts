@@ -29,6 +29,7 @@ import { JsonObject } from '@backstage/types';
 import {
   AnticipatedApprovers,
   CommentVisibility,
+  Grant,
   OfferingEntityV1alpha1,
   RequestComment,
   RequestDetails,
@@ -41,7 +42,7 @@ import {
   serviceCatalogueRequestFulfilPermission,
   serviceCatalogueRequestReadPermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import {
   Delegation,
@@ -223,6 +224,163 @@ export class RequestService {
     );
   }
 
+  /**
+   * The holder asks for more time on a grant: a request for the same
+   * offering, routed like any other, that moves the grant's end by the
+   * offering's duration once approved and provisions nothing. The caller
+   * has checked that the grant is the caller's.
+   */
+  async requestExtension(options: {
+    grant: Grant;
+    reason?: string;
+    credentials: UserCredentials;
+  }): Promise<ServiceRequest> {
+    const userRef = userRefOf(options.credentials);
+    return this.audited(
+      'grant-extend',
+      { grantId: options.grant.id, actorRef: userRef },
+      async () => {
+        await this.require(
+          serviceCatalogueRequestCreatePermission,
+          options.credentials,
+        );
+        // Someone no longer in the offering's audience cannot see it, and
+        // asks in vain.
+        const offering = await this.deps.offerings.getOfferingEntity({
+          entityRef: options.grant.offeringRef,
+          credentials: options.credentials,
+        });
+        const { grant, targetRef } = grantOf(offering);
+        if (!grant?.duration) {
+          throw new ConflictError(
+            `${offeringTitle(
+              offering,
+            )} no longer ends on its own; there is nothing to extend`,
+          );
+        }
+        const reason = options.reason?.trim();
+        const { request } = await this.deps.store.createRequest({
+          offeringRef: options.grant.offeringRef,
+          offeringTitle: offeringTitle(offering),
+          offeringOwnerRef: ownerOf(offering),
+          requesterRef: userRef,
+          submittedByRef: userRef,
+          formValues: {
+            [FOR_USER_FIELD]: userRef,
+            ...(reason ? { reason } : {}),
+          },
+          stages: await this.deps.stages.resolveStages({
+            offering,
+            requesterRef: userRef,
+            submitterRef: userRef,
+          }),
+          slaDueAt: dueAfter(offering.spec.estimatedDelay),
+          // Nothing to provision: approval itself moves the grant's end.
+          fulfilment: 'manual',
+          targetRef,
+          grant,
+          extendsGrantId: options.grant.id,
+        });
+
+        await this.deps.notifier.tell(request, {
+          to: [request.requesterRef],
+          title: `${request.trackingNumber} submitted: more time for ${request.offeringTitle}`,
+          description:
+            request.state === 'PENDING_APPROVAL'
+              ? 'Your request for more time waits for approval.'
+              : 'Your access lasts longer now.',
+        });
+        await this.askCurrentApprovers(request);
+        return request;
+      },
+    );
+  }
+
+  /**
+   * Records access that a template or the desk gave outside a request's
+   * own fulfilment, for the offering's fulfillers: a request that is DONE at
+   * once, with its grant. Recording access someone already holds changes
+   * nothing and returns their grant.
+   */
+  async recordGrant(options: {
+    offeringRef: string;
+    holderRef: string;
+    expiresAt?: string;
+    reason?: string;
+    credentials: UserCredentials;
+  }): Promise<{ request: ServiceRequest; grantId: string; created: boolean }> {
+    const userRef = userRefOf(options.credentials);
+    return this.audited(
+      'grant-record',
+      {
+        offeringRef: options.offeringRef,
+        holderRef: options.holderRef,
+        actorRef: userRef,
+      },
+      async () => {
+        const offering = await this.deps.offerings.getOfferingEntity({
+          entityRef: offeringRefOf(options.offeringRef),
+          credentials: options.credentials,
+          asFulfiller: true,
+        });
+        const ownerRef = ownerOf(offering);
+        if (
+          !(await this.deps.fulfillers.include(ownerRef, options.credentials))
+        ) {
+          throw new NotAllowedError(
+            `Only those who fulfil ${offeringTitle(
+              offering,
+            )} record access to it`,
+          );
+        }
+        const holderRef = normalizeRef(options.holderRef, {
+          field: 'holderRef',
+          defaultKind: 'user',
+        });
+        await this.knownUser(holderRef, 'holderRef');
+        const { grant, targetRef } = grantOf(offering);
+        if (!grant) {
+          throw new InputError(
+            `${offeringTitle(
+              offering,
+            )} is a one-off service and leaves no grant`,
+          );
+        }
+        let expiresAt: string | undefined;
+        if (options.expiresAt !== undefined) {
+          const end = DateTime.fromISO(options.expiresAt);
+          if (!end.isValid) {
+            throw new InputError(
+              `expiresAt: ${options.expiresAt} is not an ISO 8601 date and time`,
+            );
+          }
+          if (end.toMillis() <= Date.now()) {
+            throw new InputError(`expiresAt: ${options.expiresAt} has passed`);
+          }
+          expiresAt = end.toUTC().toISO()!;
+        }
+        const reason = options.reason?.trim();
+        return this.deps.store.recordFulfilled({
+          offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
+          offeringTitle: offeringTitle(offering),
+          offeringOwnerRef: ownerRef,
+          requesterRef: holderRef,
+          submittedByRef: userRef,
+          formValues: {
+            [FOR_USER_FIELD]: holderRef,
+            ...(reason ? { reason } : {}),
+          },
+          stages: [],
+          fulfilment: 'manual',
+          targetRef,
+          grant,
+          expiresAt,
+          data: { recorded: true, ...(reason ? { reason } : {}) },
+        });
+      },
+    );
+  }
+
   async getRequest(options: {
     idOrTrackingNumber: string;
     credentials: UserCredentials;
@@ -351,10 +509,19 @@ export class RequestService {
           approved: `approved by ${by}`,
           rejected: `rejected by ${by}`,
         };
+        let extended: string | undefined;
+        if (decided.extendsGrantId && decided.state === 'DONE') {
+          extended =
+            'Your access lasts longer now; My access shows its new end.';
+        } else if (decided.extendsGrantId && decided.state === 'FAILED') {
+          extended = decided.failure?.message;
+        }
         await this.deps.notifier.tell(decided, {
           to: [decided.requesterRef, decided.submittedByRef],
           title: `${decided.trackingNumber} ${headline[outcome]}`,
-          description: options.comment?.trim() || undefined,
+          description:
+            [options.comment?.trim(), extended].filter(Boolean).join(' ') ||
+            undefined,
           severity: outcome === 'rejected' ? 'high' : 'normal',
         });
         if (outcome === 'stage-approved') {
@@ -424,6 +591,11 @@ export class RequestService {
       { request: options.idOrTrackingNumber, actorRef: userRef },
       async () => {
         const request = await this.forFulfiller(options);
+        if (request.extendsGrantId) {
+          throw new ConflictError(
+            `${request.trackingNumber} asked for more time on access that has ended; there is nothing to retry`,
+          );
+        }
         const { request: retried } = await this.deps.store.transition({
           requestId: request.id,
           action: 'retry',
@@ -922,7 +1094,7 @@ export class RequestService {
       fulfillerMoves.length > 0 &&
       (await this.isFulfiller(request, credentials))
     ) {
-      if (fulfillerMoves.includes('retry')) {
+      if (fulfillerMoves.includes('retry') && !request.extendsGrantId) {
         actions.push('retry');
       }
       if (

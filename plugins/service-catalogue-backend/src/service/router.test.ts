@@ -115,6 +115,18 @@ const entities: Entity[] = [
   {
     apiVersion: 'service-catalogue.io/v1alpha1',
     kind: 'Offering',
+    metadata: { name: 'licence', namespace: 'default', title: 'A licence' },
+    spec: {
+      owner: 'platform-team',
+      category: 'access',
+      form,
+      approval: { stages: [{ approvers: ['owner'], policy: 'any' }] },
+      grant: { duration: 'P30D' },
+    },
+  },
+  {
+    apiVersion: 'service-catalogue.io/v1alpha1',
+    kind: 'Offering',
     metadata: { name: 'phone', namespace: 'default', title: 'A phone' },
     spec: {
       owner: 'service-desk',
@@ -1094,5 +1106,179 @@ describe('the desk queue', () => {
       state: 'IN_PROGRESS',
       assigneeRef: ref('olga'),
     });
+  });
+});
+
+describe('grants given outside a request, and more time for them', () => {
+  let server: Server;
+  const desk = () => mockCredentials.user.header(ref('desmond'));
+  const DAY = 24 * 60 * 60 * 1000;
+
+  beforeAll(async () => {
+    server = await startBackend();
+  });
+
+  const record = (header: string | undefined, body: object) => {
+    const req = request(server).post(`${API}/grants`).send(body);
+    return header ? req.set('Authorization', header) : req;
+  };
+  const grantsOf = (caller: Caller, query: Record<string, string> = {}) =>
+    call(server, caller, 'get', '/grants')
+      .query(query)
+      .then(res => res.body.items as any[]);
+
+  it('records access the desk gave, once, for those who fulfil the offering only', async () => {
+    const body = {
+      offeringRef: 'offering:default/licence',
+      holderRef: 'user:default/grace',
+      reason: 'assigned at the desk',
+    };
+    expect((await record(undefined, body)).status).toBe(401);
+    expect((await record(callers.service(), body)).status).toBe(403);
+    const byStranger = await record(callers.stranger(), body);
+    expect(byStranger.status).toBe(403);
+    expect(byStranger.body.error.message).toMatch(/Only those who fulfil/);
+    expect(await grantsOf('requester')).toEqual([]);
+
+    const first = await record(desk(), body);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      holderRef: ref('grace'),
+      offeringRef: 'offering:default/licence',
+      state: 'active',
+    });
+    expect(
+      Date.parse(first.body.expiresAt) - Date.parse(first.body.grantedAt),
+    ).toBe(30 * DAY);
+    const again = await record(callers.owner(), body);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+
+    expect((await grantsOf('requester')).map(g => g.id)).toEqual([
+      first.body.id,
+    ]);
+    // Owners look into the holders of what they own; strangers see nothing.
+    expect(
+      (await grantsOf('owner', { holderRef: ref('grace') })).map(g => g.id),
+    ).toEqual([first.body.id]);
+    expect(await grantsOf('stranger', { holderRef: ref('grace') })).toEqual([]);
+    const request_ = await call(
+      server,
+      'requester',
+      'get',
+      `/requests/${first.body.trackingNumber}`,
+    );
+    expect(request_.body.request).toMatchObject({
+      state: 'DONE',
+      submittedByRef: ref('desmond'),
+    });
+  });
+
+  it.each([
+    [
+      'a one-off service',
+      { offeringRef: 'offering:default/mouse', holderRef: 'user:default/sam' },
+      /one-off service/,
+    ],
+    [
+      'a holder the catalog does not know',
+      {
+        offeringRef: 'offering:default/licence',
+        holderRef: 'user:default/nobody',
+      },
+      /holderRef: user:default\/nobody is not a known user/,
+    ],
+    [
+      'an end that has passed',
+      {
+        offeringRef: 'offering:default/licence',
+        holderRef: 'user:default/sam',
+        expiresAt: '2020-01-01T00:00:00Z',
+      },
+      /has passed/,
+    ],
+    [
+      'an end that is no date',
+      {
+        offeringRef: 'offering:default/licence',
+        holderRef: 'user:default/sam',
+        expiresAt: 'soon',
+      },
+      /expiresAt/,
+    ],
+  ])('refuses to record %s with 400', async (_case, body, message) => {
+    const res = await record(desk(), body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(await grantsOf('approver of another stage')).toEqual([]);
+  });
+
+  it('lets the holder ask for more time, which the owner approves', async () => {
+    const { body: grant } = await record(desk(), {
+      offeringRef: 'offering:default/licence',
+      holderRef: 'user:default/mike',
+    });
+    const extend = (caller: Caller) =>
+      call(server, caller, 'post', `/grants/${grant.id}/extend`).send({
+        reason: 'the project runs longer',
+      });
+
+    expect((await extend('no token')).status).toBe(401);
+    expect((await extend('service')).status).toBe(403);
+    // Only the holder asks; the owner may not ask on their behalf.
+    expect((await extend('owner')).status).toBe(404);
+
+    const asked = await extend('current approver');
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({
+      state: 'PENDING_APPROVAL',
+      extendsGrantId: grant.id,
+      requesterRef: ref('mike'),
+      formValues: { reason: 'the project runs longer' },
+      stages: [{ approvers: [ref('alice'), ref('olga')] }],
+    });
+    expect(asked.body.templateRef).toBeUndefined();
+    const twice = await extend('current approver');
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toMatch(asked.body.trackingNumber);
+    const [pending] = await grantsOf('current approver');
+    expect(pending.pendingExtension).toEqual({
+      requestId: asked.body.id,
+      trackingNumber: asked.body.trackingNumber,
+    });
+
+    const approved = await call(
+      server,
+      'owner',
+      'post',
+      `/requests/${asked.body.trackingNumber}/decisions`,
+    ).send({ decision: 'approve' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.state).toBe('DONE');
+    const [extended] = await grantsOf('current approver');
+    expect(Date.parse(extended.expiresAt) - Date.parse(grant.expiresAt)).toBe(
+      30 * DAY,
+    );
+    expect(extended.pendingExtension).toBeUndefined();
+    expect(
+      (
+        await call(
+          server,
+          'current approver',
+          'get',
+          `/requests/${asked.body.id}`,
+        )
+      ).body.actions,
+    ).not.toContain('retry');
+  });
+
+  it('answers 404 to more time on a grant that does not exist', async () => {
+    const res = await call(
+      server,
+      'requester',
+      'post',
+      '/grants/00000000-0000-4000-8000-000000000000/extend',
+    ).send({});
+    expect(res.status).toBe(404);
   });
 });

@@ -238,9 +238,34 @@ export async function createRouter(
   router.get('/grants', async (req, res) => {
     const credentials = await userCredentials(req);
     const body: ListGrantsResponse = {
-      items: await grants.listMine({ credentials }),
+      items: await grants.list({
+        credentials,
+        holderRef: req.query.holderRef,
+        offeringRef: req.query.offeringRef,
+        states: req.query.state,
+      }),
     };
     res.json(body);
+  });
+
+  router.post('/grants', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { grant, created } = await grants.record({
+      ...req.body,
+      credentials,
+    });
+    res.status(created ? 201 : 200).json(grant);
+  });
+
+  router.post('/grants/:grantId/extend', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.status(201).json(
+      await grants.extend({
+        grantId: req.params.grantId,
+        reason: req.body?.reason,
+        credentials,
+      }),
+    );
   });
 
   router.post('/grants/:grantId/revoke', async (req, res) => {

@@ -47,6 +47,8 @@ export interface Grant {
   revokeTaskId?: string;
   /** Why the revoke template failed; the grant stays `revoking`. */
   failure?: RequestFailure;
+  /** The holder's request for more time, while it is open. */
+  pendingExtension?: { requestId: string; trackingNumber: string };
 }
 
 /**
@@ -66,6 +68,48 @@ export interface ListGrantsResponse {
 export interface RevokeGrantBody {
   /** Said to the holder. */
   reason?: string;
+}
+
+/**
+ * Body of `POST /grants/{grantId}/extend`.
+ *
+ * @public
+ */
+export interface ExtendGrantBody {
+  /** Why the holder needs more time; said to the approvers. */
+  reason?: string;
+}
+
+/**
+ * Body of `POST /grants`: records access that a template or the desk gave
+ * outside a request's own fulfilment.
+ *
+ * @public
+ */
+export interface RecordGrantBody {
+  /** Entity ref of the offering, such as `offering:default/figma-licence`. */
+  offeringRef: string;
+  /** Entity ref of the user who holds the access. */
+  holderRef: string;
+  /**
+   * When the access ends; defaults to the offering's `grant.duration` from
+   * now, or never when it has none.
+   */
+  expiresAt?: string;
+  /** Why it was given, kept in the history of the grant's request. */
+  reason?: string;
+}
+
+/**
+ * Query of `GET /grants`: without it, the caller's own grants.
+ *
+ * @public
+ */
+export interface ListGrantsQuery {
+  /** Someone else's grants, on offerings the caller fulfils. */
+  holderRef?: string;
+  offeringRef?: string;
+  state?: GrantState[];
 }
 
 /**

@@ -150,6 +150,11 @@ export interface ServiceRequest {
   scaffolderTaskId?: string;
   /** Why fulfilment failed, while the request is FAILED. */
   failure?: RequestFailure;
+  /**
+   * The grant whose end this request moves once approved: an extension
+   * asked for by the grant's holder. It runs no template.
+   */
+  extendsGrantId?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -524,6 +524,11 @@ export const spec = {
             required: ['message'],
             additionalProperties: false,
           },
+          extendsGrantId: {
+            type: 'string',
+            description:
+              'The grant whose end this request moves once approved.',
+          },
           createdAt: {
             type: 'string',
             format: 'date-time',
@@ -882,6 +887,21 @@ export const spec = {
             required: ['message'],
             additionalProperties: false,
           },
+          pendingExtension: {
+            type: 'object',
+            description:
+              "The holder's request for more time, while it is open.",
+            properties: {
+              requestId: {
+                type: 'string',
+              },
+              trackingNumber: {
+                type: 'string',
+              },
+            },
+            required: ['requestId', 'trackingNumber'],
+            additionalProperties: false,
+          },
         },
         required: [
           'id',
@@ -907,6 +927,44 @@ export const spec = {
           },
         },
         required: ['items'],
+        additionalProperties: false,
+      },
+      ExtendGrant: {
+        type: 'object',
+        properties: {
+          reason: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+        additionalProperties: false,
+      },
+      RecordGrant: {
+        type: 'object',
+        properties: {
+          offeringRef: {
+            type: 'string',
+            minLength: 1,
+            description:
+              'Entity ref of the offering, such as `offering:default/figma-licence`.',
+          },
+          holderRef: {
+            type: 'string',
+            minLength: 1,
+            description: 'Entity ref of the user who holds the access.',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              "When the access ends; defaults to the offering's duration from now.",
+          },
+          reason: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+        required: ['offeringRef', 'holderRef'],
         additionalProperties: false,
       },
       RevokeGrant: {
@@ -1795,9 +1853,43 @@ export const spec = {
     },
     '/grants': {
       get: {
-        operationId: 'ListMyGrants',
+        operationId: 'ListGrants',
         description:
-          "The caller's grants, active first, then ended ones, newest first.",
+          "The caller's grants, or with `holderRef` someone else's on the\nofferings the caller fulfils; active first, then ended ones, newest\nfirst.",
+        parameters: [
+          {
+            name: 'holderRef',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'offeringRef',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            style: 'form',
+            explode: true,
+            schema: {
+              type: 'array',
+              items: {
+                type: 'string',
+                enum: ['active', 'revoking', 'ended'],
+              },
+            },
+          },
+        ],
         responses: {
           '200': {
             description: 'The grants.',
@@ -1805,6 +1897,131 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ListGrantsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      post: {
+        operationId: 'RecordGrant',
+        description:
+          "Records access that a template or the desk gave outside a request's\nown fulfilment, by those who fulfil the offering: a request that is\nDONE at once, with its grant. Access the holder already has is\nreturned unchanged with 200.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RecordGrant',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The holder already had the access; their grant.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Grant',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'The new grant.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Grant',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/grants/{grantId}/extend': {
+      post: {
+        operationId: 'ExtendGrant',
+        description:
+          "The holder asks for more time on a grant that expires: a request for\nthe same offering that goes through its approval and, once approved,\nmoves the grant's end by the offering's duration.",
+        parameters: [
+          {
+            name: 'grantId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ExtendGrant',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The extension request, with its tracking number.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceRequest',
                 },
               },
             },
