@@ -6,4 +6,9 @@
  */
 
 export { scaffolderModuleServiceCatalogue as default } from './module';
-export { createGetOfferingAction } from './actions';
+export {
+  createGetOfferingAction,
+  createGrantAction,
+  createRequestCreateAction,
+  createRevokeAction,
+} from './actions';

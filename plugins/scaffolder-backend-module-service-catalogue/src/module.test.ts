@@ -32,6 +32,9 @@ describe('scaffolderModuleServiceCatalogue', () => {
         tags: [],
       }),
       submitRequest: jest.fn(),
+      listGrants: jest.fn(),
+      recordGrant: jest.fn(),
+      revokeGrant: jest.fn(),
     };
 
     await startTestBackend({
@@ -51,6 +54,8 @@ describe('scaffolderModuleServiceCatalogue', () => {
     expect(actions.map(action => action.id)).toEqual([
       'service-catalogue:offering:get',
       'service-catalogue:request:create',
+      'service-catalogue:grant',
+      'service-catalogue:revoke',
     ]);
 
     // Running the registered action proves it got the service from the

@@ -1,7 +1,12 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { serviceCatalogueServiceRef } from '@service-catalogue/plugin-service-catalogue-node';
-import { createGetOfferingAction, createRequestCreateAction } from './actions';
+import {
+  createGetOfferingAction,
+  createGrantAction,
+  createRequestCreateAction,
+  createRevokeAction,
+} from './actions';
 
 /**
  * Scaffolder module that adds the service catalogue's actions.
@@ -21,6 +26,8 @@ export const scaffolderModuleServiceCatalogue = createBackendModule({
         scaffolder.addActions(
           createGetOfferingAction({ serviceCatalogue }),
           createRequestCreateAction({ serviceCatalogue }),
+          createGrantAction({ serviceCatalogue }),
+          createRevokeAction({ serviceCatalogue }),
         );
       },
     });

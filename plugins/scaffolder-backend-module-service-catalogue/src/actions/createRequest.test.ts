@@ -21,6 +21,9 @@ describe('service-catalogue:request:create', () => {
     listOfferings: jest.fn(),
     getOffering: jest.fn(),
     submitRequest: jest.fn(),
+    listGrants: jest.fn(),
+    recordGrant: jest.fn(),
+    revokeGrant: jest.fn(),
   };
   const action = createRequestCreateAction({ serviceCatalogue });
 

@@ -1,13 +1,8 @@
-import {
-  DEFAULT_NAMESPACE,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
-import { OFFERING_KIND } from '@service-catalogue/plugin-service-catalogue-common';
 import { ServiceCatalogueService } from '@service-catalogue/plugin-service-catalogue-node';
 import { examples } from './createRequest.examples';
+import { toOfferingRef } from './refs';
 
 /**
  * Creates the `service-catalogue:request:create` action: a delegated form
@@ -97,20 +92,4 @@ export function createRequestCreateAction(options: {
       ctx.output('state', request.state);
     },
   });
-}
-
-function toOfferingRef(ref: string): string {
-  const trimmed = ref.trim();
-  if (!trimmed) {
-    throw new InputError('Input offering must name an offering');
-  }
-  // A bare name reads as an Offering in the default namespace, as in
-  // service-catalogue:offering:get; the backend checks the rest.
-  return trimmed.includes(':') || trimmed.includes('/')
-    ? trimmed
-    : stringifyEntityRef({
-        kind: OFFERING_KIND,
-        namespace: DEFAULT_NAMESPACE,
-        name: trimmed,
-      });
 }

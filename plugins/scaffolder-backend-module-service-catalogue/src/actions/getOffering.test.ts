@@ -38,6 +38,9 @@ describe('service-catalogue:offering:get', () => {
     listOfferings: jest.fn(),
     getOffering: jest.fn(),
     submitRequest: jest.fn(),
+    listGrants: jest.fn(),
+    recordGrant: jest.fn(),
+    revokeGrant: jest.fn(),
   };
   const action = createGetOfferingAction({ serviceCatalogue });
 

@@ -13,6 +13,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import request from 'supertest';
+import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue';
 import { serviceCataloguePlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -111,6 +112,34 @@ const entities: Entity[] = [
     },
   }),
   offering('broken-access', 'broken'),
+  ...['service-catalogue:grant', 'service-catalogue:revoke'].map(
+    (action): Entity => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: action.split(':')[1], namespace: 'default' },
+      spec: {
+        type: 'service-catalogue',
+        owner: 'group:default/platform-team',
+        parameters: [
+          {
+            required: ['colleague'],
+            properties: { colleague: { type: 'string' } },
+          },
+        ],
+        steps: [
+          {
+            id: 'step',
+            action,
+            input: {
+              offering: 'db-read',
+              holder: '${{ parameters.colleague }}',
+              reason: 'at the desk',
+            },
+          },
+        ],
+      },
+    }),
+  ),
 ];
 
 async function startBackend() {
@@ -118,6 +147,7 @@ async function startBackend() {
     features: [
       serviceCataloguePlugin,
       scaffolderPlugin,
+      scaffolderModuleServiceCatalogue,
       schedulerServiceFactory,
       catalogServiceMock.factory({ entities }),
       mockServices.userInfo.mock({
@@ -326,5 +356,68 @@ describe('automatic fulfilment with the scaffolder', () => {
         : undefined;
     });
     expect(ended.revokeTaskId).toEqual(expect.any(String));
+  });
+
+  it('records and ends access from desk templates with the service-catalogue:grant and service-catalogue:revoke actions', async () => {
+    const server = await startBackend();
+    const run = async (templateName: string, as_: string) => {
+      const created = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', as(as_))
+        .send({
+          templateRef: `template:default/${templateName}`,
+          values: { colleague: 'user:default/frank' },
+        });
+      expect(created.status).toBe(201);
+      return eventually(async () => {
+        const task = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+          .set('Authorization', as(as_));
+        return ['completed', 'failed'].includes(task.body.status)
+          ? task.body.status
+          : undefined;
+      });
+    };
+    const grantsOfFrank = () =>
+      request(server)
+        .get('/api/service-catalogue/grants')
+        .set('Authorization', as('frank'))
+        .then(res => res.body.items);
+
+    // grace fulfils nothing: her template run fails and records nothing.
+    expect(await run('grant', 'grace')).toBe('failed');
+    expect(await grantsOfFrank()).toEqual([]);
+
+    expect(await run('grant', 'alice')).toBe('completed');
+    expect(await run('grant', 'alice')).toBe('completed');
+    const [grant, ...more] = await grantsOfFrank();
+    expect(more).toEqual([]);
+    expect(grant).toMatchObject({
+      holderRef: 'user:default/frank',
+      offeringRef: 'offering:default/db-read',
+      state: 'active',
+      expiresAt: expect.any(String),
+    });
+    const kept = await request(server)
+      .get(`/api/service-catalogue/requests/${grant.trackingNumber}`)
+      .set('Authorization', as('frank'));
+    expect(kept.body.request).toMatchObject({
+      state: 'DONE',
+      submittedByRef: 'user:default/alice',
+      formValues: { reason: 'at the desk' },
+    });
+
+    expect(await run('revoke', 'alice')).toBe('completed');
+    // The offering's revoke template takes the access away, then it ends.
+    const ended = await eventually(async () => {
+      const [g] = await grantsOfFrank();
+      return g.state === 'ended' ? g : undefined;
+    });
+    expect(ended).toMatchObject({
+      id: grant.id,
+      endReason: 'revoked',
+      endedByRef: 'user:default/alice',
+      revokeTaskId: expect.any(String),
+    });
   });
 });

@@ -8,7 +8,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ListCategoriesResponse,
   OfferingSummary,
@@ -94,6 +94,27 @@ function createFakeServiceCatalogueBackend(received: ReceivedRequest[]) {
             }
             res.status(201).json({ trackingNumber: 'REQ-000001', ...req.body });
           });
+          const recorded = new Set<string>();
+          router.get('/grants', (req, res) => {
+            res.json({ items: [{ id: 'g1', query: req.query }] });
+          });
+          router.post('/grants', express.json(), (req, res) => {
+            const key = `${req.body.holderRef} ${req.body.offeringRef}`;
+            const created = !recorded.has(key);
+            recorded.add(key);
+            res.status(created ? 201 : 200).json({ id: 'g1', ...req.body });
+          });
+          router.post(
+            '/grants/:grantId/revoke',
+            express.json(),
+            (req, res, next) => {
+              if (req.params.grantId === 'ended') {
+                next(new ConflictError('VPN access has already ended'));
+                return;
+              }
+              res.json({ id: req.params.grantId, state: 'ended', ...req.body });
+            },
+          );
           httpRouter.use(router);
         },
       });
@@ -263,5 +284,57 @@ describe('DefaultServiceCatalogueService', () => {
         formValues: {},
       }),
     ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 400 });
+  });
+
+  it('lists, records and revokes grants on behalf of the user', async () => {
+    const { service, received } = await setup();
+
+    await expect(
+      service.listGrants({
+        credentials: alice,
+        holderRef: 'user:default/grace',
+        state: ['active', 'revoking'],
+      }),
+    ).resolves.toEqual([
+      {
+        id: 'g1',
+        query: {
+          holderRef: 'user:default/grace',
+          state: ['active', 'revoking'],
+        },
+      },
+    ]);
+
+    const body = {
+      offeringRef: 'offering:default/vpn-access',
+      holderRef: 'user:default/grace',
+    };
+    await expect(
+      service.recordGrant({ credentials: alice, ...body }),
+    ).resolves.toEqual({ grant: { id: 'g1', ...body }, created: true });
+    await expect(
+      service.recordGrant({ credentials: alice, ...body }),
+    ).resolves.toEqual({ grant: { id: 'g1', ...body }, created: false });
+
+    await expect(
+      service.revokeGrant({
+        credentials: alice,
+        grantId: 'g1',
+        reason: 'left',
+      }),
+    ).resolves.toEqual({ id: 'g1', state: 'ended', reason: 'left' });
+    await expect(
+      service.revokeGrant({ credentials: alice, grantId: 'ended' }),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      body: { error: { name: 'ConflictError' } },
+    });
+    expect(received.map(r => [r.path, r.credentials])).toEqual([
+      ['/grants', alice],
+      ['/grants', alice],
+      ['/grants', alice],
+      ['/grants/g1/revoke', alice],
+      ['/grants/ended/revoke', alice],
+    ]);
   });
 });

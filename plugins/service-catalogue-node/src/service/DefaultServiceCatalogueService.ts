@@ -11,8 +11,12 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
 import {
+  Grant,
   ListCategoriesResponse,
+  ListGrantsQuery,
+  ListGrantsResponse,
   ListOfferingsResponse,
+  RecordGrantBody,
   OFFERING_KIND,
   OfferingSummary,
   ServiceRequest,
@@ -111,6 +115,65 @@ export class DefaultServiceCatalogueService implements ServiceCatalogueService {
       method: 'POST',
       body: JSON.stringify(body),
     });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async listGrants(
+    options: ServiceCatalogueServiceRequestOptions & ListGrantsQuery,
+  ): Promise<Grant[]> {
+    const query = new URLSearchParams();
+    if (options.holderRef) {
+      query.set('holderRef', options.holderRef);
+    }
+    if (options.offeringRef) {
+      query.set('offeringRef', options.offeringRef);
+    }
+    for (const state of options.state ?? []) {
+      query.append('state', state);
+    }
+    const search = query.toString();
+    const response = await this.#get(
+      `/grants${search ? `?${search}` : ''}`,
+      options.credentials,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const body: ListGrantsResponse = await response.json();
+    return body.items;
+  }
+
+  async recordGrant(
+    options: ServiceCatalogueServiceRequestOptions & RecordGrantBody,
+  ): Promise<{ grant: Grant; created: boolean }> {
+    const { credentials, ...body } = options;
+    const response = await this.#call('/grants', credentials, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return { grant: await response.json(), created: response.status === 201 };
+  }
+
+  async revokeGrant(
+    options: ServiceCatalogueServiceRequestOptions & {
+      grantId: string;
+      reason?: string;
+    },
+  ): Promise<Grant> {
+    const response = await this.#call(
+      `/grants/${encodeURIComponent(options.grantId)}/revoke`,
+      options.credentials,
+      {
+        method: 'POST',
+        body: JSON.stringify(options.reason ? { reason: options.reason } : {}),
+      },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

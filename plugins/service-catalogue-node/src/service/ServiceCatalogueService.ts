@@ -1,9 +1,12 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  Grant,
   ListCategoriesResponse,
+  ListGrantsQuery,
   ListOfferingsResponse,
   OfferingSummary,
+  RecordGrantBody,
   ServiceRequest,
   SubmitRequestBody,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -86,4 +89,37 @@ export interface ServiceCatalogueService {
   submitRequest(
     options: ServiceCatalogueServiceRequestOptions & SubmitRequestBody,
   ): Promise<ServiceRequest>;
+
+  /**
+   * Lists grants: the caller's own, or with `holderRef` someone else's on
+   * the offerings the caller fulfils.
+   */
+  listGrants(
+    options: ServiceCatalogueServiceRequestOptions & ListGrantsQuery,
+  ): Promise<Grant[]>;
+
+  /**
+   * Records access given outside a request's own fulfilment, such as by a
+   * desk template, as someone who fulfils the offering.
+   *
+   * @returns The new grant, or the holder's active grant on the offering
+   *   when they already had one; `created` tells which.
+   */
+  recordGrant(
+    options: ServiceCatalogueServiceRequestOptions & RecordGrantBody,
+  ): Promise<{ grant: Grant; created: boolean }>;
+
+  /**
+   * Ends a grant, as its holder or someone who fulfils its offering. The
+   * offering's revoke template runs when it has one; the grant is
+   * `revoking` until it succeeded. Rejects with a `ConflictError` for a
+   * grant that ended or is being revoked.
+   */
+  revokeGrant(
+    options: ServiceCatalogueServiceRequestOptions & {
+      grantId: string;
+      /** Said to the holder. */
+      reason?: string;
+    },
+  ): Promise<Grant>;
 }
