@@ -1,5 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import serviceCataloguePlugin from '@service-catalogue/plugin-service-catalogue/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
@@ -13,4 +14,10 @@ export default createApp({
     homeModule,
     signInModule,
   ],
+  bindRoutes({ bind }) {
+    // Request pages link the provisioning task's log in the scaffolder.
+    bind(serviceCataloguePlugin.externalRoutes, {
+      scaffolderTask: scaffolderPlugin.routes.ongoingTask,
+    });
+  },
 });

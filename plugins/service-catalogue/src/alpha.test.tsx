@@ -6,10 +6,11 @@ import {
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from './api';
 import serviceCataloguePlugin from './alpha';
 import { rootRouteRef } from './routes';
-import { mockServiceCatalogueApi } from './testUtils';
+import { mockServiceCatalogueApi, serviceRequest } from './testUtils';
 
 const api: ServiceCatalogueApi = mockServiceCatalogueApi({
   getCategories: async () => ({
@@ -98,6 +99,36 @@ describe('service catalogue plugin (new frontend system)', () => {
       await screen.findByRole('heading', { name: 'My access' }),
     ).toBeInTheDocument();
     expect(await screen.findByText('No access yet')).toBeVisible();
+  });
+
+  it("links a request's provisioning task to the scaffolder's task page", async () => {
+    renderTestApp({
+      features: [serviceCataloguePlugin, scaffolderPlugin],
+      initialRouteEntries: ['/service-catalogue/requests/REQ-000001'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [
+          serviceCatalogueApiRef,
+          mockServiceCatalogueApi({
+            getRequest: async () => ({
+              request: serviceRequest({
+                state: 'DONE',
+                fulfilment: 'automatic',
+                scaffolderTaskId: 'task-7',
+              }),
+              comments: [],
+              events: [],
+              actions: [],
+              seesInternal: false,
+            }),
+          }),
+        ],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('link', { name: 'Task log' }),
+    ).toHaveAttribute('href', '/create/tasks/task-7');
   });
 
   it('gives the page what the sidebar needs to list it', () => {

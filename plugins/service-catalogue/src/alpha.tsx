@@ -16,6 +16,7 @@ import {
   requestRouteRef,
   requestsRouteRef,
   rootRouteRef,
+  scaffolderTaskRouteRef,
 } from './routes';
 
 const api = ApiBlueprint.make({
@@ -73,6 +74,9 @@ export default createFrontendPlugin({
     approvals: approvalsRouteRef,
     access: accessRouteRef,
     desk: deskRouteRef,
+  },
+  externalRoutes: {
+    scaffolderTask: scaffolderTaskRouteRef,
   },
   extensions: [api, page, entityAccessContent],
 });

@@ -15,6 +15,7 @@ export {
   ServiceCatalogueClient,
   type AssignRequestBody,
   type CompleteRequestBody,
+  type ExtendGrantOptions,
   type FailRequestBody,
   type GetApproversOptions,
   type GetEntityAccessOptions,

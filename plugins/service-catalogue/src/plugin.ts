@@ -15,10 +15,17 @@ import {
   requestRouteRef,
   requestsRouteRef,
   rootRouteRef,
+  scaffolderTaskRouteRef,
 } from './routes';
 
 /**
  * The service catalogue plugin, for the legacy frontend system.
+ *
+ * @remarks
+ *
+ * Bind its external route `scaffolderTask` to the scaffolder's
+ * `ongoingTask` in the app's `bindRoutes` for the request page to link a
+ * request's provisioning task.
  *
  * @public
  */
@@ -32,6 +39,9 @@ export const serviceCataloguePlugin = createPlugin({
     approvals: approvalsRouteRef,
     access: accessRouteRef,
     desk: deskRouteRef,
+  },
+  externalRoutes: {
+    scaffolderTask: scaffolderTaskRouteRef,
   },
   apis: [
     createApiFactory({

@@ -1,4 +1,8 @@
-import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
+import {
+  createExternalRouteRef,
+  createRouteRef,
+  createSubRouteRef,
+} from '@backstage/core-plugin-api';
 
 // One route ref serves both frontend systems: since core-plugin-api 1.12 the
 // legacy route refs are the new system's, so no conversion is needed.
@@ -43,4 +47,14 @@ export const deskRouteRef = createSubRouteRef({
   id: 'service-catalogue/desk',
   parent: rootRouteRef,
   path: '/desk',
+});
+
+// The scaffolder's page of one task, with the log of every step. Optional:
+// without it the request page shows no link to the task. The new frontend
+// system binds it to the scaffolder by default.
+export const scaffolderTaskRouteRef = createExternalRouteRef({
+  id: 'service-catalogue/scaffolder-task',
+  params: ['taskId'],
+  optional: true,
+  defaultTarget: 'scaffolder.ongoingTask',
 });

@@ -42,6 +42,7 @@ export function mockServiceCatalogueApi(
     deleteDelegation: unexpected('deleteDelegation'),
     listMyGrants: unexpected('listMyGrants'),
     revokeGrant: unexpected('revokeGrant'),
+    extendGrant: unexpected('extendGrant'),
     getEntityAccess: unexpected('getEntityAccess'),
   };
   for (const [key, value] of Object.entries(overrides)) {

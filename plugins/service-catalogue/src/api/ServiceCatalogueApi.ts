@@ -6,6 +6,7 @@ import {
   CreateDelegationBody,
   DecideRequestBody,
   EntityAccess,
+  ExtendGrantBody,
   Grant,
   ListCategoriesResponse,
   ListDelegationsResponse,
@@ -100,6 +101,15 @@ export type CompleteRequestBody = {
 export type FailRequestBody = {
   /** Why it failed; must not be empty. */
   reason: string;
+};
+
+/**
+ * Identifies the grant to ask more time on, and says why.
+ *
+ * @public
+ */
+export type ExtendGrantOptions = ExtendGrantBody & {
+  grantId: string;
 };
 
 /**
@@ -229,6 +239,14 @@ export interface ServiceCatalogueApi {
    * revoke template has run.
    */
   revokeGrant(grantId: string, body?: RevokeGrantBody): Promise<Grant>;
+
+  /**
+   * Asks for more time on one of the caller's grants that expires. Resolves
+   * with the new request: pending approval, or already done when the
+   * offering needs none. Rejects with 409 when the grant has ended, never
+   * expires, or already has an open request for more time.
+   */
+  extendGrant(options: ExtendGrantOptions): Promise<ServiceRequest>;
 
   /**
    * Access to one catalog entity: the offerings that give access to it, the

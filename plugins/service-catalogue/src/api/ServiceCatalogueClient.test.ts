@@ -471,6 +471,67 @@ describe('ServiceCatalogueClient', () => {
     expect(error.body.error.message).toBe('Already ended');
   });
 
+  it('asks for more time on a grant with or without a reason, encoding the id', async () => {
+    const calls: Array<{ path: string; body: unknown }> = [];
+    server.use(
+      rest.post(`${baseUrl}/grants/:grantId/extend`, async (req, res, ctx) => {
+        calls.push({ path: req.url.pathname, body: await req.json() });
+        return res(
+          ctx.status(201),
+          ctx.json({
+            id: 'r7',
+            trackingNumber: 'REQ-000007',
+            state: 'PENDING_APPROVAL',
+            extendsGrantId: req.params.grantId,
+          }),
+        );
+      }),
+    );
+
+    await expect(
+      client.extendGrant({ grantId: 'g1', reason: 'Project runs on' }),
+    ).resolves.toEqual({
+      id: 'r7',
+      trackingNumber: 'REQ-000007',
+      state: 'PENDING_APPROVAL',
+      extendsGrantId: 'g1',
+    });
+    await client.extendGrant({ grantId: 'a/b' });
+
+    expect(calls).toEqual([
+      {
+        path: '/api/service-catalogue/grants/g1/extend',
+        body: { reason: 'Project runs on' },
+      },
+      { path: '/api/service-catalogue/grants/a%2Fb/extend', body: {} },
+    ]);
+  });
+
+  it('turns a refused extension into a ResponseError with the reason', async () => {
+    server.use(
+      rest.post(`${baseUrl}/grants/:grantId/extend`, (_req, res, ctx) =>
+        res(
+          ctx.status(409),
+          ctx.json({
+            error: {
+              name: 'ConflictError',
+              message: 'More time is already asked in REQ-000007',
+            },
+            request: { method: 'POST', url: '/grants/g1/extend' },
+            response: { statusCode: 409 },
+          }),
+        ),
+      ),
+    );
+
+    const error = await client.extendGrant({ grantId: 'g1' }).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.body.error.message).toBe(
+      'More time is already asked in REQ-000007',
+    );
+  });
+
   it('fetches the access to an entity, encoding the path', async () => {
     const paths: string[] = [];
     server.use(

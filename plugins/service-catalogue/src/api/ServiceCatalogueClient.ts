@@ -24,6 +24,7 @@ import {
 import {
   AssignRequestBody,
   CompleteRequestBody,
+  ExtendGrantOptions,
   FailRequestBody,
   GetApproversOptions,
   GetEntityAccessOptions,
@@ -222,6 +223,14 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
   ): Promise<Grant> {
     return this.request<Grant>(
       `/grants/${encodeURIComponent(grantId)}/revoke`,
+      { method: 'POST', body },
+    );
+  }
+
+  async extendGrant(options: ExtendGrantOptions): Promise<ServiceRequest> {
+    const { grantId, ...body } = options;
+    return this.request<ServiceRequest>(
+      `/grants/${encodeURIComponent(grantId)}/extend`,
       { method: 'POST', body },
     );
   }

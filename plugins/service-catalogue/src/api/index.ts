@@ -2,6 +2,7 @@ export { serviceCatalogueApiRef } from './ServiceCatalogueApi';
 export type {
   AssignRequestBody,
   CompleteRequestBody,
+  ExtendGrantOptions,
   FailRequestBody,
   GetApproversOptions,
   GetEntityAccessOptions,

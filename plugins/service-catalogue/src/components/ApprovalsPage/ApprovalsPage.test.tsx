@@ -94,6 +94,48 @@ describe('ApprovalsPage', () => {
     ).toBeDisabled();
   });
 
+  it("names each row's buttons after its request, and tells a request for more time", async () => {
+    const extension = serviceRequest({
+      id: 'c',
+      trackingNumber: 'REQ-000003',
+      offeringTitle: 'VPN access',
+      requesterRef: 'user:default/ann',
+      formValues: { reason: 'Project runs on' },
+      extendsGrantId: 'grant-1',
+    });
+    await renderPage(
+      mockServiceCatalogueApi({
+        listAwaitingApproval: async () => ({
+          items: [...waiting, extension],
+          totalCount: 3,
+        }),
+      }),
+    );
+    await screen.findByRole('link', { name: 'REQ-000003' });
+
+    for (const trackingNumber of ['REQ-000001', 'REQ-000002', 'REQ-000003']) {
+      const buttons = within(row(trackingNumber)).getAllByRole('button');
+      expect(buttons.map(button => button.textContent)).toEqual([
+        'Approve',
+        'Reject',
+      ]);
+      expect(
+        within(row(trackingNumber)).getByRole('button', {
+          name: `Approve ${trackingNumber}`,
+        }),
+      ).toBeVisible();
+      expect(
+        within(row(trackingNumber)).getByRole('button', {
+          name: `Reject ${trackingNumber}`,
+        }),
+      ).toBeVisible();
+    }
+    expect(row('REQ-000003')).toHaveTextContent(
+      'More time for access already held',
+    );
+    expect(row('REQ-000001')).not.toHaveTextContent('More time');
+  });
+
   it('approves one request with a comment', async () => {
     const api = mockServiceCatalogueApi({
       listAwaitingApproval: async () => ({ items: waiting, totalCount: 2 }),
@@ -103,7 +145,9 @@ describe('ApprovalsPage', () => {
     await screen.findByRole('link', { name: 'REQ-000001' });
 
     await userEvent.click(
-      within(row('REQ-000001')).getByRole('button', { name: 'Approve' }),
+      within(row('REQ-000001')).getByRole('button', {
+        name: 'Approve REQ-000001',
+      }),
     );
     const dialog = screen.getByRole('dialog', { name: 'Approve REQ-000001' });
     await userEvent.type(

@@ -80,6 +80,20 @@ function FormSummary(props: { request: ServiceRequest }) {
   );
 }
 
+function Offering(props: { request: ServiceRequest }) {
+  const { request } = props;
+  return (
+    <>
+      {request.offeringTitle}
+      {request.extendsGrantId && (
+        <Typography variant="caption" color="textSecondary" display="block">
+          More time for access already held
+        </Typography>
+      )}
+    </>
+  );
+}
+
 function TrackingLink(props: { request: ServiceRequest }) {
   const requestRoute = useRouteRef(requestRouteRef);
   return (
@@ -293,7 +307,9 @@ function WaitingTab() {
                         defaultKind="user"
                       />
                     </TableCell>
-                    <TableCell>{request.offeringTitle}</TableCell>
+                    <TableCell>
+                      <Offering request={request} />
+                    </TableCell>
                     <TableCell>
                       <FormSummary request={request} />
                     </TableCell>
@@ -307,7 +323,7 @@ function WaitingTab() {
                           variant="contained"
                           color="primary"
                           disabled={busy}
-                          aria-describedby={`approval-${request.id}`}
+                          aria-label={`Approve ${request.trackingNumber}`}
                           onClick={() =>
                             setPending({
                               decision: 'approve',
@@ -322,7 +338,7 @@ function WaitingTab() {
                           variant="outlined"
                           color="secondary"
                           disabled={busy}
-                          aria-describedby={`approval-${request.id}`}
+                          aria-label={`Reject ${request.trackingNumber}`}
                           onClick={() =>
                             setPending({
                               decision: 'reject',
@@ -332,9 +348,6 @@ function WaitingTab() {
                         >
                           Reject
                         </Button>
-                        <span id={`approval-${request.id}`} hidden>
-                          {request.trackingNumber}
-                        </span>
                       </Box>
                     </TableCell>
                   </TableRow>
@@ -422,7 +435,9 @@ function DecidedTab() {
                     defaultKind="user"
                   />
                 </TableCell>
-                <TableCell>{request.offeringTitle}</TableCell>
+                <TableCell>
+                  <Offering request={request} />
+                </TableCell>
                 <TableCell>
                   {decision &&
                     (decision.decision === 'approve' ? 'Approved' : 'Rejected')}

@@ -5,7 +5,12 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { grant, mockServiceCatalogueApi, responseError } from '../../testUtils';
+import {
+  grant,
+  mockServiceCatalogueApi,
+  responseError,
+  serviceRequest,
+} from '../../testUtils';
 import { formatDateTime } from '../shared';
 import { MyAccessPage } from './MyAccessPage';
 
@@ -174,6 +179,201 @@ describe('MyAccessPage', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'The access was not given up: The grant has already ended',
     );
+  });
+
+  describe('more time', () => {
+    const vpn = grants[2];
+    const extension = serviceRequest({
+      id: 'id-7',
+      trackingNumber: 'REQ-000007',
+      state: 'PENDING_APPROVAL',
+      extendsGrantId: 'active',
+    });
+
+    it('is offered on active grants that expire and have no request for it open', async () => {
+      await renderPage(
+        mockServiceCatalogueApi({
+          listMyGrants: async () => ({
+            items: [
+              vpn,
+              grant({
+                id: 'never',
+                offeringTitle: 'Wiki editor',
+                trackingNumber: 'REQ-000004',
+              }),
+              grant({
+                id: 'asked',
+                offeringTitle: 'Orders database, read',
+                trackingNumber: 'REQ-000005',
+                expiresAt: inTwelveDays,
+                pendingExtension: {
+                  requestId: 'id-6',
+                  trackingNumber: 'REQ-000006',
+                },
+              }),
+              grants[1],
+            ],
+          }),
+        }),
+      );
+      await screen.findByRole('table', { name: 'My access' });
+      const [vpnRow, wiki, orders, revoking] = rows();
+
+      expect(
+        within(vpnRow).getByRole('button', {
+          name: 'Ask for more time on VPN access',
+        }),
+      ).toHaveTextContent('Ask for more time');
+      expect(
+        within(wiki).queryByRole('button', { name: /more time/ }),
+      ).not.toBeInTheDocument();
+      expect(
+        within(wiki).getByRole('button', { name: 'Give up Wiki editor' }),
+      ).toBeVisible();
+
+      expect(orders).toHaveTextContent('More time asked in REQ-000006');
+      expect(
+        within(orders).getByRole('link', { name: 'REQ-000006' }),
+      ).toHaveAttribute('href', '/service-catalogue/requests/REQ-000006');
+      expect(
+        within(orders).queryByRole('button', { name: /more time/ }),
+      ).not.toBeInTheDocument();
+
+      expect(within(revoking).queryByRole('button')).not.toBeInTheDocument();
+    });
+
+    it('is asked for with a reason; the new request is linked and the list reloads', async () => {
+      let current = [vpn];
+      const api = mockServiceCatalogueApi({
+        listMyGrants: async () => ({ items: current }),
+        extendGrant: async () => {
+          current = [
+            {
+              ...vpn,
+              pendingExtension: {
+                requestId: extension.id,
+                trackingNumber: extension.trackingNumber,
+              },
+            },
+          ];
+          return extension;
+        },
+      });
+      await renderPage(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Ask for more time on VPN access',
+        }),
+      );
+      const dialog = screen.getByRole('dialog', {
+        name: 'More time for VPN access',
+      });
+      expect(dialog).toHaveTextContent(
+        `Your access ends ${formatDateTime(inTwelveDays)}.`,
+      );
+      await userEvent.type(
+        within(dialog).getByRole('textbox', { name: 'Reason' }),
+        'Project runs on',
+      );
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Ask for more time' }),
+      );
+
+      expect(api.extendGrant).toHaveBeenCalledWith({
+        grantId: 'active',
+        reason: 'Project runs on',
+      });
+      const status = await screen.findByRole('status');
+      expect(status).toHaveTextContent('More time asked in REQ-000007');
+      expect(
+        within(status).getByRole('link', { name: 'REQ-000007' }),
+      ).toHaveAttribute('href', '/service-catalogue/requests/REQ-000007');
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      // Reloaded: the row now points at the open request instead.
+      await waitFor(() => expect(api.listMyGrants).toHaveBeenCalledTimes(2));
+      const [row] = rows();
+      await waitFor(() =>
+        expect(row).toHaveTextContent('More time asked in REQ-000007'),
+      );
+      expect(
+        screen.queryByRole('button', { name: /Ask for more time/ }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('says when the offering gave more time without approval', async () => {
+      const api = mockServiceCatalogueApi({
+        listMyGrants: async () => ({ items: [vpn] }),
+        extendGrant: async () => ({ ...extension, state: 'DONE' }),
+      });
+      await renderPage(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Ask for more time on VPN access',
+        }),
+      );
+      await userEvent.click(
+        within(screen.getByRole('dialog')).getByRole('button', {
+          name: 'Ask for more time',
+        }),
+      );
+
+      expect(api.extendGrant).toHaveBeenCalledWith({
+        grantId: 'active',
+        reason: undefined,
+      });
+      expect(await screen.findByRole('status')).toHaveTextContent(
+        'More time given in REQ-000007',
+      );
+    });
+
+    it('shows in the dialog why the backend refused', async () => {
+      const api = mockServiceCatalogueApi({
+        listMyGrants: async () => ({ items: [vpn] }),
+        extendGrant: async () => {
+          throw await responseError(
+            409,
+            'More time is already asked for in REQ-000006',
+          );
+        },
+      });
+      await renderPage(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Ask for more time on VPN access',
+        }),
+      );
+      const dialog = screen.getByRole('dialog', {
+        name: 'More time for VPN access',
+      });
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Ask for more time' }),
+      );
+
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+        'More time was not asked for: More time is already asked for in REQ-000006',
+      );
+      expect(dialog).toBeVisible();
+      expect(screen.queryByRole('status')).not.toBeInTheDocument();
+
+      // Closed and opened again, the dialog starts afresh.
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Cancel' }),
+      );
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Ask for more time on VPN access' }),
+      );
+      expect(
+        within(screen.getByRole('dialog')).queryByRole('alert'),
+      ).not.toBeInTheDocument();
+    });
   });
 
   it('says so when the user holds no access', async () => {

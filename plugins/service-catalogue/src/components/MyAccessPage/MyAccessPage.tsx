@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   EmptyState,
@@ -8,6 +9,7 @@ import {
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -15,8 +17,12 @@ import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  Grant,
+  ServiceRequest,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
 import { offeringRouteRef, requestRouteRef } from '../../routes';
 import {
@@ -33,9 +39,56 @@ import {
   useRevokeGrant,
   GiveUpButton,
 } from '../shared';
+import { ExtendGrantDialog } from './ExtendGrantDialog';
 
-function GrantRow(props: { grant: Grant; onGiveUp(grant: Grant): void }) {
-  const { grant, onGiveUp } = props;
+function MoreTime(props: { grant: Grant; onExtend(grant: Grant): void }) {
+  const { grant, onExtend } = props;
+  const requestRoute = useRouteRef(requestRouteRef);
+  if (grant.pendingExtension) {
+    const { trackingNumber } = grant.pendingExtension;
+    return (
+      <Typography variant="body2" component="span">
+        {'More time asked in '}
+        <Link to={requestRoute({ requestId: trackingNumber })}>
+          {trackingNumber}
+        </Link>
+      </Typography>
+    );
+  }
+  if (grant.state !== 'active' || !grant.expiresAt) {
+    return null;
+  }
+  return (
+    <Button
+      size="small"
+      variant="outlined"
+      aria-label={`Ask for more time on ${grant.offeringTitle}`}
+      onClick={() => onExtend(grant)}
+    >
+      Ask for more time
+    </Button>
+  );
+}
+
+function ExtendedAlert(props: { request: ServiceRequest; onClose(): void }) {
+  const { request, onClose } = props;
+  const requestRoute = useRouteRef(requestRouteRef);
+  return (
+    <Alert severity="success" role="status" onClose={onClose}>
+      {request.state === 'DONE' ? 'More time given in ' : 'More time asked in '}
+      <Link to={requestRoute({ requestId: request.trackingNumber })}>
+        {request.trackingNumber}
+      </Link>
+    </Alert>
+  );
+}
+
+function GrantRow(props: {
+  grant: Grant;
+  onExtend(grant: Grant): void;
+  onGiveUp(grant: Grant): void;
+}) {
+  const { grant, onExtend, onGiveUp } = props;
   const offeringRoute = useRouteRef(offeringRouteRef);
   const requestRoute = useRouteRef(requestRouteRef);
   return (
@@ -63,7 +116,15 @@ function GrantRow(props: { grant: Grant; onGiveUp(grant: Grant): void }) {
         </Link>
       </TableCell>
       <TableCell align="right">
-        <GiveUpButton grant={grant} onGiveUp={onGiveUp} />
+        <Box
+          display="flex"
+          justifyContent="flex-end"
+          alignItems="center"
+          gridGap={8}
+        >
+          <MoreTime grant={grant} onExtend={onExtend} />
+          <GiveUpButton grant={grant} onGiveUp={onGiveUp} />
+        </Box>
       </TableCell>
     </TableRow>
   );
@@ -71,7 +132,7 @@ function GrantRow(props: { grant: Grant; onGiveUp(grant: Grant): void }) {
 
 /**
  * The access the signed-in user holds through the service catalogue, with
- * a way to give it up.
+ * ways to ask for more time and to give it up.
  *
  * @internal
  */
@@ -85,6 +146,8 @@ export function MyAccessPage() {
   // new grant.
   useRequestChanged(retry);
   const giveUp = useRevokeGrant(retry);
+  const [extending, setExtending] = useState<Grant>();
+  const [extended, setExtended] = useState<ServiceRequest>();
 
   let results;
   if (error) {
@@ -120,6 +183,7 @@ export function MyAccessPage() {
               <GrantRow
                 key={grant.id}
                 grant={grant}
+                onExtend={setExtending}
                 onGiveUp={giveUp.confirm}
               />
             ))}
@@ -131,6 +195,14 @@ export function MyAccessPage() {
 
   return (
     <PageLayout title="My access">
+      {extended && (
+        <Box mb={2}>
+          <ExtendedAlert
+            request={extended}
+            onClose={() => setExtended(undefined)}
+          />
+        </Box>
+      )}
       {giveUp.error && (
         <Box mb={2}>
           <Alert severity="error" onClose={giveUp.dismissError}>
@@ -149,6 +221,15 @@ export function MyAccessPage() {
         busy={giveUp.busy}
         onConfirm={giveUp.revoke}
         onClose={giveUp.cancel}
+      />
+      <ExtendGrantDialog
+        grant={extending}
+        onExtended={request => {
+          setExtending(undefined);
+          setExtended(request);
+          retry();
+        }}
+        onClose={() => setExtending(undefined)}
       />
     </PageLayout>
   );

@@ -11,7 +11,7 @@ import {
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
+import { rootRouteRef, scaffolderTaskRouteRef } from '../../routes';
 import {
   mockServiceCatalogueApi,
   responseError,
@@ -90,7 +90,11 @@ function details(overrides: Partial<RequestDetails> = {}): RequestDetails {
   };
 }
 
-async function renderPage(api: ServiceCatalogueApi) {
+async function renderPage(
+  api: ServiceCatalogueApi,
+  options: { scaffolderBound?: boolean } = {},
+) {
+  const { scaffolderBound = true } = options;
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -122,6 +126,9 @@ async function renderPage(api: ServiceCatalogueApi) {
       mountedRoutes: {
         '/catalog/:namespace/:kind/:name': entityRouteRef,
         '/service-catalogue': rootRouteRef,
+        ...(scaffolderBound && {
+          '/create/tasks/:taskId': scaffolderTaskRouteRef,
+        }),
       },
     },
   );
@@ -220,6 +227,68 @@ describe('RequestPage', () => {
     );
     expect(api.retryRequest).toHaveBeenCalledWith('id-1');
     await waitFor(() => expect(api.getRequest).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows no task link when the app binds no scaffolder task page', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        getRequest: async () =>
+          details({
+            request: {
+              ...request,
+              state: 'DONE',
+              fulfilment: 'automatic',
+              scaffolderTaskId: 'task-7',
+            },
+          }),
+      }),
+      { scaffolderBound: false },
+    );
+
+    expect(
+      await screen.findByRole('heading', { name: 'REQ-000001' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Done')).toBeInTheDocument();
+    expect(screen.queryByText('Provisioning task')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'Task log' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says when a request asks for more time on access already held', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        getRequest: async () =>
+          details({
+            request: {
+              ...request,
+              fulfilment: 'manual',
+              extendsGrantId: 'grant-1',
+            },
+            actions: ['comment', 'approve', 'reject'],
+          }),
+      }),
+    );
+
+    const note = await screen.findByRole('note');
+    expect(note).toHaveTextContent('More time for access already held');
+    expect(note).toHaveTextContent(
+      'ann holds VPN access and asks to keep it longer',
+    );
+    expect(screen.getByText('Fulfilment').nextElementSibling).toHaveTextContent(
+      'Moves the end of the access already held',
+    );
+    expect(screen.getByRole('button', { name: 'Approve' })).toBeVisible();
+  });
+
+  it('says nothing of more time for a request for new access', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({ getRequest: async () => details() }),
+    );
+
+    await screen.findByRole('heading', { name: 'REQ-000001' });
+    expect(screen.queryByRole('note')).not.toBeInTheDocument();
+    expect(screen.queryByText(/More time/)).not.toBeInTheDocument();
   });
 
   it('offers no retry to those who may not', async () => {

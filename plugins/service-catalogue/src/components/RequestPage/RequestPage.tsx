@@ -7,7 +7,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -26,8 +26,10 @@ import {
   RequestDetails,
   RequestEvent,
   RequestApprovalStage,
+  ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
+import { scaffolderTaskRouteRef } from '../../routes';
 import {
   DecisionDialog,
   errorMessage,
@@ -107,6 +109,15 @@ const ACTIONS_WITH_BUTTONS: RequestDetails['actions'] = [
   'complete',
   'fail',
 ];
+
+function fulfilmentLabel(request: ServiceRequest): string {
+  if (request.extendsGrantId) {
+    return 'Moves the end of the access already held';
+  }
+  return request.fulfilment === 'automatic'
+    ? 'Automatic, by the offering’s template'
+    : 'By hand';
+}
 
 function Facts(props: { items: Array<[string, ReactNode | undefined]> }) {
   const classes = useStyles();
@@ -339,6 +350,7 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<Error>();
   const fulfilment = useFulfilment(reload);
+  const taskRoute = useRouteRef(scaffolderTaskRouteRef);
 
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -379,6 +391,20 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
   return (
     <PageLayout title={request.trackingNumber} subtitle={request.offeringTitle}>
       <Grid container spacing={3}>
+        {request.extendsGrantId && (
+          <Grid item xs={12}>
+            {/* A note rather than an alert: it is read with the page, not
+                announced as news. */}
+            <Alert severity="info" role="note">
+              <AlertTitle>More time for access already held</AlertTitle>
+              <EntityRefLink
+                entityRef={request.requesterRef}
+                defaultKind="user"
+              />
+              {` holds ${request.offeringTitle} and asks to keep it longer. Once approved, the access ends later by the offering’s duration; nothing new is given.`}
+            </Alert>
+          </Grid>
+        )}
         {actionError && (
           <Grid item xs={12}>
             <Alert severity="error">{errorMessage(actionError)}</Alert>
@@ -433,17 +459,11 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
                     ? formatDateTime(request.slaDueAt)
                     : undefined,
                 ],
-                [
-                  'Fulfilment',
-                  request.fulfilment === 'automatic'
-                    ? 'Automatic, by the offering’s template'
-                    : 'By hand',
-                ],
+                ['Fulfilment', fulfilmentLabel(request)],
                 [
                   'Provisioning task',
-                  request.scaffolderTaskId ? (
-                    // The scaffolder's task page, with the log of every step.
-                    <Link to={`/create/tasks/${request.scaffolderTaskId}`}>
+                  request.scaffolderTaskId && taskRoute ? (
+                    <Link to={taskRoute({ taskId: request.scaffolderTaskId })}>
                       Task log
                     </Link>
                   ) : undefined,
