@@ -418,6 +418,21 @@ export class DatabaseGrantStore implements GrantStore {
     return claims;
   }
 
+  async releaseRevocationClaim(options: {
+    grantId: string;
+    worker: string;
+    retryAfterMs: number;
+  }): Promise<void> {
+    // Only the claim's holder, only ever shorter, and without a version
+    // bump: nothing about the grant changed.
+    const until = new Date(Date.now() + options.retryAfterMs);
+    await this.db<GrantRow>('grants')
+      .where({ id: options.grantId, revoke_claimed_by: options.worker })
+      .whereNull('revoke_task_id')
+      .where('revoke_claimed_until', '>', until)
+      .update({ revoke_claimed_until: until });
+  }
+
   async recordRevokeTask(options: {
     grantId: string;
     worker: string;

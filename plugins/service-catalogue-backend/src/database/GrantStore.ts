@@ -63,6 +63,17 @@ export interface GrantStore {
     excludeIds?: string[];
   }): Promise<RevocationClaim[]>;
 
+  /**
+   * Shortens a revocation claim whose start failed for now, so that a later
+   * pass tries again soon; a later claim adopts a task this one may have
+   * started after all.
+   */
+  releaseRevocationClaim(options: {
+    grantId: string;
+    worker: string;
+    retryAfterMs: number;
+  }): Promise<void>;
+
   recordRevokeTask(options: {
     grantId: string;
     worker: string;

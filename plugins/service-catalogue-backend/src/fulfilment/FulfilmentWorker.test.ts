@@ -411,6 +411,31 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('tries a revocation again soon after the scaffolder could not be reached, within a long lease', async () => {
+      const stores: Stores = await createStore();
+      const tasks = new RecordedTasks();
+      const { grant } = await granted(stores, tasks);
+      const worker = workerFor(stores, tasks, 60_000, 1);
+      await stores.grants.revokeGrant({
+        grantId: grant.id,
+        reason: 'revoked',
+        actorRef: 'user:default/leo',
+      });
+
+      tasks.die = 'before-start';
+      await worker.run();
+      const revokes = () =>
+        tasks.started.filter(t => t.marker.purpose === 'revoke');
+      expect(revokes()).toHaveLength(0);
+
+      await new Promise(resolve => setTimeout(resolve, 5));
+      await worker.run();
+      expect(revokes()).toHaveLength(1);
+      expect((await stores.grants.getGrant(grant.id))!.revokeTaskId).toBe(
+        revokes()[0].taskId,
+      );
+    });
+
     it('keeps a grant whose revoke task failed as revoking, and a second revoke runs it again', async () => {
       const stores: Stores = await createStore();
       const tasks = new RecordedTasks();

@@ -43,19 +43,21 @@ export class FulfilmentWorker {
     retryAfterMs?: number;
   }): FulfilmentWorker {
     const leaseMs = options.leaseMs ?? 5 * 60_000;
+    const retryAfterMs = options.retryAfterMs ?? 30_000;
     return new FulfilmentWorker(
       options.store,
       options.tasks,
       options.notifier,
       options.logger,
       leaseMs,
-      options.retryAfterMs ?? 30_000,
+      retryAfterMs,
       new RevocationWorker(
         options.grants,
         options.tasks,
         options.notifier,
         options.logger,
         leaseMs,
+        retryAfterMs,
       ),
     );
   }

@@ -25,6 +25,7 @@ export class RevocationWorker {
     private readonly notifier: RequestNotifier,
     private readonly logger: LoggerService,
     private readonly leaseMs: number,
+    private readonly retryAfterMs: number,
   ) {}
 
   async run(worker: string): Promise<void> {
@@ -82,6 +83,13 @@ export class RevocationWorker {
       this.logger.warn(
         `Could not start revoking ${grant.offeringTitle} of ${grant.holderRef}: ${error}`,
       );
+      await this.grants
+        .releaseRevocationClaim({
+          grantId: grant.id,
+          worker,
+          retryAfterMs: this.retryAfterMs,
+        })
+        .catch(() => undefined);
     }
   }
 
