@@ -142,3 +142,63 @@ test('the desk takes a manual request from its queue and completes it', async ({
     expect.arrayContaining(['assign', 'start', 'complete']),
   );
 });
+
+test('the holder asks for more time on My access, and the approvals move the end of the access', async ({
+  page,
+}) => {
+  // ivan (data-team) reports to heidi; leo owns the VPN.
+  const submitted = await call('ivan', '/requests', {
+    offeringRef: 'offering:default/vpn-access',
+    formValues: { device: 'laptop', tunnel: 'split', justification: 'On call' },
+  });
+  await call('heidi', `/requests/${submitted.trackingNumber}/decisions`, {
+    decision: 'approve',
+  });
+  await call('leo', `/requests/${submitted.trackingNumber}/decisions`, {
+    decision: 'approve',
+  });
+  let grant: any;
+  await expect(async () => {
+    [grant] = (await call('ivan', '/grants')).items.filter(
+      (g: { trackingNumber: string; state: string }) =>
+        g.trackingNumber === submitted.trackingNumber && g.state === 'active',
+    );
+    expect(grant).toBeDefined();
+  }).toPass({ timeout: 30_000 });
+
+  await signInAs(page, 'ivan');
+  await page.goto('/service-catalogue/access');
+  await page
+    .getByRole('table', { name: 'My access' })
+    .getByRole('row', { name: new RegExp(submitted.trackingNumber) })
+    .getByRole('button', { name: 'Ask for more time on VPN access' })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'More time for VPN access' });
+  await dialog
+    .getByRole('textbox', { name: 'Reason' })
+    .fill('The on-call rota runs another quarter');
+  await dialog.getByRole('button', { name: 'Ask for more time' }).click();
+  await expect(dialog).toBeHidden();
+  const asked = page
+    .getByRole('status')
+    .filter({ hasText: 'More time asked in' })
+    .getByRole('link', { name: /^REQ-\d{6}$/ });
+  const extension = (await asked.textContent())!;
+
+  // The same approvals as the access itself: the manager, then the owner.
+  await call('heidi', `/requests/${extension}/decisions`, {
+    decision: 'approve',
+  });
+  const done = await call('leo', `/requests/${extension}/decisions`, {
+    decision: 'approve',
+  });
+  expect(done).toMatchObject({ state: 'DONE', extendsGrantId: grant.id });
+  const [extended] = (await call('ivan', '/grants')).items.filter(
+    (g: { id: string }) => g.id === grant.id,
+  );
+  // vpn-access lasts P90D, counted from the old end.
+  expect(Date.parse(extended.expiresAt) - Date.parse(grant.expiresAt)).toBe(
+    90 * 24 * 60 * 60 * 1000,
+  );
+  expect(extended.pendingExtension).toBeUndefined();
+});

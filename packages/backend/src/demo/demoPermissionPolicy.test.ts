@@ -38,12 +38,47 @@ const asUser = (ref: string) => ({
 });
 
 describe('DemoPermissionPolicy', () => {
-  it('lets everyone read the catalog', async () => {
+  it('lets everyone read the catalog but delegated forms, which only their owners see', async () => {
     const decision = await policy.handle(
       { permission: catalogEntityReadPermission },
       asUser('user:default/grace'),
     );
-    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        anyOf: [
+          {
+            not: {
+              rule: 'IS_ENTITY_KIND',
+              resourceType: 'catalog-entity',
+              params: { kinds: ['template'] },
+            },
+          },
+          {
+            not: {
+              rule: 'HAS_SPEC',
+              resourceType: 'catalog-entity',
+              params: { key: 'type', value: 'delegated-form' },
+            },
+          },
+          {
+            rule: 'IS_ENTITY_OWNER',
+            resourceType: 'catalog-entity',
+            params: {
+              claims: ['user:default/grace', 'group:default/web-team'],
+            },
+          },
+        ],
+      },
+    });
+    expect(
+      await policy.handle(
+        { permission: catalogEntityReadPermission },
+        asUser('user:default/carol'),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('lets only administrators register locations', async () => {

@@ -15,6 +15,7 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   catalogEntityDeletePermission,
+  catalogEntityReadPermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
@@ -32,8 +33,12 @@ import {
   requestConditions,
 } from '@service-catalogue/plugin-service-catalogue-backend';
 
+/** The `spec.type` of the templates that serve as delegated forms. */
+const DELEGATED_FORM_TYPE = 'delegated-form';
+
 /**
- * The demo's permission policy. Everyone reads; changing what the catalog
+ * The demo's permission policy. Everyone reads, but delegated forms only
+ * their owners' members see; changing what the catalog
  * ingests, and administering the service catalogue (seeing every request and
  * its internal comments), is for the administrators named in
  * `demo.permission.adminGroups`; anyone else may only unregister entities
@@ -60,6 +65,29 @@ export class DemoPermissionPolicy implements PermissionPolicy {
       return {
         result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       };
+    }
+
+    // Delegated forms are for the people who act for others: the desk, the
+    // team leads. Templates of that type are seen, and so run, only by the
+    // members of the group that owns them.
+    if (
+      isPermission(request.permission, catalogEntityReadPermission) &&
+      !isAdmin
+    ) {
+      return createCatalogConditionalDecision(request.permission, {
+        anyOf: [
+          { not: catalogConditions.isEntityKind({ kinds: ['template'] }) },
+          {
+            not: catalogConditions.hasSpec({
+              key: 'type',
+              value: DELEGATED_FORM_TYPE,
+            }),
+          },
+          catalogConditions.isEntityOwner({
+            claims: user ? await this.ownershipOf(user) : [],
+          }),
+        ],
+      });
     }
 
     if (isPermission(request.permission, catalogEntityDeletePermission)) {
