@@ -71,5 +71,22 @@ export interface Config {
        */
       reminderBefore?: string | { [unit: string]: number };
     };
+    /**
+     * Joiners, movers, leavers and swaps: the job that keeps access in line
+     * with the catalog's users and groups.
+     */
+    reconciliation?: {
+      /**
+       * How often it runs, as an ISO 8601 duration such as `PT5M` or an
+       * object such as `{ minutes: 5 }`. Defaults to five minutes.
+       */
+      frequency?: string | { [unit: string]: number };
+      /**
+       * The most people one run takes everything away from. More at once
+       * looks like a broken catalog rather than a wave of leavers: the run
+       * revokes nothing and logs an error. Defaults to 25.
+       */
+      maxDeparturesPerRun?: number;
+    };
   };
 }

@@ -15,6 +15,7 @@ import { DatabaseRequestStore } from './database/DatabaseRequestStore';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
 import { HttpScaffolderTasks } from './fulfilment/ScaffolderTasks';
 import { GrantService } from './grants/GrantService';
+import { Reconciler } from './grants/Reconciler';
 import {
   requestPermissionResourceRef,
   requestPermissionRules,
@@ -86,6 +87,11 @@ export const serviceCataloguePlugin = createBackendPlugin({
           fulfillers,
           notifier,
           requestService: requests,
+          // A run already under way leaves the swap to the next one.
+          reconcileSoon: () =>
+            deps.scheduler
+              .triggerTask('service-catalogue-reconciliation')
+              .catch(() => undefined),
         });
 
         const fulfilment = FulfilmentWorker.create({
@@ -127,6 +133,31 @@ export const serviceCataloguePlugin = createBackendPlugin({
             await grants.remind(
               now,
               Duration.fromObject(reminderBefore).toMillis(),
+            );
+          },
+        });
+
+        const reconciler = Reconciler.fromConfig(config, {
+          ...deps,
+          grants: grantStore,
+          requests: store,
+          notifier,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'service-catalogue-reconciliation',
+          // Global: one replica at a time; each step looks at the present
+          // state before it acts, so runs never repeat each other's work.
+          scope: 'global',
+          frequency: config.has('serviceCatalogue.reconciliation.frequency')
+            ? readDurationFromConfig(config, {
+                key: 'serviceCatalogue.reconciliation.frequency',
+              })
+            : { minutes: 5 },
+          timeout: { minutes: 30 },
+          fn: async () => {
+            const report = await reconciler.run();
+            deps.logger.info(
+              `Reconciled access: ${report.granted.length} birthright requests, ${report.moved.length} ended for movers, ${report.flagged.length} flagged, ${report.departures.length} departures, ${report.swapped} swapped`,
             );
           },
         });

@@ -49,6 +49,8 @@ export interface OfferingSummary {
   grant?: {
     /** ISO 8601 duration after which the grant ends. */
     duration?: string;
+    /** Groups whose members hold it without asking. */
+    birthright?: string[];
   };
   tags: string[];
   /** Entity ref of the scaffolder template whose parameters are the form. */

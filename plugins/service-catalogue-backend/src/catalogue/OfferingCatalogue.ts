@@ -222,7 +222,14 @@ function toSummary(offering: OfferingEntityV1alpha1): OfferingSummary {
     fulfilment: spec.fulfilment ?? (spec.template ? 'automatic' : 'manual'),
     estimatedDelay: spec.estimatedDelay,
     sla: spec.sla,
-    grant: spec.grant ? { duration: spec.grant.duration } : undefined,
+    grant: spec.grant
+      ? {
+          duration: spec.grant.duration,
+          ...(spec.grant.birthright?.length
+            ? { birthright: spec.grant.birthright }
+            : {}),
+        }
+      : undefined,
     tags: offering.metadata.tags ?? [],
     template: spec.template
       ? refInNamespace(spec.template, 'template')

@@ -1,8 +1,23 @@
 import {
+  Departure,
   Grant,
   GrantEndReason,
   RequestFailure,
+  Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
+
+/**
+ * One holder of a swap: `waiting` until their request for the new offering
+ * is raised and their old grant is ending (`moved`), or that `failed`.
+ *
+ * @internal
+ */
+export interface SwapItem {
+  swapId: string;
+  grantId: string;
+  holderRef: string;
+  state: 'waiting' | 'moved' | 'failed';
+}
 
 /**
  * A grant whose revoke template a worker claimed.
@@ -91,4 +106,44 @@ export interface GrantStore {
     grantId: string;
     failure: RequestFailure;
   }): Promise<Grant>;
+
+  /**
+   * Flags a grant for its owners' review with a reason, or clears the flag
+   * with `null`; tells whether anything changed.
+   */
+  setReview(options: {
+    grantId: string;
+    reason: string | null;
+  }): Promise<boolean>;
+
+  recordDeparture(departure: Omit<Departure, 'id'>): Promise<Departure>;
+
+  listDepartures(options: { limit: number }): Promise<Departure[]>;
+
+  /**
+   * Starts moving every active holder of one offering to another: one item
+   * per holder, `running` until each moved or failed; `done` at once when
+   * there are none.
+   */
+  createSwap(options: {
+    fromOfferingRef: string;
+    toOfferingRef: string;
+    actorRef: string;
+  }): Promise<Swap>;
+
+  getSwap(id: string): Promise<Swap | undefined>;
+
+  /** Holders of running swaps still to move, oldest swap first. */
+  listWaitingSwapItems(options: {
+    limit: number;
+  }): Promise<Array<SwapItem & { swap: Swap }>>;
+
+  /** Records how moving one holder ended; the last one finishes the swap. */
+  finishSwapItem(options: {
+    swapId: string;
+    grantId: string;
+    state: 'moved' | 'failed';
+    requestId?: string;
+    failure?: string;
+  }): Promise<void>;
 }

@@ -41,7 +41,12 @@ export interface NewRequest {
    * The offering's `grant` settings: present when fulfilling the request
    * leaves a revocable grant.
    */
-  grant?: { duration?: string; revokeTemplateRef?: string };
+  grant?: {
+    duration?: string;
+    revokeTemplateRef?: string;
+    /** For a birthright: the group whose members hold it. */
+    birthrightGroupRef?: string;
+  };
   /**
    * The grant of the requester's whose end the request moves once approved.
    * Refused (ConflictError) when the grant cannot be extended or already

@@ -95,7 +95,7 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
-    it('20261123120000_fulfilment, 20261123130000_grants and 20261127120000_extensions keep existing requests and step back down', async () => {
+    it('20261123120000_fulfilment to 20261127130000_reconciliation keep existing requests and step back down', async () => {
       const knex = await databases.init(databaseId);
       await migrateUpOnce(knex);
       const now = new Date();
@@ -175,6 +175,47 @@ describe.each(databases.eachSupportedId())(
       expect(
         await knex('requests').orderBy('id').pluck('extends_grant_id'),
       ).toEqual([null, 'b0000000-0000-4000-8000-000000000001']);
+
+      await migrateUpOnce(knex);
+      // Grants stored before reconciliation came from requests, with no
+      // birthright and nothing to review.
+      expect(
+        await knex('grants').select(
+          'birthright_group_ref',
+          'review_reason',
+          'review_flagged_at',
+        ),
+      ).toEqual([
+        {
+          birthright_group_ref: null,
+          review_reason: null,
+          review_flagged_at: null,
+        },
+      ]);
+      await knex('swaps').insert({
+        id: 'c0000000-0000-4000-8000-000000000001',
+        from_offering_ref: 'offering:default/vpn-access',
+        to_offering_ref: 'offering:default/ztna-access',
+        actor_ref: 'user:default/leo',
+        state: 'running',
+        total: 1,
+        created_at: now,
+      });
+      await knex('swap_items').insert({
+        swap_id: 'c0000000-0000-4000-8000-000000000001',
+        grant_id: 'b0000000-0000-4000-8000-000000000001',
+        holder_ref: 'user:default/grace',
+        state: 'waiting',
+      });
+      await migrateDownOnce(knex);
+      for (const table of ['swaps', 'swap_items', 'departures']) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+      expect(await knex.schema.hasColumn('grants', 'review_reason')).toBe(
+        false,
+      );
+      const [{ n: grantsLeft }] = await knex('grants').count({ n: '*' });
+      expect(Number(grantsLeft)).toBe(1);
 
       await migrateDownOnce(knex);
       expect(await knex.schema.hasColumn('requests', 'extends_grant_id')).toBe(

@@ -153,6 +153,8 @@ const END_REASONS: Record<NonNullable<Grant['endReason']>, string> = {
   expired: 'It expired.',
   'given-up': 'You gave it up.',
   left: 'You left the organisation.',
+  moved: 'You left the group that gave it to its members.',
+  swapped: 'Its owners replaced it with another offering.',
 };
 
 /** Why a grant ended, in words for its holder. */

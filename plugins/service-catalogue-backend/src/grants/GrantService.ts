@@ -3,10 +3,14 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
+  Departure,
   EntityAccess,
   Grant,
+  OfferingEntityV1alpha1,
+  Swap,
   ServiceRequest,
   TERMINAL_REQUEST_STATES,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -17,6 +21,7 @@ import { describeEnd } from '../fulfilment/RevocationWorker';
 import { Fulfillers } from '../requests/Fulfillers';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { RequestService } from '../requests/RequestService';
+import { ownerOf } from '../requests/offeringSpec';
 import { normalizeRef, userRefOf } from '../requests/refs';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
@@ -43,6 +48,8 @@ export class GrantService {
     notifier: RequestNotifier;
     auditor: AuditorService;
     requestService: RequestService;
+    /** Asks the reconciliation job to run soon, such as for a new swap. */
+    reconcileSoon: () => Promise<void>;
   }): GrantService {
     return new GrantService(options);
   }
@@ -56,6 +63,7 @@ export class GrantService {
       notifier: RequestNotifier;
       auditor: AuditorService;
       requestService: RequestService;
+      reconcileSoon: () => Promise<void>;
     },
   ) {}
 
@@ -172,6 +180,113 @@ export class GrantService {
     }
   }
 
+  /**
+   * Moves every holder of one offering to another, for those who fulfil
+   * both; the reconciliation job does the moving.
+   */
+  async startSwap(options: {
+    offeringRef: string;
+    toOfferingRef: string;
+    credentials: UserCredentials;
+  }): Promise<Swap> {
+    const userRef = userRefOf(options.credentials);
+    const event = await this.deps.auditor.createEvent({
+      eventId: 'grant-swap',
+      severityLevel: 'high',
+      meta: {
+        fromOfferingRef: options.offeringRef,
+        toOfferingRef: options.toOfferingRef,
+        actorRef: userRef,
+      },
+    });
+    try {
+      const [from, to] = await Promise.all(
+        [options.offeringRef, options.toOfferingRef].map(ref =>
+          this.deps.offerings.getOfferingEntity({
+            entityRef: normalizeRef(ref, {
+              field: 'toOfferingRef',
+              defaultKind: 'offering',
+            }),
+            credentials: options.credentials,
+            asFulfiller: true,
+          }),
+        ),
+      );
+      const fromRef = refOf(from);
+      const toRef = refOf(to);
+      if (fromRef === toRef) {
+        throw new InputError('An offering cannot be swapped for itself');
+      }
+      if (!to.spec.grant) {
+        throw new InputError(
+          `${toRef} is a one-off service; holders can only move to an offering that leaves a grant`,
+        );
+      }
+      for (const offering of [from, to]) {
+        if (
+          !(await this.deps.fulfillers.include(
+            ownerOf(offering),
+            options.credentials,
+          ))
+        ) {
+          throw new NotAllowedError(
+            `Only those who fulfil both ${fromRef} and ${toRef} swap their holders`,
+          );
+        }
+      }
+      const swap = await this.deps.grants.createSwap({
+        fromOfferingRef: fromRef,
+        toOfferingRef: toRef,
+        actorRef: userRef,
+      });
+      await this.deps.reconcileSoon();
+      await event.success({ meta: { swapId: swap.id, total: swap.total } });
+      return swap;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  async getSwap(options: {
+    swapId: string;
+    credentials: UserCredentials;
+  }): Promise<Swap> {
+    const swap = await this.deps.grants.getSwap(options.swapId);
+    const from = swap
+      ? await this.deps.offerings
+          .getOfferingEntity({
+            entityRef: swap.fromOfferingRef,
+            credentials: options.credentials,
+            asFulfiller: true,
+          })
+          .catch(() => undefined)
+      : undefined;
+    const sees =
+      swap !== undefined &&
+      (swap.actorRef === userRefOf(options.credentials) ||
+        (await this.deps.fulfillers.include(
+          from ? ownerOf(from) : '',
+          options.credentials,
+        )));
+    if (!swap || !sees) {
+      throw new NotFoundError(`No swap ${options.swapId}`);
+    }
+    return swap;
+  }
+
+  /** What was taken from people who left; for the desk and administrators. */
+  async listDepartures(options: {
+    credentials: UserCredentials;
+  }): Promise<Departure[]> {
+    if (!(await this.deps.fulfillers.forEveryone(options.credentials))) {
+      throw new NotAllowedError(
+        'Only the service desk and administrators see who left and what they lost',
+      );
+    }
+    return this.deps.grants.listDepartures({ limit: 200 });
+  }
+
   /** Access to one catalog entity, for its Access tab. */
   async entityAccess(options: {
     entityRef: string;
@@ -280,4 +395,8 @@ function sortGrants(grants: Grant[]): Grant[] {
     (a, b) =>
       ORDER[a.state] - ORDER[b.state] || b.grantedAt.localeCompare(a.grantedAt),
   );
+}
+
+function refOf(offering: OfferingEntityV1alpha1): string {
+  return stringifyEntityRef(offering).toLocaleLowerCase('en-US');
 }

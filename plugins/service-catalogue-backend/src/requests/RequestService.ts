@@ -54,6 +54,7 @@ import { normalizeClaims, normalizeRef, userRefOf } from './refs';
 import { RequestNotifier } from './RequestNotifier';
 import { Fulfillers } from './Fulfillers';
 import { managerRefOf } from '../routing/ApproverResolver';
+import { fulfilmentOf, grantOf, offeringTitle, ownerOf } from './offeringSpec';
 
 /** Resolves an offering's approval stages for a requester. */
 export interface StageResolver {
@@ -1251,67 +1252,6 @@ export class RequestService {
       throw error;
     }
   }
-}
-
-function offeringTitle(offering: OfferingEntityV1alpha1): string {
-  return offering.metadata.title ?? offering.metadata.name;
-}
-
-function ownerOf(offering: OfferingEntityV1alpha1): string {
-  return normalizeRef(offering.spec.owner, {
-    field: `${stringifyEntityRef(offering)} spec.owner`,
-    defaultKind: 'group',
-    defaultNamespace: offering.metadata.namespace,
-  });
-}
-
-/** How the offering is fulfilled, kept with the request as submitted. */
-function fulfilmentOf(offering: OfferingEntityV1alpha1): {
-  fulfilment: 'automatic' | 'manual';
-  templateRef?: string;
-} {
-  const { template, fulfilment } = offering.spec;
-  const templateRef = template
-    ? normalizeRef(template, {
-        field: `${stringifyEntityRef(offering)} spec.template`,
-        defaultKind: 'template',
-        defaultNamespace: offering.metadata.namespace,
-      })
-    : undefined;
-  // Without a template there are no steps to run: the desk fulfils it.
-  return templateRef && fulfilment !== 'manual'
-    ? { fulfilment: 'automatic', templateRef }
-    : { fulfilment: 'manual', templateRef };
-}
-
-/** What the offering targets, and the grant its fulfilment leaves. */
-function grantOf(offering: OfferingEntityV1alpha1): {
-  targetRef?: string;
-  grant?: { duration?: string; revokeTemplateRef?: string };
-} {
-  const { target, grant } = offering.spec;
-  const field = (name: string) => `${stringifyEntityRef(offering)} ${name}`;
-  return {
-    targetRef: target
-      ? normalizeRef(target, {
-          field: field('spec.target'),
-          defaultKind: 'resource',
-          defaultNamespace: offering.metadata.namespace,
-        })
-      : undefined,
-    grant: grant
-      ? {
-          duration: grant.duration,
-          revokeTemplateRef: grant.revokeTemplate
-            ? normalizeRef(grant.revokeTemplate, {
-                field: field('spec.grant.revokeTemplate'),
-                defaultKind: 'template',
-                defaultNamespace: offering.metadata.namespace,
-              })
-            : undefined,
-        }
-      : undefined,
-  };
 }
 
 function offeringRefOf(ref: string): string {

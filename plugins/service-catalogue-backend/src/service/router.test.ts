@@ -127,6 +127,21 @@ const entities: Entity[] = [
   {
     apiVersion: 'service-catalogue.io/v1alpha1',
     kind: 'Offering',
+    metadata: {
+      name: 'licence-v2',
+      namespace: 'default',
+      title: 'A better licence',
+    },
+    spec: {
+      owner: 'platform-team',
+      category: 'access',
+      form,
+      grant: {},
+    },
+  },
+  {
+    apiVersion: 'service-catalogue.io/v1alpha1',
+    kind: 'Offering',
     metadata: { name: 'phone', namespace: 'default', title: 'A phone' },
     spec: {
       owner: 'service-desk',
@@ -1280,5 +1295,83 @@ describe('grants given outside a request, and more time for them', () => {
       '/grants/00000000-0000-4000-8000-000000000000/extend',
     ).send({});
     expect(res.status).toBe(404);
+  });
+});
+
+describe('swaps and departures', () => {
+  let server: Server;
+  const desk = () => mockCredentials.user.header(ref('desmond'));
+
+  beforeAll(async () => {
+    server = await startBackend();
+    await request(server)
+      .post(`${API}/grants`)
+      .set('Authorization', desk())
+      .send({
+        offeringRef: 'offering:default/licence',
+        holderRef: ref('grace'),
+      })
+      .expect(201);
+  });
+
+  const swap = (caller: Caller, to: string, from = 'licence') =>
+    call(server, caller, 'post', `/offerings/default/${from}/swap`).send({
+      toOfferingRef: to,
+    });
+
+  it('lets those who fulfil both offerings start a swap, and shows its progress to them only', async () => {
+    expect((await swap('no token', 'offering:default/licence-v2')).status).toBe(
+      401,
+    );
+    expect((await swap('service', 'offering:default/licence-v2')).status).toBe(
+      403,
+    );
+    const byStranger = await swap('stranger', 'offering:default/licence-v2');
+    expect(byStranger.status).toBe(403);
+    expect(byStranger.body.error.message).toMatch(/Only those who fulfil both/);
+
+    const started = await swap('owner', 'offering:default/licence-v2');
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({
+      fromOfferingRef: 'offering:default/licence',
+      toOfferingRef: 'offering:default/licence-v2',
+      actorRef: ref('alice'),
+      state: 'running',
+      total: 1,
+      moved: 0,
+    });
+    const asOwner = await call(
+      server,
+      'owner',
+      'get',
+      `/swaps/${started.body.id}`,
+    );
+    expect(asOwner.body.id).toBe(started.body.id);
+    expect(
+      (await call(server, 'stranger', 'get', `/swaps/${started.body.id}`))
+        .status,
+    ).toBe(404);
+  });
+
+  it.each([
+    ['the offering itself', 'offering:default/licence', /for itself/],
+    ['a one-off service', 'offering:default/mouse', /one-off service/],
+    ['an offering nobody knows', 'offering:default/nope', /No offering/],
+  ])('refuses a swap to %s', async (_case, to, message) => {
+    const res = await swap('owner', to);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('shows departures to the desk only', async () => {
+    const res = await request(server)
+      .get(`${API}/departures`)
+      .set('Authorization', desk());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ items: [] });
+    expect((await call(server, 'requester', 'get', '/departures')).status).toBe(
+      403,
+    );
   });
 });

@@ -8,6 +8,7 @@ import { JsonObject } from '@backstage/types';
 import {
   AnticipatedApprovers,
   EntityAccess,
+  ListDeparturesResponse,
   ListGrantsResponse,
   ListCategoriesResponse,
   ListDelegationsResponse,
@@ -255,6 +256,34 @@ export async function createRouter(
       credentials,
     });
     res.status(created ? 201 : 200).json(grant);
+  });
+
+  router.post('/offerings/:namespace/:name/swap', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.status(202).json(
+      await grants.startSwap({
+        offeringRef: stringifyEntityRef({
+          kind: OFFERING_KIND,
+          namespace: req.params.namespace,
+          name: req.params.name,
+        }),
+        toOfferingRef: req.body.toOfferingRef,
+        credentials,
+      }),
+    );
+  });
+
+  router.get('/swaps/:swapId', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await grants.getSwap({ swapId: req.params.swapId, credentials }));
+  });
+
+  router.get('/departures', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: ListDeparturesResponse = {
+      items: await grants.listDepartures({ credentials }),
+    };
+    res.json(body);
   });
 
   router.post('/grants/:grantId/extend', async (req, res) => {

@@ -100,6 +100,12 @@ export interface OfferingEntityV1alpha1 extends Entity {
     grant?: {
       duration?: string;
       revokeTemplate?: string;
+      /**
+       * Groups whose members hold the offering as a birthright: they get it
+       * without asking while they are members (nested groups included), and
+       * lose it when they leave the group. `duration` does not apply.
+       */
+      birthright?: string[];
     };
   };
 }

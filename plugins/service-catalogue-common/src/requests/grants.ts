@@ -11,11 +11,18 @@ export type GrantState = 'active' | 'revoking' | 'ended';
 
 /**
  * Why a grant ended: an owner or the desk revoked it, it ran out, the holder
- * gave it up, or the holder left the organisation.
+ * gave it up, left the organisation, or left the group that gave it as a
+ * birthright, or its owners moved everyone to another offering.
  *
  * @public
  */
-export type GrantEndReason = 'revoked' | 'expired' | 'given-up' | 'left';
+export type GrantEndReason =
+  | 'revoked'
+  | 'expired'
+  | 'given-up'
+  | 'left'
+  | 'moved'
+  | 'swapped';
 
 /**
  * Access someone holds because a request for a revocable offering was
@@ -49,6 +56,13 @@ export interface Grant {
   failure?: RequestFailure;
   /** The holder's request for more time, while it is open. */
   pendingExtension?: { requestId: string; trackingNumber: string };
+  /** The group whose members hold it as a birthright, when they do. */
+  birthrightGroupRef?: string;
+  /**
+   * Set when the owners should look at the grant, such as when its holder
+   * no longer fits the offering's audience; access is left as it is.
+   */
+  review?: { reason: string; flaggedAt: string };
 }
 
 /**
@@ -132,4 +146,65 @@ export interface EntityAccess {
   holders: Grant[];
   /** Whether the caller may revoke the grants in `holders`. */
   canRevoke: boolean;
+}
+
+/**
+ * What was taken away from someone who left the organisation: found missing
+ * from the catalog, or marked as gone there.
+ *
+ * @public
+ */
+export interface Departure {
+  id: string;
+  userRef: string;
+  detectedAt: string;
+  reason: 'missing' | 'marked';
+  revokedGrants: Array<{
+    grantId: string;
+    offeringRef: string;
+    offeringTitle: string;
+  }>;
+  cancelledRequests: Array<{
+    requestId: string;
+    trackingNumber: string;
+    offeringTitle: string;
+  }>;
+}
+
+/**
+ * Response of `GET /departures`.
+ *
+ * @public
+ */
+export interface ListDeparturesResponse {
+  items: Departure[];
+}
+
+/**
+ * Every holder of one offering moved to another, and how far it got.
+ *
+ * @public
+ */
+export interface Swap {
+  id: string;
+  fromOfferingRef: string;
+  toOfferingRef: string;
+  actorRef: string;
+  state: 'running' | 'done';
+  total: number;
+  /** Holders whose new request was raised and whose old grant is ending. */
+  moved: number;
+  failed: number;
+  createdAt: string;
+  finishedAt?: string;
+}
+
+/**
+ * Body of `POST /offerings/{namespace}/{name}/swap`.
+ *
+ * @public
+ */
+export interface StartSwapBody {
+  /** Entity ref of the offering every holder moves to. */
+  toOfferingRef: string;
 }

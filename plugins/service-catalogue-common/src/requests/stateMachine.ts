@@ -117,7 +117,8 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
       action: 'cancel',
       from,
       to: 'CANCELLED',
-      actors: ['requester'],
+      // The system cancels what someone who left the organisation asked for.
+      actors: ['requester', 'system'],
     }),
   ),
 ];

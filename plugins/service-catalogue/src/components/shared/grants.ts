@@ -26,6 +26,8 @@ const END_REASON_LABELS: Record<GrantEndReason, string> = {
   expired: 'Expired',
   'given-up': 'Given up',
   left: 'Left',
+  moved: 'Left the group',
+  swapped: 'Replaced',
 };
 
 /**

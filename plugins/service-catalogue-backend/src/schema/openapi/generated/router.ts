@@ -219,6 +219,13 @@ export const spec = {
                 type: 'string',
                 description: 'ISO 8601 duration after which the grant ends.',
               },
+              birthright: {
+                type: 'array',
+                description: 'Groups whose members hold it without asking.',
+                items: {
+                  type: 'string',
+                },
+              },
             },
             additionalProperties: false,
           },
@@ -866,7 +873,14 @@ export const spec = {
           },
           endReason: {
             type: 'string',
-            enum: ['revoked', 'expired', 'given-up', 'left'],
+            enum: [
+              'revoked',
+              'expired',
+              'given-up',
+              'left',
+              'moved',
+              'swapped',
+            ],
           },
           endedByRef: {
             type: 'string',
@@ -902,6 +916,26 @@ export const spec = {
             required: ['requestId', 'trackingNumber'],
             additionalProperties: false,
           },
+          birthrightGroupRef: {
+            type: 'string',
+            description: 'The group whose members hold it as a birthright.',
+          },
+          review: {
+            type: 'object',
+            description:
+              'Why its owners should look at it; access is left as it is.',
+            properties: {
+              reason: {
+                type: 'string',
+              },
+              flaggedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+            },
+            required: ['reason', 'flaggedAt'],
+            additionalProperties: false,
+          },
         },
         required: [
           'id',
@@ -923,6 +957,151 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/Grant',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      Swap: {
+        type: 'object',
+        description:
+          'Every holder of one offering moved to another, and how far it got.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          fromOfferingRef: {
+            type: 'string',
+          },
+          toOfferingRef: {
+            type: 'string',
+          },
+          actorRef: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['running', 'done'],
+          },
+          total: {
+            type: 'integer',
+          },
+          moved: {
+            type: 'integer',
+          },
+          failed: {
+            type: 'integer',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: [
+          'id',
+          'fromOfferingRef',
+          'toOfferingRef',
+          'actorRef',
+          'state',
+          'total',
+          'moved',
+          'failed',
+          'createdAt',
+        ],
+        additionalProperties: false,
+      },
+      StartSwap: {
+        type: 'object',
+        properties: {
+          toOfferingRef: {
+            type: 'string',
+            minLength: 1,
+            description: 'Entity ref of the offering every holder moves to.',
+          },
+        },
+        required: ['toOfferingRef'],
+        additionalProperties: false,
+      },
+      Departure: {
+        type: 'object',
+        description:
+          'What was taken away from someone who left the organisation.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          userRef: {
+            type: 'string',
+          },
+          detectedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          reason: {
+            type: 'string',
+            enum: ['missing', 'marked'],
+          },
+          revokedGrants: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                grantId: {
+                  type: 'string',
+                },
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+              },
+              required: ['grantId', 'offeringRef', 'offeringTitle'],
+              additionalProperties: false,
+            },
+          },
+          cancelledRequests: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                requestId: {
+                  type: 'string',
+                },
+                trackingNumber: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+              },
+              required: ['requestId', 'trackingNumber', 'offeringTitle'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: [
+          'id',
+          'userRef',
+          'detectedAt',
+          'reason',
+          'revokedGrants',
+          'cancelledRequests',
+        ],
+        additionalProperties: false,
+      },
+      ListDeparturesResponse: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Departure',
             },
           },
         },
@@ -1148,6 +1327,67 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/offerings/{namespace}/{name}/swap': {
+      post: {
+        operationId: 'StartSwap',
+        description:
+          'Moves every holder of this offering to another one, for those who\nfulfil both: each holder gets a request for the other offering that\nneeds no approval, and their grant here ends. Runs in the background;\n`GET /swaps/{swapId}` shows the progress.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/StartSwap',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'The swap, started.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Swap',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
@@ -1958,6 +2198,103 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/Grant',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/swaps/{swapId}': {
+      get: {
+        operationId: 'GetSwap',
+        description:
+          'How far a swap got, for whoever started it and those who fulfil the offering it moves away from.',
+        parameters: [
+          {
+            name: 'swapId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The swap.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Swap',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/departures': {
+      get: {
+        operationId: 'ListDepartures',
+        description:
+          'What was taken away from people who left the organisation, newest\nfirst; for the service desk and administrators.',
+        responses: {
+          '200': {
+            description: 'The departures.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListDeparturesResponse',
                 },
               },
             },
