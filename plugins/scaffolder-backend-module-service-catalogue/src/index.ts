@@ -9,6 +9,8 @@ export { scaffolderModuleServiceCatalogue as default } from './module';
 export {
   createGetOfferingAction,
   createGrantAction,
+  createLdapGroupAddMemberAction,
+  createLdapGroupRemoveMemberAction,
   createRequestCreateAction,
   createRevokeAction,
 } from './actions';

@@ -1,8 +1,10 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
 import {
   scaffolderActionsExtensionPoint,
   TemplateAction,
@@ -65,6 +67,61 @@ describe('scaffolderModuleServiceCatalogue', () => {
     expect(serviceCatalogue.getOffering).toHaveBeenCalledWith({
       entityRef: { kind: 'Offering', namespace: 'default', name: 'vpn-access' },
       credentials: mockCredentials.user(),
+    });
+  });
+
+  describe('with an LDAP directory in serviceCatalogue.ldap', () => {
+    const ldap = {
+      url: 'ldap://127.0.0.1:3890',
+      bindDn: 'cn=admin,dc=acme,dc=example',
+      bindPassword: 'admin',
+      groupsBaseDn: 'ou=groups,dc=acme,dc=example',
+      peopleBaseDn: 'ou=people,dc=acme,dc=example',
+    };
+
+    async function actionIdsWith(data: JsonObject) {
+      const addActions = jest.fn<void, TemplateAction<any, any, any>[]>();
+      await startTestBackend({
+        extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
+        features: [
+          scaffolderModuleServiceCatalogue,
+          mockServices.rootConfig.factory({ data }),
+          createServiceFactory({
+            service: serviceCatalogueServiceRef,
+            deps: {},
+            factory: () => ({} as ServiceCatalogueService),
+          }),
+        ],
+      });
+      return addActions.mock.calls.flat().map(action => action.id);
+    }
+
+    it('registers the LDAP group actions too', async () => {
+      await expect(
+        actionIdsWith({ serviceCatalogue: { ldap } }),
+      ).resolves.toEqual([
+        'service-catalogue:offering:get',
+        'service-catalogue:request:create',
+        'service-catalogue:grant',
+        'service-catalogue:revoke',
+        'ldap:group:add-member',
+        'ldap:group:remove-member',
+      ]);
+    });
+
+    it('registers no LDAP actions without it', async () => {
+      await expect(
+        actionIdsWith({ serviceCatalogue: { desk: { groups: [] } } }),
+      ).resolves.not.toContain('ldap:group:add-member');
+    });
+
+    it('refuses to start when it lacks the groups base', async () => {
+      const { groupsBaseDn, ...incomplete } = ldap;
+      await expect(
+        actionIdsWith({ serviceCatalogue: { ldap: incomplete } }),
+      ).rejects.toThrow(
+        "Missing required config value at 'serviceCatalogue.ldap.groupsBaseDn'",
+      );
     });
   });
 });

@@ -1,15 +1,22 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { serviceCatalogueServiceRef } from '@service-catalogue/plugin-service-catalogue-node';
 import {
   createGetOfferingAction,
   createGrantAction,
+  createLdapGroupAddMemberAction,
+  createLdapGroupRemoveMemberAction,
   createRequestCreateAction,
   createRevokeAction,
 } from './actions';
+import { LDAP_CONFIG_KEY } from './ldap/LdapDirectory';
 
 /**
- * Scaffolder module that adds the service catalogue's actions.
+ * Scaffolder module that adds the service catalogue's actions, and the LDAP
+ * group actions when `serviceCatalogue.ldap` names a directory.
  *
  * @public
  */
@@ -19,15 +26,22 @@ export const scaffolderModuleServiceCatalogue = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         scaffolder: scaffolderActionsExtensionPoint,
         serviceCatalogue: serviceCatalogueServiceRef,
       },
-      async init({ scaffolder, serviceCatalogue }) {
+      async init({ config, scaffolder, serviceCatalogue }) {
         scaffolder.addActions(
           createGetOfferingAction({ serviceCatalogue }),
           createRequestCreateAction({ serviceCatalogue }),
           createGrantAction({ serviceCatalogue }),
           createRevokeAction({ serviceCatalogue }),
+          ...(config.has(LDAP_CONFIG_KEY)
+            ? [
+                createLdapGroupAddMemberAction({ config }),
+                createLdapGroupRemoveMemberAction({ config }),
+              ]
+            : []),
         );
       },
     });

@@ -5,7 +5,10 @@ import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
 import yaml from 'yaml';
 import { createGrantAction } from './grant';
 import { examples } from './grant.examples';
-import { mockServiceCatalogue, retriedActionContext } from '../__testUtils__/actions';
+import {
+  mockServiceCatalogue,
+  retriedActionContext,
+} from '../__testUtils__/actions';
 
 describe('service-catalogue:grant', () => {
   const serviceCatalogue = mockServiceCatalogue();

@@ -5,7 +5,10 @@ import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
 import yaml from 'yaml';
 import { createRevokeAction } from './revoke';
 import { examples } from './revoke.examples';
-import { mockServiceCatalogue, retriedActionContext } from '../__testUtils__/actions';
+import {
+  mockServiceCatalogue,
+  retriedActionContext,
+} from '../__testUtils__/actions';
 
 /** The error the backend answers with, as the service passes it on. */
 function backendError(status: number, name: string, message: string) {
