@@ -161,6 +161,15 @@ describe.each(databases.eachSupportedId())(
         departures: [],
       });
       expect((await requests.listRequests({})).totalCount).toBe(1);
+
+      // Given up by hand, it stays given up.
+      await grants.revokeGrant({
+        grantId: grant.id,
+        reason: 'given-up',
+        actorRef: 'user:default/grace',
+      });
+      await grants.finishRevocation({ grantId: grant.id });
+      expect((await reconcile(org)).granted).toEqual([]);
     });
 
     it('ends the birthright of a mover, and flags what they asked for instead of revoking it', async () => {

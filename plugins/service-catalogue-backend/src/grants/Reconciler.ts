@@ -312,6 +312,19 @@ export class Reconciler {
         continue;
       }
       const served = await this.servedOn(offeringRef);
+      // A birthright someone gave up, or an owner revoked, stays ended: it
+      // comes back only if they ask for it.
+      for (const grant of await this.deps.grants.listGrants({
+        offeringRefs: [offeringRef],
+        states: ['ended'],
+      })) {
+        if (
+          grant.birthrightGroupRef &&
+          (grant.endReason === 'revoked' || grant.endReason === 'given-up')
+        ) {
+          served.add(grant.holderRef);
+        }
+      }
       for (const groupRef of groups) {
         for (const userRef of directory.membersOf(groupRef)) {
           if (served.has(userRef)) {
