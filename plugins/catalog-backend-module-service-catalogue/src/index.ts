@@ -6,4 +6,4 @@
  */
 
 export { catalogModuleServiceCatalogue as default } from './module';
-export { OfferingEntitiesProcessor } from './processor';
+export { OfferingEntitiesProcessor, UserChangeProcessor } from './processor';

@@ -1,10 +1,11 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { OfferingEntitiesProcessor } from './processor';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { OfferingEntitiesProcessor, UserChangeProcessor } from './processor';
 
 /**
  * Catalog module that adds the service catalogue's Offering kind to the
- * catalog.
+ * catalog, and tells the service catalogue when a user's groups change.
  *
  * @public
  */
@@ -13,9 +14,15 @@ export const catalogModuleServiceCatalogue = createBackendModule({
   moduleId: 'service-catalogue',
   register(reg) {
     reg.registerInit({
-      deps: { catalog: catalogProcessingExtensionPoint },
-      async init({ catalog }) {
-        catalog.addProcessor(new OfferingEntitiesProcessor());
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        events: eventsServiceRef,
+      },
+      async init({ catalog, events }) {
+        catalog.addProcessor(
+          new OfferingEntitiesProcessor(),
+          new UserChangeProcessor(events),
+        );
       },
     });
   },

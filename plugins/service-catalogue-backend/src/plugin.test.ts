@@ -134,4 +134,42 @@ describe('serviceCataloguePlugin', () => {
       'VPN access',
     ]);
   });
+
+  it('reconciles soon after the catalog says users changed, once for a burst', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    scheduler.triggerTask.mockResolvedValue(undefined);
+    const events = mockServices.events.mock();
+    await startTestBackend({
+      features: [
+        serviceCataloguePlugin,
+        catalogServiceMock.factory({ entities }),
+        scheduler.factory,
+        events.factory,
+        mockServices.rootConfig.factory({
+          data: { serviceCatalogue: { categories } },
+        }),
+      ],
+    });
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'service-catalogue-reconciliation',
+        scope: 'global',
+      }),
+    );
+    const [{ topics, onEvent }] = events.subscribe.mock.calls[0];
+    expect(topics).toEqual(['service-catalogue.user-changed']);
+
+    for (const name of ['grace', 'frank', 'nina']) {
+      await onEvent({
+        topic: 'service-catalogue.user-changed',
+        eventPayload: { entityRef: `user:default/${name}` },
+      });
+    }
+    expect(scheduler.triggerTask).not.toHaveBeenCalled();
+    await new Promise(resolve => setTimeout(resolve, 2_500));
+    expect(scheduler.triggerTask).toHaveBeenCalledTimes(1);
+    expect(scheduler.triggerTask).toHaveBeenCalledWith(
+      'service-catalogue-reconciliation',
+    );
+  });
 });

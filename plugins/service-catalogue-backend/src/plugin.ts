@@ -4,9 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  USER_CHANGED_TOPIC,
+  serviceCataloguePermissions,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { Duration } from 'luxon';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
@@ -48,6 +52,8 @@ export const serviceCataloguePlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
         catalog: catalogServiceRef,
         notifications: notificationService,
         signals: signalsServiceRef,
@@ -69,6 +75,11 @@ export const serviceCataloguePlugin = createBackendPlugin({
         });
 
         const grantStore = await DatabaseGrantStore.create(deps);
+        // A run already under way leaves what changed to the next one.
+        const reconcileSoon = () =>
+          deps.scheduler
+            .triggerTask('service-catalogue-reconciliation')
+            .catch(() => undefined);
         const notifier = RequestNotifier.create(deps);
         const fulfillers = Fulfillers.fromConfig(config, deps);
         const requests = RequestService.fromConfig(config, {
@@ -87,11 +98,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           fulfillers,
           notifier,
           requestService: requests,
-          // A run already under way leaves the swap to the next one.
-          reconcileSoon: () =>
-            deps.scheduler
-              .triggerTask('service-catalogue-reconciliation')
-              .catch(() => undefined),
+          reconcileSoon,
         });
 
         const fulfilment = FulfilmentWorker.create({
@@ -161,6 +168,21 @@ export const serviceCataloguePlugin = createBackendPlugin({
             );
           },
         });
+
+        // The catalog module says when a user's groups change; a directory
+        // sync changes many at once, so a burst makes one run.
+        let soon: NodeJS.Timeout | undefined;
+        await deps.events.subscribe({
+          id: 'service-catalogue-reconciliation',
+          topics: [USER_CHANGED_TOPIC],
+          onEvent: async () => {
+            soon ??= setTimeout(() => {
+              soon = undefined;
+              reconcileSoon();
+            }, 2_000);
+          },
+        });
+        deps.lifecycle.addShutdownHook(() => clearTimeout(soon));
 
         httpRouter.use(
           await createRouter({

@@ -1,1 +1,2 @@
 export { OfferingEntitiesProcessor } from './OfferingEntitiesProcessor';
+export { UserChangeProcessor } from './UserChangeProcessor';

@@ -166,3 +166,22 @@ export interface RequestChangedSignal {
   state: RequestState;
   version: number;
 }
+
+/**
+ * The events topic on which the catalog module says that a user's groups
+ * changed, or that they were marked as gone; the backend reconciles their
+ * access soon after rather than at its next scheduled run. The payload is a
+ * {@link UserChangedEvent}.
+ *
+ * @public
+ */
+export const USER_CHANGED_TOPIC = 'service-catalogue.user-changed';
+
+/**
+ * The payload of {@link USER_CHANGED_TOPIC}.
+ *
+ * @public
+ */
+export interface UserChangedEvent {
+  entityRef: string;
+}
