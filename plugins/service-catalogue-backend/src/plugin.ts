@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -60,6 +61,10 @@ export const serviceCataloguePlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, httpRouter, permissionsRegistry } = deps;
+        const durationOf = (key: string, otherwise: HumanDuration) =>
+          config.has(`serviceCatalogue.${key}`)
+            ? readDurationFromConfig(config, { key: `serviceCatalogue.${key}` })
+            : otherwise;
         const store = await DatabaseRequestStore.create({
           database: deps.database,
         });
@@ -113,22 +118,12 @@ export const serviceCataloguePlugin = createBackendPlugin({
           // Global: one replica at a time follows the tasks; the claims keep
           // starting them exactly once even if two ever overlap.
           scope: 'global',
-          frequency: config.has('serviceCatalogue.fulfilment.frequency')
-            ? readDurationFromConfig(config, {
-                key: 'serviceCatalogue.fulfilment.frequency',
-              })
-            : { seconds: 10 },
+          frequency: durationOf('fulfilment.frequency', { seconds: 10 }),
           timeout: { minutes: 5 },
           fn: () => fulfilment.run(),
         });
 
-        const reminderBefore = config.has(
-          'serviceCatalogue.grants.reminderBefore',
-        )
-          ? readDurationFromConfig(config, {
-              key: 'serviceCatalogue.grants.reminderBefore',
-            })
-          : { days: 7 };
+        const reminderBefore = durationOf('grants.reminderBefore', { days: 7 });
         await deps.scheduler.scheduleTask({
           id: 'service-catalogue-grant-expiry',
           scope: 'global',
@@ -155,11 +150,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           // Global: one replica at a time; each step looks at the present
           // state before it acts, so runs never repeat each other's work.
           scope: 'global',
-          frequency: config.has('serviceCatalogue.reconciliation.frequency')
-            ? readDurationFromConfig(config, {
-                key: 'serviceCatalogue.reconciliation.frequency',
-              })
-            : { minutes: 5 },
+          frequency: durationOf('reconciliation.frequency', { minutes: 5 }),
           timeout: { minutes: 30 },
           fn: async () => {
             const report = await reconciler.run();

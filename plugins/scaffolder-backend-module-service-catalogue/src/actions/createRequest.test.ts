@@ -1,12 +1,14 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { JsonValue } from '@backstage/types';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
-import { ServiceCatalogueService } from '@service-catalogue/plugin-service-catalogue-node';
 import yaml from 'yaml';
 import { createRequestCreateAction } from './createRequest';
 import { examples } from './createRequest.examples';
+import {
+  mockServiceCatalogue,
+  retriedActionContext,
+} from '../__testUtils__/actions';
 
 describe('service-catalogue:request:create', () => {
   const created = (n: number): ServiceRequest =>
@@ -16,15 +18,7 @@ describe('service-catalogue:request:create', () => {
       state: 'PENDING_APPROVAL',
     } as ServiceRequest);
 
-  const serviceCatalogue: jest.Mocked<ServiceCatalogueService> = {
-    listCategories: jest.fn(),
-    listOfferings: jest.fn(),
-    getOffering: jest.fn(),
-    submitRequest: jest.fn(),
-    listGrants: jest.fn(),
-    recordGrant: jest.fn(),
-    revokeGrant: jest.fn(),
-  };
+  const serviceCatalogue = mockServiceCatalogue();
   const action = createRequestCreateAction({ serviceCatalogue });
 
   beforeEach(() => {
@@ -66,22 +60,9 @@ describe('service-catalogue:request:create', () => {
   });
 
   it('raises one request when the task is retried after raising it', async () => {
-    // The scaffolder keeps checkpoints with the task, across retries.
-    const checkpoints = new Map<string, JsonValue | void>();
-    const ctx = {
-      ...createMockActionContext({
-        input: { offering: 'vpn-access', forUser: 'user:default/grace' },
-      }),
-      async checkpoint<T extends JsonValue | void>(opts: {
-        key: string;
-        fn: () => Promise<T> | T;
-      }): Promise<T> {
-        if (!checkpoints.has(opts.key)) {
-          checkpoints.set(opts.key, await opts.fn());
-        }
-        return checkpoints.get(opts.key) as T;
-      },
-    };
+    const ctx = retriedActionContext({
+      input: { offering: 'vpn-access', forUser: 'user:default/grace' },
+    });
     await action.handler(ctx);
     await action.handler(ctx);
     expect(serviceCatalogue.submitRequest).toHaveBeenCalledTimes(1);

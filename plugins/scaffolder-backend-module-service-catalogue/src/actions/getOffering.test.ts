@@ -2,10 +2,10 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { NotFoundError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { OfferingSummary } from '@service-catalogue/plugin-service-catalogue-common';
-import { ServiceCatalogueService } from '@service-catalogue/plugin-service-catalogue-node';
 import yaml from 'yaml';
 import { createGetOfferingAction } from './getOffering';
 import { examples } from './getOffering.examples';
+import { mockServiceCatalogue } from '../__testUtils__/actions';
 
 describe('service-catalogue:offering:get', () => {
   const vpnAccess: OfferingSummary = {
@@ -33,15 +33,7 @@ describe('service-catalogue:offering:get', () => {
     tags: [],
   };
 
-  const serviceCatalogue: jest.Mocked<ServiceCatalogueService> = {
-    listCategories: jest.fn(),
-    listOfferings: jest.fn(),
-    getOffering: jest.fn(),
-    submitRequest: jest.fn(),
-    listGrants: jest.fn(),
-    recordGrant: jest.fn(),
-    revokeGrant: jest.fn(),
-  };
+  const serviceCatalogue = mockServiceCatalogue();
   const action = createGetOfferingAction({ serviceCatalogue });
 
   beforeEach(() => {

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { LdapDirectory } from '../ldap/LdapDirectory';
+import { membershipInput, membershipOutput } from './ldapGroupMembership';
 import { examples } from './ldapGroupRemoveMember.examples';
 
 /**
@@ -27,21 +28,9 @@ export function createLdapGroupRemoveMemberAction(options: { config: Config }) {
       'Removes a member from a group of the LDAP directory (its member attribute); a member it does not have is no error',
     examples,
     schema: {
-      input: {
-        group: z =>
-          z.string({
-            description:
-              'DN of the group, or its cn (its name in the catalog, such as vpn-users) under the configured groups base',
-          }),
-        member: z =>
-          z.string({
-            description:
-              'DN of the member, or the entity ref of a user (such as user:default/grace), whose uid is their name under the configured people base',
-          }),
-      },
+      input: membershipInput,
       output: {
-        groupDn: z => z.string({ description: 'DN of the group' }),
-        memberDn: z => z.string({ description: 'DN of the member' }),
+        ...membershipOutput,
         removed: z =>
           z.boolean({
             description:
