@@ -2,6 +2,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { authModuleDemoProvider } from './demo/demoAuthProvider';
 import { demoSignInPlugin } from './demo/demoSignInPlugin';
 import { permissionModuleDemoPolicy } from './demo/demoPermissionPolicy';
+import { catalogModuleDirectoryManagers } from './directory/catalogModuleDirectoryManagers';
 import {
   demoAccessListsPlugin,
   scaffolderModuleDemoAccessLists,
@@ -20,6 +21,11 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+// Users and groups from a directory, with their managers, when
+// catalog.providers.ldapOrg names one (app-config.ldap.yaml); without it
+// the provider reads nothing and the organisation comes from the locations.
+backend.add(import('@backstage/plugin-catalog-backend-module-ldap'));
+backend.add(catalogModuleDirectoryManagers);
 backend.add(
   import('@service-catalogue/plugin-catalog-backend-module-service-catalogue'),
 );
