@@ -22,6 +22,7 @@ export {
   type GetOfferingOptions,
   type ListQueueQuery,
   type ServiceCatalogueApi,
+  type StartSwapOptions,
 } from './api';
 export {
   ApprovalsSidebarItem,

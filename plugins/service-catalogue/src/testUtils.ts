@@ -2,6 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   Grant,
   ServiceRequest,
+  Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { ServiceCatalogueApi } from './api';
 
@@ -44,6 +45,9 @@ export function mockServiceCatalogueApi(
     revokeGrant: unexpected('revokeGrant'),
     extendGrant: unexpected('extendGrant'),
     getEntityAccess: unexpected('getEntityAccess'),
+    startSwap: unexpected('startSwap'),
+    getSwap: unexpected('getSwap'),
+    listDepartures: unexpected('listDepartures'),
   };
   for (const [key, value] of Object.entries(overrides)) {
     Object.assign(api, {
@@ -100,6 +104,27 @@ export function grant(overrides: Partial<Grant> = {}): Grant {
     trackingNumber: 'REQ-000001',
     state: 'active',
     grantedAt: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A swap as the backend returns it, with the fields a test cares about
+ * overridden.
+ *
+ * @internal
+ */
+export function swap(overrides: Partial<Swap> = {}): Swap {
+  return {
+    id: 'swap-1',
+    fromOfferingRef: 'offering:default/vpn-access',
+    toOfferingRef: 'offering:default/vpn-admin',
+    actorRef: 'user:default/leo',
+    state: 'running',
+    total: 3,
+    moved: 0,
+    failed: 0,
+    createdAt: '2025-03-01T10:00:00Z',
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import {
   Grant,
   ListCategoriesResponse,
   ListDelegationsResponse,
+  ListDeparturesResponse,
   ListGrantsResponse,
   ListOfferingsResponse,
   ListRequestsQuery,
@@ -20,7 +21,9 @@ import {
   RequestState,
   RevokeGrantBody,
   ServiceRequest,
+  StartSwapBody,
   SubmitRequestBody,
+  Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
 
 /**
@@ -110,6 +113,16 @@ export type FailRequestBody = {
  */
 export type ExtendGrantOptions = ExtendGrantBody & {
   grantId: string;
+};
+
+/**
+ * Identifies the offering whose holders all move, and the one they move to.
+ *
+ * @public
+ */
+export type StartSwapOptions = StartSwapBody & {
+  /** Entity ref of the offering every holder leaves. */
+  offeringRef: string;
 };
 
 /**
@@ -254,6 +267,25 @@ export interface ServiceCatalogueApi {
    * holds them.
    */
   getEntityAccess(options: GetEntityAccessOptions): Promise<EntityAccess>;
+
+  /**
+   * Moves every holder of one offering to another: each gets a request for
+   * the other that needs no approval, and their grant here ends. Resolves
+   * with the swap once started; it runs in the background. Rejects with 403
+   * unless the caller fulfils both offerings, and with 400 for the same
+   * offering or one that leaves no grant.
+   */
+  startSwap(options: StartSwapOptions): Promise<Swap>;
+
+  /** How far a swap got. */
+  getSwap(swapId: string): Promise<Swap>;
+
+  /**
+   * What was taken away from people who left the organisation, newest
+   * first. Rejects with 403 unless the caller is on the service desk or an
+   * administrator.
+   */
+  listDepartures(): Promise<ListDeparturesResponse>;
 }
 
 /**

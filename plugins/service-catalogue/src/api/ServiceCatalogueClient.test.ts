@@ -566,4 +566,110 @@ describe('ServiceCatalogueClient', () => {
       '/api/service-catalogue/access/resource/a%2Fb/c%20d',
     ]);
   });
+  it('starts a swap on the offering named by its ref, and follows it', async () => {
+    const calls: Array<{ path: string; body: unknown }> = [];
+    const swap = {
+      id: 's1',
+      fromOfferingRef: 'offering:it/vpn-access',
+      toOfferingRef: 'offering:default/vpn-admin',
+      actorRef: 'user:default/leo',
+      state: 'running',
+      total: 3,
+      moved: 0,
+      failed: 0,
+      createdAt: '2025-03-01T10:00:00Z',
+    };
+    server.use(
+      rest.post(
+        `${baseUrl}/offerings/:namespace/:name/swap`,
+        async (req, res, ctx) => {
+          calls.push({ path: req.url.pathname, body: await req.json() });
+          return res(ctx.status(202), ctx.json(swap));
+        },
+      ),
+      rest.get(`${baseUrl}/swaps/:swapId`, (req, res, ctx) => {
+        calls.push({ path: req.url.pathname, body: undefined });
+        return res(ctx.json({ ...swap, state: 'done', moved: 3 }));
+      }),
+    );
+
+    await expect(
+      client.startSwap({
+        offeringRef: 'offering:it/vpn-access',
+        toOfferingRef: 'offering:default/vpn-admin',
+      }),
+    ).resolves.toEqual(swap);
+    await client.startSwap({
+      offeringRef: 'figma-licence',
+      toOfferingRef: 'offering:default/figma-pro',
+    });
+    await expect(client.getSwap('a/b')).resolves.toMatchObject({
+      state: 'done',
+      moved: 3,
+    });
+
+    expect(calls).toEqual([
+      {
+        path: '/api/service-catalogue/offerings/it/vpn-access/swap',
+        body: { toOfferingRef: 'offering:default/vpn-admin' },
+      },
+      {
+        path: '/api/service-catalogue/offerings/default/figma-licence/swap',
+        body: { toOfferingRef: 'offering:default/figma-pro' },
+      },
+      { path: '/api/service-catalogue/swaps/a%2Fb', body: undefined },
+    ]);
+  });
+
+  it('turns a refused swap into a ResponseError with the reason', async () => {
+    server.use(
+      rest.post(
+        `${baseUrl}/offerings/:namespace/:name/swap`,
+        (_req, res, ctx) =>
+          res(
+            ctx.status(403),
+            ctx.json({
+              error: {
+                name: 'NotAllowedError',
+                message: 'You do not fulfil offering:default/vpn-admin',
+              },
+              request: { method: 'POST', url: '/offerings/default/vpn/swap' },
+              response: { statusCode: 403 },
+            }),
+          ),
+      ),
+    );
+
+    const error = await client
+      .startSwap({
+        offeringRef: 'offering:default/vpn-access',
+        toOfferingRef: 'offering:default/vpn-admin',
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+    expect(error.body.error.message).toBe(
+      'You do not fulfil offering:default/vpn-admin',
+    );
+  });
+
+  it('lists departures', async () => {
+    const departure = {
+      id: 'd1',
+      userRef: 'user:default/gone',
+      detectedAt: '2025-03-01T10:00:00Z',
+      reason: 'missing',
+      revokedGrants: [],
+      cancelledRequests: [],
+    };
+    server.use(
+      rest.get(`${baseUrl}/departures`, (_req, res, ctx) =>
+        res(ctx.json({ items: [departure] })),
+      ),
+    );
+
+    await expect(client.listDepartures()).resolves.toEqual({
+      items: [departure],
+    });
+  });
 });

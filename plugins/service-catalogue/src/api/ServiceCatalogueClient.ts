@@ -1,4 +1,5 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
   AddCommentBody,
@@ -10,6 +11,7 @@ import {
   Grant,
   ListCategoriesResponse,
   ListDelegationsResponse,
+  ListDeparturesResponse,
   ListGrantsResponse,
   ListOfferingsResponse,
   ListRequestsQuery,
@@ -20,6 +22,7 @@ import {
   RevokeGrantBody,
   ServiceRequest,
   SubmitRequestBody,
+  Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import {
   AssignRequestBody,
@@ -31,6 +34,7 @@ import {
   GetOfferingOptions,
   ListQueueQuery,
   ServiceCatalogueApi,
+  StartSwapOptions,
 } from './ServiceCatalogueApi';
 
 /**
@@ -242,6 +246,26 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     const namespace = encodeURIComponent(options.namespace);
     const name = encodeURIComponent(options.name);
     return this.request<EntityAccess>(`/access/${kind}/${namespace}/${name}`);
+  }
+
+  async startSwap(options: StartSwapOptions): Promise<Swap> {
+    const { offeringRef, ...body } = options;
+    const { namespace, name } = parseEntityRef(offeringRef, {
+      defaultKind: 'offering',
+      defaultNamespace: 'default',
+    });
+    return this.request<Swap>(`${offeringPath({ namespace, name })}/swap`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async getSwap(swapId: string): Promise<Swap> {
+    return this.request<Swap>(`/swaps/${encodeURIComponent(swapId)}`);
+  }
+
+  async listDepartures(): Promise<ListDeparturesResponse> {
+    return this.request<ListDeparturesResponse>('/departures');
   }
 
   private async request<T>(

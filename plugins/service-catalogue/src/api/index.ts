@@ -9,5 +9,6 @@ export type {
   GetOfferingOptions,
   ListQueueQuery,
   ServiceCatalogueApi,
+  StartSwapOptions,
 } from './ServiceCatalogueApi';
 export { ServiceCatalogueClient } from './ServiceCatalogueClient';

@@ -15,6 +15,7 @@ import {
   responseError,
   serviceRequest,
 } from '../../testUtils';
+import { formatDateTime } from '../shared';
 import { DeskQueuePage } from './DeskQueuePage';
 
 const queue = [
@@ -298,5 +299,145 @@ describe('DeskQueuePage', () => {
     expect(
       await screen.findByText('Nothing waits for the desk.'),
     ).toBeInTheDocument();
+  });
+  describe('departures', () => {
+    const departures = [
+      {
+        id: 'd2',
+        userRef: 'user:default/gina',
+        detectedAt: '2025-05-02T09:30:00Z',
+        reason: 'marked' as const,
+        revokedGrants: [],
+        cancelledRequests: [],
+      },
+      {
+        id: 'd1',
+        userRef: 'user:default/frank',
+        detectedAt: '2025-05-01T08:00:00Z',
+        reason: 'missing' as const,
+        revokedGrants: [
+          {
+            grantId: 'g1',
+            offeringRef: 'offering:default/vpn-access',
+            offeringTitle: 'VPN access',
+          },
+          {
+            grantId: 'g2',
+            offeringRef: 'offering:it/figma-licence',
+            offeringTitle: 'Figma licence',
+          },
+        ],
+        cancelledRequests: [
+          {
+            requestId: 'r9',
+            trackingNumber: 'REQ-000009',
+            offeringTitle: 'New laptop',
+          },
+        ],
+      },
+    ];
+
+    async function openDepartures() {
+      await userEvent.click(
+        await screen.findByRole('tab', { name: 'Departures' }),
+      );
+    }
+
+    it('lists who left, when, why, and what was taken away', async () => {
+      const api = queueApi({
+        listDepartures: async () => ({ items: departures }),
+      });
+      await renderPage(api);
+
+      // The queue comes first; the departures only once asked for.
+      expect(
+        await screen.findByRole('table', { name: 'Desk queue' }),
+      ).toBeVisible();
+      expect(api.listDepartures).not.toHaveBeenCalled();
+      await openDepartures();
+
+      const table = await screen.findByRole('table', { name: 'Departures' });
+      expect(
+        screen.queryByRole('table', { name: 'Desk queue' }),
+      ).not.toBeInTheDocument();
+      const [gina, frank] = within(table).getAllByRole('row').slice(1);
+
+      expect(within(gina).getByRole('link', { name: /gina/ })).toBeVisible();
+      expect(gina).toHaveTextContent(formatDateTime('2025-05-02T09:30:00Z'));
+      expect(gina).toHaveTextContent('Marked as gone');
+      expect(within(gina).queryByRole('list')).not.toBeInTheDocument();
+
+      expect(within(frank).getByRole('link', { name: /frank/ })).toBeVisible();
+      expect(frank).toHaveTextContent('Missing from the catalog');
+      const revoked = within(frank).getByRole('list', {
+        name: 'Access revoked',
+      });
+      expect(
+        within(revoked).getByRole('link', { name: 'VPN access' }),
+      ).toHaveAttribute(
+        'href',
+        '/service-catalogue/offerings/default/vpn-access',
+      );
+      expect(
+        within(revoked).getByRole('link', { name: 'Figma licence' }),
+      ).toHaveAttribute(
+        'href',
+        '/service-catalogue/offerings/it/figma-licence',
+      );
+      const cancelled = within(frank).getByRole('list', {
+        name: 'Requests cancelled',
+      });
+      expect(cancelled).toHaveTextContent('REQ-000009 for New laptop');
+      expect(
+        within(cancelled).getByRole('link', { name: 'REQ-000009' }),
+      ).toHaveAttribute('href', '/service-catalogue/requests/REQ-000009');
+    });
+
+    it('tells others that only the desk and administrators see them', async () => {
+      await renderPage(
+        queueApi({
+          listDepartures: async () => {
+            throw await responseError(403, 'Not allowed');
+          },
+        }),
+      );
+      await openDepartures();
+
+      expect(
+        await screen.findByText(
+          'Only the service desk and administrators see departures',
+        ),
+      ).toBeVisible();
+      expect(screen.queryByText(/Not allowed/)).not.toBeInTheDocument();
+    });
+
+    it('shows other errors as they are', async () => {
+      await renderPage(
+        queueApi({
+          listDepartures: async () => {
+            throw await responseError(500, 'Database unreachable');
+          },
+        }),
+      );
+      await openDepartures();
+
+      expect(
+        (await screen.findAllByText(/Database unreachable/)).length,
+      ).toBeGreaterThan(0);
+      expect(
+        screen.queryByText(
+          'Only the service desk and administrators see departures',
+        ),
+      ).not.toBeInTheDocument();
+    });
+
+    it('says so when nobody has left', async () => {
+      await renderPage(
+        queueApi({ listDepartures: async () => ({ items: [] }) }),
+      );
+      await openDepartures();
+
+      expect(await screen.findByText('Nobody has left yet.')).toBeVisible();
+    });
   });
 });

@@ -20,12 +20,14 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
+import Tab from '@material-ui/core/Tab';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Tabs from '@material-ui/core/Tabs';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import {
@@ -46,6 +48,7 @@ import {
   UserPicker,
   useRequestChanged,
 } from '../shared';
+import { DeparturesTab } from './DeparturesTab';
 
 // The backend's default: what the desk still has to do.
 const OPEN = 'open';
@@ -156,13 +159,7 @@ function QueueRow(props: {
   );
 }
 
-/**
- * The desk queue: the manual requests for the offerings the signed-in user
- * fulfils, to take, complete or fail.
- *
- * @internal
- */
-export function DeskQueuePage() {
+function QueueTab() {
   const api = useApi(serviceCatalogueApiRef);
   const identityApi = useApi(identityApiRef);
   const [state, setState] = useState<RequestState | typeof OPEN>(OPEN);
@@ -247,7 +244,7 @@ export function DeskQueuePage() {
   }
 
   return (
-    <PageLayout title="Desk queue">
+    <>
       <Grid container spacing={2}>
         <Grid item xs={12} sm={6} md={3}>
           <TextField
@@ -319,6 +316,40 @@ export function DeskQueuePage() {
         </Grid>
       </Grid>
       <FulfilmentDialogs fulfilment={fulfilment} />
+    </>
+  );
+}
+
+const TABS = [
+  { id: 'desk-tab-queue', label: 'Queue', Panel: QueueTab },
+  { id: 'desk-tab-departures', label: 'Departures', Panel: DeparturesTab },
+];
+
+/**
+ * The desk queue: the manual requests for the offerings the signed-in user
+ * fulfils, to take, complete or fail; and the departures, what was taken
+ * away from people who left.
+ *
+ * @internal
+ */
+export function DeskQueuePage() {
+  const [tab, setTab] = useState(0);
+  const { id, Panel } = TABS[tab];
+  return (
+    <PageLayout title="Desk queue">
+      <Tabs
+        value={tab}
+        onChange={(_event, next) => setTab(next)}
+        indicatorColor="primary"
+        aria-label="Desk queue"
+      >
+        {TABS.map(t => (
+          <Tab key={t.id} label={t.label} id={t.id} />
+        ))}
+      </Tabs>
+      <Box mt={2} role="tabpanel" aria-labelledby={id}>
+        <Panel />
+      </Box>
     </PageLayout>
   );
 }

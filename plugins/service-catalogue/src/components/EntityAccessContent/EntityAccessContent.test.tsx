@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -17,7 +17,9 @@ import {
   mockServiceCatalogueApi,
   responseError,
   serviceRequest,
+  swap,
 } from '../../testUtils';
+import { formatDate } from '../shared';
 import { EntityAccessContent } from './EntityAccessContent';
 
 const entity: Entity = {
@@ -279,5 +281,331 @@ describe('EntityAccessContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Your access' })).toBeNull();
+  });
+  it('says which group gives a birthright, to its holder and to the owners', async () => {
+    const birthright = {
+      birthrightGroupRef: 'group:default/network-team',
+    };
+    await renderContent(
+      mockServiceCatalogueApi({
+        getEntityAccess: async () => ({
+          ...access,
+          myGrants: [grant({ id: 'mine', ...birthright })],
+          holders: [
+            grant({ id: 'held-by-bob', holderRef: 'user:default/bob' }),
+            grant({
+              id: 'held-by-dan',
+              holderRef: 'user:default/dan',
+              ...birthright,
+            }),
+          ],
+        }),
+      }),
+    );
+
+    await screen.findByRole('heading', { name: 'Holders' });
+    const [mine] = rowsOf('Your grants');
+    expect(mine).toHaveTextContent('Birthright of network-team');
+    expect(
+      within(mine).getByRole('link', { name: /network-team/ }),
+    ).toHaveAttribute('href', '/catalog/default/group/network-team');
+    // Still one's own to give up.
+    expect(
+      within(mine).getByRole('button', { name: 'Give up VPN access' }),
+    ).toBeVisible();
+
+    const [bob, dan] = rowsOf('Holders');
+    expect(bob).not.toHaveTextContent('Birthright');
+    expect(dan).toHaveTextContent('Birthright of network-team');
+    expect(
+      within(dan).getByRole('button', { name: 'Revoke dan from VPN access' }),
+    ).toBeVisible();
+  });
+
+  it('flags the holders the owners should look at, and since when', async () => {
+    await renderContent(
+      mockServiceCatalogueApi({
+        getEntityAccess: async () => ({
+          ...access,
+          holders: [
+            grant({ id: 'held-by-bob', holderRef: 'user:default/bob' }),
+            grant({
+              id: 'held-by-eve',
+              holderRef: 'user:default/eve',
+              review: {
+                reason: 'The holder is no longer in the offering’s audience',
+                flaggedAt: '2025-05-06T07:00:00Z',
+              },
+            }),
+          ],
+        }),
+      }),
+    );
+
+    await screen.findByRole('heading', { name: 'Holders' });
+    const [bob, eve] = rowsOf('Holders');
+    expect(bob).not.toHaveTextContent('Review');
+    expect(
+      within(eve).getByText(
+        'Review: The holder is no longer in the offering’s audience',
+      ),
+    ).toBeVisible();
+    expect(eve).toHaveTextContent(
+      `Flagged ${formatDate('2025-05-06T07:00:00Z')}`,
+    );
+    // Flagged, not ended: it may still be revoked.
+    expect(
+      within(eve).getByRole('button', { name: 'Revoke eve from VPN access' }),
+    ).toBeVisible();
+  });
+
+  describe('moving all holders', () => {
+    const vpnPro: OfferingSummary = {
+      ...vpnOffering,
+      entityRef: 'offering:default/vpn-pro',
+      name: 'vpn-pro',
+      title: 'VPN pro',
+    };
+    const oneOff: OfferingSummary = {
+      ...vpnOffering,
+      entityRef: 'offering:default/vpn-token',
+      name: 'vpn-token',
+      title: 'Hardware VPN token',
+      grant: undefined,
+    };
+
+    function moveApi(overrides: Partial<ServiceCatalogueApi> = {}) {
+      return mockServiceCatalogueApi({
+        getEntityAccess: async () => access,
+        getOfferings: async () => ({
+          items: [vpnOffering, vpnPro, oneOff],
+        }),
+        ...overrides,
+      });
+    }
+
+    async function chooseTarget(dialog: HTMLElement, title: string) {
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: /Move to/ }),
+      );
+      await userEvent.click(
+        within(screen.getByRole('listbox')).getByRole('option', {
+          name: title,
+        }),
+      );
+    }
+
+    afterEach(() => {
+      // Unmounted while the fake timers still run, so that a failed test
+      // leaves no interval behind for the next.
+      cleanup();
+      jest.useRealTimers();
+    });
+
+    it('is offered to the owners per offering with active holders', async () => {
+      await renderContent(
+        moveApi({
+          getEntityAccess: async () => ({
+            ...access,
+            holders: [
+              ...access.holders,
+              grant({
+                id: 'admin',
+                holderRef: 'user:default/dan',
+                offeringRef: 'offering:default/vpn-admin',
+                offeringTitle: 'VPN administration',
+              }),
+              grant({
+                id: 'leaving-pro',
+                holderRef: 'user:default/dan',
+                offeringRef: 'offering:default/vpn-pro',
+                offeringTitle: 'VPN pro',
+                state: 'revoking',
+              }),
+            ],
+          }),
+        }),
+      );
+
+      await screen.findByRole('heading', { name: 'Holders' });
+      expect(
+        screen
+          .getAllByRole('button', { name: /^Move all holders of / })
+          .map(button => button.getAttribute('aria-label')),
+      ).toEqual([
+        'Move all holders of VPN access',
+        'Move all holders of VPN administration',
+      ]);
+    });
+
+    it('is not offered to those who may not revoke', async () => {
+      await renderContent(
+        moveApi({
+          getEntityAccess: async () => ({ ...access, canRevoke: false }),
+        }),
+      );
+
+      await screen.findByRole('heading', { name: 'Holders' });
+      expect(
+        screen.queryByRole('button', { name: /Move all holders/ }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('moves them to an offering that leaves a grant, follows the progress, and reloads the holders', async () => {
+      jest.useFakeTimers();
+      const user = userEvent.setup({
+        advanceTimers: jest.advanceTimersByTime,
+      });
+      const api = moveApi({
+        startSwap: async () => swap({ total: 3, moved: 1 }),
+        getSwap: jest
+          .fn()
+          .mockResolvedValueOnce(swap({ total: 3, moved: 2 }))
+          .mockResolvedValueOnce(
+            swap({
+              total: 3,
+              moved: 2,
+              failed: 1,
+              state: 'done',
+              finishedAt: '2025-03-01T10:01:00Z',
+            }),
+          ),
+      });
+      await renderContent(api);
+
+      await user.click(
+        await screen.findByRole('button', {
+          name: 'Move all holders of VPN access',
+        }),
+      );
+      const dialog = screen.getByRole('dialog', {
+        name: 'Move all holders of VPN access',
+      });
+      expect(
+        within(dialog).getByRole('button', { name: 'Move holders' }),
+      ).toBeDisabled();
+      await user.click(
+        await within(dialog).findByRole('button', { name: /Move to/ }),
+      );
+      // Neither the same offering nor one that leaves no grant.
+      expect(
+        within(screen.getByRole('listbox'))
+          .getAllByRole('option')
+          .map(option => option.textContent),
+      ).toEqual(['VPN pro']);
+      await user.click(screen.getByRole('option', { name: 'VPN pro' }));
+      await user.click(
+        within(dialog).getByRole('button', { name: 'Move holders' }),
+      );
+
+      expect(api.startSwap).toHaveBeenCalledWith({
+        offeringRef: 'offering:default/vpn-access',
+        toOfferingRef: 'offering:default/vpn-pro',
+      });
+      expect(await within(dialog).findByRole('status')).toHaveTextContent(
+        'Moved 1 of 3, 0 failed',
+      );
+      expect(api.getSwap).not.toHaveBeenCalled();
+      expect(api.getEntityAccess).toHaveBeenCalledTimes(1);
+
+      await act(async () => {
+        jest.advanceTimersByTime(2000);
+      });
+      expect(api.getSwap).toHaveBeenCalledWith('swap-1');
+      expect(within(dialog).getByRole('status')).toHaveTextContent(
+        'Moved 2 of 3, 0 failed',
+      );
+      expect(api.getEntityAccess).toHaveBeenCalledTimes(1);
+
+      await act(async () => {
+        jest.advanceTimersByTime(2000);
+      });
+      expect(within(dialog).getByRole('status')).toHaveTextContent(
+        'Moved 2 of 3, 1 failed',
+      );
+      expect(api.getEntityAccess).toHaveBeenCalledTimes(2);
+
+      // Done: no more asking.
+      await act(async () => {
+        jest.advanceTimersByTime(10000);
+      });
+      expect(api.getSwap).toHaveBeenCalledTimes(2);
+      await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      expect(api.getEntityAccess).toHaveBeenCalledTimes(2);
+    });
+
+    it('shows in the dialog why the backend refused', async () => {
+      const api = moveApi({
+        startSwap: async () => {
+          throw await responseError(
+            403,
+            'You do not fulfil offering:default/vpn-pro',
+          );
+        },
+      });
+      await renderContent(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Move all holders of VPN access',
+        }),
+      );
+      const dialog = screen.getByRole('dialog', {
+        name: 'Move all holders of VPN access',
+      });
+      await within(dialog).findByRole('button', { name: /Move to/ });
+      await chooseTarget(dialog, 'VPN pro');
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Move holders' }),
+      );
+
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+        'The holders were not moved: You do not fulfil offering:default/vpn-pro',
+      );
+      expect(within(dialog).queryByRole('status')).not.toBeInTheDocument();
+      expect(api.getEntityAccess).toHaveBeenCalledTimes(1);
+
+      // Closed and opened again, the dialog starts afresh.
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Cancel' }),
+      );
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Move all holders of VPN access' }),
+      );
+      const again = screen.getByRole('dialog');
+      expect(within(again).queryByRole('alert')).not.toBeInTheDocument();
+      expect(
+        within(again).getByRole('button', { name: 'Move holders' }),
+      ).toBeDisabled();
+    });
+
+    it('says so when no other offering can take the holders', async () => {
+      await renderContent(
+        moveApi({
+          getOfferings: async () => ({ items: [vpnOffering, oneOff] }),
+        }),
+      );
+
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Move all holders of VPN access',
+        }),
+      );
+      const dialog = screen.getByRole('dialog');
+      expect(
+        await within(dialog).findByText(
+          'No other offering you can see leaves a grant to move the holders to.',
+        ),
+      ).toBeVisible();
+      expect(
+        within(dialog).getByRole('button', { name: 'Move holders' }),
+      ).toBeDisabled();
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   EmptyState,
@@ -32,10 +33,12 @@ import {
 import { serviceCatalogueApiRef } from '../../api';
 import { offeringRouteRef, requestRouteRef } from '../../routes';
 import {
+  BirthrightOf,
   errorMessage,
   formatDate,
   formatDateTime,
   GrantExpiry,
+  GrantReview,
   GrantStatus,
   offeringParams,
   RequestStateChip,
@@ -45,6 +48,7 @@ import {
   useRevokeGrant,
   GiveUpButton,
 } from '../shared';
+import { SwapHoldersDialog, SwapSource } from './SwapHoldersDialog';
 
 const useStyles = makeStyles(theme => ({
   offerings: {
@@ -150,6 +154,7 @@ function YourAccess(props: {
                   <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
                     {grant.offeringTitle}
                   </Link>
+                  <BirthrightOf grant={grant} />
                 </TableCell>
                 <TableCell title={formatDateTime(grant.grantedAt)}>
                   {formatDate(grant.grantedAt)}
@@ -204,14 +209,45 @@ function YourAccess(props: {
   );
 }
 
+/** The offerings with someone holding them now, in the order they came. */
+function heldOfferings(holders: Grant[]): SwapSource[] {
+  const held = new Map<string, SwapSource>();
+  for (const grant of holders) {
+    if (grant.state === 'active' && !held.has(grant.offeringRef)) {
+      held.set(grant.offeringRef, {
+        offeringRef: grant.offeringRef,
+        title: grant.offeringTitle,
+      });
+    }
+  }
+  return [...held.values()];
+}
+
 function Holders(props: {
   holders: Grant[];
   canRevoke: boolean;
   onRevoke(grant: Grant): void;
+  onMove(from: SwapSource): void;
 }) {
-  const { holders, canRevoke, onRevoke } = props;
+  const { holders, canRevoke, onRevoke, onMove } = props;
+  const movable = canRevoke ? heldOfferings(holders) : [];
   return (
     <InfoCard title="Holders" titleTypographyProps={cardTitleProps} noPadding>
+      {movable.length > 0 && (
+        <Box display="flex" flexWrap="wrap" gridGap={8} p={2}>
+          {movable.map(from => (
+            <Button
+              key={from.offeringRef}
+              size="small"
+              variant="outlined"
+              aria-label={`Move all holders of ${from.title}`}
+              onClick={() => onMove(from)}
+            >
+              {`Move all holders of ${from.title}…`}
+            </Button>
+          ))}
+        </Box>
+      )}
       <Table aria-label="Holders" size="small">
         <TableHead>
           <TableRow>
@@ -229,7 +265,10 @@ function Holders(props: {
               <TableCell>
                 <EntityRefLink entityRef={grant.holderRef} defaultKind="user" />
               </TableCell>
-              <TableCell>{grant.offeringTitle}</TableCell>
+              <TableCell>
+                {grant.offeringTitle}
+                <BirthrightOf grant={grant} />
+              </TableCell>
               <TableCell title={formatDateTime(grant.grantedAt)}>
                 {formatDate(grant.grantedAt)}
               </TableCell>
@@ -238,6 +277,7 @@ function Holders(props: {
               </TableCell>
               <TableCell>
                 <GrantStatus grant={grant} />
+                <GrantReview grant={grant} />
               </TableCell>
               {canRevoke && (
                 <TableCell align="right">
@@ -267,7 +307,8 @@ function Holders(props: {
 /**
  * The Access tab of a catalog entity: the offerings that give access to it,
  * the viewer's own access and requests, and, for the offerings' owners, who
- * holds access and a way to revoke it.
+ * holds access, which grants need a look, and ways to revoke one or to move
+ * every holder of an offering to another.
  *
  * @internal
  */
@@ -284,6 +325,7 @@ export function EntityAccessContent() {
   useRequestChanged(retry);
   const giveUp = useRevokeGrant(retry);
   const revoke = useRevokeGrant(retry);
+  const [moving, setMoving] = useState<SwapSource>();
 
   if (error) {
     return <ResponseErrorPanel error={error} />;
@@ -329,6 +371,7 @@ export function EntityAccessContent() {
             holders={value.holders}
             canRevoke={value.canRevoke}
             onRevoke={revoke.confirm}
+            onMove={setMoving}
           />
         </Grid>
       )}
@@ -355,6 +398,11 @@ export function EntityAccessContent() {
         busy={revoke.busy}
         onConfirm={revoke.revoke}
         onClose={revoke.cancel}
+      />
+      <SwapHoldersDialog
+        from={moving}
+        onSwapped={retry}
+        onClose={() => setMoving(undefined)}
       />
     </Grid>
   );

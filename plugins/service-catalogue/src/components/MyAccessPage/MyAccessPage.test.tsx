@@ -108,6 +108,57 @@ describe('MyAccessPage', () => {
     expect(within(figma).queryByRole('button')).not.toBeInTheDocument();
   });
 
+  it('says which group gives a birthright, and which grant ended with leaving it', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listMyGrants: async () => ({
+          items: [
+            grant({
+              id: 'birthright',
+              offeringTitle: 'VPN access',
+              trackingNumber: 'REQ-000001',
+              birthrightGroupRef: 'group:default/network-team',
+            }),
+            grant({
+              id: 'moved',
+              offeringRef: 'offering:default/figma-licence',
+              offeringTitle: 'Figma licence',
+              trackingNumber: 'REQ-000002',
+              birthrightGroupRef: 'group:default/design',
+              state: 'ended',
+              endReason: 'moved',
+              endedAt: '2025-04-02T08:00:00Z',
+            }),
+            grant({
+              id: 'asked',
+              offeringRef: 'offering:default/orders-db-read',
+              offeringTitle: 'Orders database, read',
+              trackingNumber: 'REQ-000003',
+            }),
+          ],
+        }),
+      }),
+    );
+
+    await screen.findByRole('table', { name: 'My access' });
+    const [vpn, orders, figma] = rows();
+    expect(vpn).toHaveTextContent('Birthright of network-team');
+    expect(
+      within(vpn).getByRole('link', { name: /network-team/ }),
+    ).toHaveAttribute('href', '/catalog/default/group/network-team');
+    // Still the holder's to give up.
+    expect(
+      within(vpn).getByRole('button', { name: 'Give up VPN access' }),
+    ).toBeVisible();
+
+    expect(orders).not.toHaveTextContent('Birthright');
+
+    expect(figma).toHaveTextContent('Birthright of design');
+    expect(figma).toHaveTextContent(
+      `Left the group, ${formatDateTime('2025-04-02T08:00:00Z')}`,
+    );
+  });
+
   it('gives up a grant with a reason, then reloads', async () => {
     let current = [grants[2]];
     const api = mockServiceCatalogueApi({

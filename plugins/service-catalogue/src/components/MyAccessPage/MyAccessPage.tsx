@@ -26,6 +26,7 @@ import {
 import { serviceCatalogueApiRef } from '../../api';
 import { offeringRouteRef, requestRouteRef } from '../../routes';
 import {
+  BirthrightOf,
   errorMessage,
   formatDate,
   formatDateTime,
@@ -97,6 +98,7 @@ function GrantRow(props: {
         <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
           {grant.offeringTitle}
         </Link>
+        <BirthrightOf grant={grant} />
       </TableCell>
       <TableCell>
         {grant.targetRef && <EntityRefLink entityRef={grant.targetRef} />}

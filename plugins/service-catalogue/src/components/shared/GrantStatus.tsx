@@ -1,7 +1,10 @@
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import WarningIcon from '@material-ui/icons/Warning';
 import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
 import { formatDateTime } from './format';
 import {
@@ -100,5 +103,77 @@ export function GiveUpButton(props: {
     >
       Give up
     </Button>
+  );
+}
+
+/**
+ * Says which group gives a grant as a birthright; nothing for a grant
+ * someone asked for.
+ *
+ * @internal
+ */
+export function BirthrightOf(props: { grant: Grant }) {
+  const { birthrightGroupRef } = props.grant;
+  if (!birthrightGroupRef) {
+    return null;
+  }
+  return (
+    <Typography variant="caption" color="textSecondary" display="block">
+      {'Birthright of '}
+      <EntityRefLink entityRef={birthrightGroupRef} defaultKind="group" />
+    </Typography>
+  );
+}
+
+const useReviewStyles = makeStyles(theme => ({
+  chip: {
+    borderColor: theme.palette.warning.main,
+    color: theme.palette.text.primary,
+    height: 'auto',
+    maxWidth: '100%',
+  },
+  label: {
+    whiteSpace: 'normal',
+    paddingTop: theme.spacing(0.5),
+    paddingBottom: theme.spacing(0.5),
+  },
+  icon: {
+    color: theme.palette.warning.main,
+  },
+}));
+
+/**
+ * Why the owners should look at a grant, and since when; nothing for a
+ * grant that is not flagged.
+ *
+ * @internal
+ */
+export function GrantReview(props: { grant: Grant }) {
+  const { review } = props.grant;
+  const classes = useReviewStyles();
+  if (!review) {
+    return null;
+  }
+  return (
+    <Box display="flex" flexDirection="column" alignItems="flex-start" mt={1}>
+      <Chip
+        size="small"
+        variant="outlined"
+        icon={<WarningIcon />}
+        label={`Review: ${review.reason}`}
+        classes={{
+          root: classes.chip,
+          label: classes.label,
+          icon: classes.icon,
+        }}
+      />
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        title={formatDateTime(review.flaggedAt)}
+      >
+        {`Flagged ${formatDate(review.flaggedAt)}`}
+      </Typography>
+    </Box>
   );
 }

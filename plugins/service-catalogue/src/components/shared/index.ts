@@ -15,7 +15,13 @@ export {
 export { RequestStateChip } from './RequestStateChip';
 export { useRequestChanged } from './useRequestChanged';
 export { UserPicker } from './UserPicker';
-export { GiveUpButton, GrantExpiry, GrantStatus } from './GrantStatus';
+export {
+  BirthrightOf,
+  GiveUpButton,
+  GrantExpiry,
+  GrantReview,
+  GrantStatus,
+} from './GrantStatus';
 export { formatDate, offeringParams, sortGrants } from './grants';
 export { RevokeGrantDialog, useRevokeGrant } from './RevokeGrantDialog';
 export {
