@@ -25,6 +25,7 @@ export function mockServiceCatalogueApi(
     getOfferings: unexpected('getOfferings'),
     getOffering: unexpected('getOffering'),
     getAnticipatedApprovers: unexpected('getAnticipatedApprovers'),
+    getRequestOptions: unexpected('getRequestOptions'),
     listRequests: unexpected('listRequests'),
     submitRequest: unexpected('submitRequest'),
     getRequest: unexpected('getRequest'),

@@ -33,6 +33,7 @@ import {
   OfferingEntityV1alpha1,
   RequestComment,
   RequestDetails,
+  RequestOptions,
   ServiceRequest,
   availableRequestActions,
   serviceCatalogueRequestCancelPermission,
@@ -152,6 +153,43 @@ export class RequestService {
         submitterRef: userRefOf(options.credentials),
       }),
     };
+  }
+
+  /**
+   * Whom the caller may request an offering for: what `submit` would
+   * accept, so that the form is only offered where it can succeed.
+   */
+  async requestOptions(options: {
+    offeringRef: string;
+    credentials: UserCredentials;
+  }): Promise<RequestOptions> {
+    const offering = await this.deps.offerings.getOfferingEntity({
+      entityRef: offeringRefOf(options.offeringRef),
+      credentials: options.credentials,
+    });
+    const mode = offering.spec.requestMode ?? 'self-service';
+    if (mode === 'desk') {
+      const desk = await this.isMemberOfAny(
+        options.credentials,
+        this.deps.fulfillers.deskGroups,
+      );
+      return desk
+        ? { forSelf: true, forOthers: true }
+        : {
+            forSelf: false,
+            forOthers: false,
+            explanation: `${offeringTitle(
+              offering,
+            )} is requested through the service desk; ask them to raise it for you`,
+          };
+    }
+    if (mode === 'self-service') {
+      return { forSelf: true, forOthers: false };
+    }
+    const forOthers =
+      (await this.isMemberOfAny(options.credentials, this.keyUsers)) ||
+      (await this.managesSomeone(userRefOf(options.credentials)));
+    return { forSelf: true, forOthers };
   }
 
   async submit(options: {
@@ -923,6 +961,21 @@ export class RequestService {
       throw new InputError(`${field}: ${userRef} is not a known user`);
     }
     return user;
+  }
+
+  private async managesSomeone(userRef: string): Promise<boolean> {
+    const { items } = await this.deps.catalog.getEntities(
+      {
+        filter: {
+          kind: 'User',
+          [`metadata.annotations.${this.managerAnnotation}`]: userRef,
+        },
+        fields: ['metadata.name'],
+        limit: 1,
+      },
+      { credentials: await this.deps.auth.getOwnServiceCredentials() },
+    );
+    return items.length > 0;
   }
 
   private async isMemberOfAny(

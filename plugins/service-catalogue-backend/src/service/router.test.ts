@@ -463,6 +463,44 @@ describe('the request API', () => {
       expect(desk.body.requesterRef).toBe(ref('frank'));
     });
 
+    it('says whom each person may request an offering for, as submitting would', async () => {
+      const options = (caller: string, offering: string) =>
+        request(server)
+          .get(`${API}/offerings/default/${offering}/request-options`)
+          .set('Authorization', mockCredentials.user.header(ref(caller)));
+
+      expect((await options('desmond', 'phone')).body).toEqual({
+        forSelf: true,
+        forOthers: true,
+      });
+      expect((await options('grace', 'phone')).body).toEqual({
+        forSelf: false,
+        forOthers: false,
+        explanation: expect.stringMatching(/through the service desk/),
+      });
+      // mike manages grace; sam manages nobody and is no key user.
+      expect((await options('mike', 'db-access')).body).toEqual({
+        forSelf: true,
+        forOthers: true,
+      });
+      expect((await options('sam', 'db-access')).body).toEqual({
+        forSelf: true,
+        forOthers: false,
+      });
+      expect((await options('mike', 'prod-deploy')).body).toEqual({
+        forSelf: true,
+        forOthers: false,
+      });
+      expect((await options('frank', 'db-access')).status).toBe(404);
+      expect(
+        (
+          await request(server).get(
+            `${API}/offerings/default/phone/request-options`,
+          )
+        ).status,
+      ).toBe(401);
+    });
+
     it('shows the anticipated approvers before submitting', async () => {
       const res = await call(
         server,

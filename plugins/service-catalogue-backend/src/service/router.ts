@@ -16,6 +16,7 @@ import {
   ListRequestsResponse,
   OFFERING_KIND,
   OfferingSummary,
+  RequestOptions,
   RequestState,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import express from 'express';
@@ -94,6 +95,18 @@ export async function createRouter(
     });
     res.json(body);
   });
+
+  router.get(
+    '/offerings/:namespace/:name/request-options',
+    async (req, res) => {
+      const credentials = await userCredentials(req);
+      const body: RequestOptions = await requests.requestOptions({
+        offeringRef: offeringRef(req.params),
+        credentials,
+      });
+      res.json(body);
+    },
+  );
 
   router.get('/requests', async (req, res) => {
     const credentials = await userCredentials(req);

@@ -113,6 +113,21 @@ export interface AnticipatedApprovers {
 }
 
 /**
+ * Response of `GET /offerings/{namespace}/{name}/request-options`: whom the
+ * caller may request the offering for, under its request mode.
+ *
+ * @public
+ */
+export interface RequestOptions {
+  /** For themselves. */
+  forSelf: boolean;
+  /** For a colleague (`forUser`): their reports or anyone, by mode. */
+  forOthers: boolean;
+  /** Why the caller may not request it at all, when they may not. */
+  explanation?: string;
+}
+
+/**
  * An approver lets a delegate decide for them during a period.
  *
  * @public

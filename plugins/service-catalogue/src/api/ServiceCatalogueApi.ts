@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AddCommentBody,
   AnticipatedApprovers,
+  RequestOptions,
   ApprovalDelegation,
   CreateDelegationBody,
   DecideRequestBody,
@@ -152,6 +153,12 @@ export interface ServiceCatalogueApi {
    * two cannot be told apart.
    */
   getOffering(options: GetOfferingOptions): Promise<OfferingSummary>;
+
+  /**
+   * Whom the signed-in user may request the offering for under its request
+   * mode; the form is only worth showing where submitting can succeed.
+   */
+  getRequestOptions(options: GetOfferingOptions): Promise<RequestOptions>;
 
   /** Who would be asked to approve a request for the offering, per stage. */
   getAnticipatedApprovers(

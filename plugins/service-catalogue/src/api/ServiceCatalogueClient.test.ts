@@ -136,6 +136,27 @@ describe('ServiceCatalogueClient', () => {
     ]);
   });
 
+  it('asks whom the user may request an offering for', async () => {
+    server.use(
+      rest.get(
+        `${baseUrl}/offerings/:namespace/:name/request-options`,
+        (req, res, ctx) =>
+          res(
+            ctx.json({
+              forSelf: req.params.name === 'vpn',
+              forOthers: false,
+            }),
+          ),
+      ),
+    );
+    await expect(
+      client.getRequestOptions({ namespace: 'default', name: 'vpn' }),
+    ).resolves.toEqual({ forSelf: true, forOthers: false });
+    await expect(
+      client.getRequestOptions({ namespace: 'default', name: 'phone' }),
+    ).resolves.toEqual({ forSelf: false, forOthers: false });
+  });
+
   it('lists requests with repeated state filters, search and paging', async () => {
     let query: URLSearchParams | undefined;
     server.use(

@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   AddCommentBody,
   AnticipatedApprovers,
+  RequestOptions,
   ApprovalDelegation,
   CreateDelegationBody,
   DecideRequestBody,
@@ -61,6 +62,14 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
 
   async getOffering(options: GetOfferingOptions): Promise<OfferingSummary> {
     return this.request<OfferingSummary>(offeringPath(options));
+  }
+
+  async getRequestOptions(
+    options: GetOfferingOptions,
+  ): Promise<RequestOptions> {
+    return this.request<RequestOptions>(
+      `${offeringPath(options)}/request-options`,
+    );
   }
 
   async getAnticipatedApprovers(

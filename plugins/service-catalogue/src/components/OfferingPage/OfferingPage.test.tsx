@@ -42,6 +42,7 @@ function api(overrides: Partial<ServiceCatalogueApi> = {}) {
     getCategories: async () => ({
       items: [{ id: 'hardware', title: 'Hardware', order: 1 }],
     }),
+    getRequestOptions: async () => ({ forSelf: true, forOthers: false }),
     getAnticipatedApprovers: async ({ forUser }) => ({
       requesterRef: forUser ?? 'user:default/ann',
       stages: [
@@ -191,6 +192,7 @@ describe('OfferingPage', () => {
   it('requests for a colleague where the offering allows it', async () => {
     const serviceCatalogueApi = api({
       getOffering: async () => ({ ...laptop, requestMode: 'delegated' }),
+      getRequestOptions: async () => ({ forSelf: true, forOthers: true }),
       submitRequest: async () => serviceRequest(),
     });
     await renderPage(serviceCatalogueApi);
@@ -219,5 +221,40 @@ describe('OfferingPage', () => {
         expect.objectContaining({ forUser: 'user:default/bob' }),
       ),
     );
+  });
+
+  it('offers no picker for colleagues to someone who may only ask for themselves', async () => {
+    await renderPage(
+      api({
+        getOffering: async () => ({ ...laptop, requestMode: 'delegated' }),
+      }),
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Review' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('textbox', { name: 'Request for' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says why instead of showing a form that could not be submitted', async () => {
+    const serviceCatalogueApi = api({
+      getOffering: async () => ({ ...laptop, requestMode: 'desk' }),
+      getRequestOptions: async () => ({
+        forSelf: false,
+        forOthers: false,
+        explanation:
+          'A laptop is requested through the service desk; ask them to raise it for you',
+      }),
+    });
+    await renderPage(serviceCatalogueApi);
+
+    expect(
+      await screen.findByText(/requested through the service desk/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Review' }),
+    ).not.toBeInTheDocument();
+    expect(serviceCatalogueApi.getAnticipatedApprovers).not.toHaveBeenCalled();
   });
 });

@@ -51,7 +51,6 @@ const REQUEST_MODE_LABELS: Record<OfferingRequestMode, string> = {
 };
 
 /** Request modes in which a request may be raised for someone else. */
-const FOR_OTHERS: OfferingRequestMode[] = ['delegated', 'desk'];
 
 function AnticipatedApproversCard(props: {
   offering: OfferingSummary;
@@ -131,11 +130,12 @@ function OfferingDetails(props: { namespace: string; name: string }) {
   const [submitError, setSubmitError] = useState<Error>();
 
   const { value, loading, error } = useAsync(async () => {
-    const [offering, categories] = await Promise.all([
+    const [offering, categories, options] = await Promise.all([
       api.getOffering({ namespace, name }),
       api.getCategories(),
+      api.getRequestOptions({ namespace, name }),
     ]);
-    return { offering, index: new CategoryIndex(categories.items) };
+    return { offering, index: new CategoryIndex(categories.items), options };
   }, [api, namespace, name]);
 
   const offering = value?.offering;
@@ -183,7 +183,8 @@ function OfferingDetails(props: { namespace: string; name: string }) {
   const delay = offering.estimatedDelay
     ? formatApproximateDuration(offering.estimatedDelay)
     : undefined;
-  const forOthers = FOR_OTHERS.includes(offering.requestMode);
+  const { forSelf, forOthers, explanation } = value.options;
+  const mayRequest = forSelf || forOthers;
 
   return (
     <PageLayout title={offering.title} subtitle={offering.description}>
@@ -238,18 +239,31 @@ function OfferingDetails(props: { namespace: string; name: string }) {
                 </dl>
               </InfoCard>
             </Grid>
-            <Grid item>
-              <AnticipatedApproversCard offering={offering} forUser={forUser} />
-            </Grid>
+            {mayRequest && (
+              <Grid item>
+                <AnticipatedApproversCard
+                  offering={offering}
+                  forUser={forUser}
+                />
+              </Grid>
+            )}
           </Grid>
         </Grid>
         <Grid item xs={12} md={8}>
           <Grid container spacing={2} direction="column">
-            {submitted ? (
+            {!mayRequest && (
+              <Grid item>
+                <Alert severity="info">
+                  {explanation ?? 'You cannot request this offering.'}
+                </Alert>
+              </Grid>
+            )}
+            {mayRequest && submitted && (
               <Grid item>
                 <Confirmation request={submitted} />
               </Grid>
-            ) : (
+            )}
+            {mayRequest && !submitted && (
               <>
                 {submitError && (
                   <Grid item>

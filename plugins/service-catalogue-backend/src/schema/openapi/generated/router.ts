@@ -963,6 +963,22 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      RequestOptions: {
+        type: 'object',
+        properties: {
+          forSelf: {
+            type: 'boolean',
+          },
+          forOthers: {
+            type: 'boolean',
+          },
+          explanation: {
+            type: 'string',
+          },
+        },
+        required: ['forSelf', 'forOthers'],
+        additionalProperties: false,
+      },
       Swap: {
         type: 'object',
         description:
@@ -1327,6 +1343,57 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/offerings/{namespace}/{name}/request-options': {
+      get: {
+        operationId: 'GetRequestOptions',
+        description:
+          'Whom the caller may request this offering for under its request mode:\nthemselves, colleagues, or nobody (a `desk` offering outside the\nservice desk), so that the form is only offered where submitting can\nsucceed.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The options.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RequestOptions',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
