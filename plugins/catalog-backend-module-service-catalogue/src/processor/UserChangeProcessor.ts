@@ -25,7 +25,7 @@ const GONE_ANNOTATIONS = ['backstage.io/orphan', 'service-catalogue.io/left'];
  * The catalog emits no events of its own when entities change; it does
  * process an entity again when its provider changes it. This processor
  * remembers, in the catalog's processing cache, what it saw of each user and
- * publishes on {@link USER_CHANGED_TOPIC} when that differs, also the first
+ * publishes on `service-catalogue.user-changed` (`USER_CHANGED_TOPIC`) when that differs, also the first
  * time it sees a user. Users that disappear are not processed at all: the
  * scheduled reconciliation finds them.
  *
