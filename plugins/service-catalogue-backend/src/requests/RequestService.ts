@@ -399,7 +399,7 @@ export class RequestService {
           expiresAt = end.toUTC().toISO()!;
         }
         const reason = options.reason?.trim();
-        return this.deps.store.recordFulfilled({
+        const recorded = await this.deps.store.recordFulfilled({
           offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
           offeringTitle: offeringTitle(offering),
           offeringOwnerRef: ownerRef,
@@ -416,6 +416,16 @@ export class RequestService {
           expiresAt,
           data: { recorded: true, ...(reason ? { reason } : {}) },
         });
+        if (recorded.created) {
+          await this.deps.notifier.tell(recorded.request, {
+            to: [holderRef],
+            title: `${recorded.request.trackingNumber}: ${recorded.request.offeringTitle} is yours`,
+            description: `Given by ${userRef}${
+              reason ? `: ${reason}` : ''
+            }. My access shows it.`,
+          });
+        }
+        return recorded;
       },
     );
   }

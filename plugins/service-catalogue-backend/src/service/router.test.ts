@@ -1203,9 +1203,20 @@ describe('grants given outside a request, and more time for them', () => {
     expect(
       Date.parse(first.body.expiresAt) - Date.parse(first.body.grantedAt),
     ).toBe(30 * DAY);
+    expect(notifications.send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        recipients: { type: 'entity', entityRef: [ref('grace')] },
+        payload: expect.objectContaining({
+          title: expect.stringMatching(/A licence is yours/),
+        }),
+      }),
+    );
+    notifications.send.mockClear();
     const again = await record(callers.owner(), body);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
+    // Nothing new to tell.
+    expect(notifications.send).not.toHaveBeenCalled();
 
     expect((await grantsOf('requester')).map(g => g.id)).toEqual([
       first.body.id,
