@@ -17,14 +17,12 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import Paper from '@material-ui/core/Paper';
-import Tab from '@material-ui/core/Tab';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
@@ -40,7 +38,8 @@ import {
   formatAge,
   formatDateTime,
   formatValue,
-  PageLayout,
+  PageTab,
+  TabbedPage,
   RequestStateChip,
   useRequestChanged,
 } from '../shared';
@@ -458,7 +457,7 @@ function DecidedTab() {
   );
 }
 
-const TABS = [
+const TABS: PageTab[] = [
   { id: 'approvals-tab-waiting', label: 'Waiting for me', Panel: WaitingTab },
   { id: 'approvals-tab-decided', label: 'Decided', Panel: DecidedTab },
   {
@@ -475,23 +474,5 @@ const TABS = [
  * @internal
  */
 export function ApprovalsPage() {
-  const [tab, setTab] = useState(0);
-  const { id, Panel } = TABS[tab];
-  return (
-    <PageLayout title="Approvals">
-      <Tabs
-        value={tab}
-        onChange={(_event, next) => setTab(next)}
-        indicatorColor="primary"
-        aria-label="Approvals"
-      >
-        {TABS.map(t => (
-          <Tab key={t.id} label={t.label} id={t.id} />
-        ))}
-      </Tabs>
-      <Box mt={2} role="tabpanel" aria-labelledby={id}>
-        <Panel />
-      </Box>
-    </PageLayout>
-  );
+  return <TabbedPage title="Approvals" tabs={TABS} />;
 }

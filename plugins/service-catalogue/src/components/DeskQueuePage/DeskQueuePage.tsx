@@ -20,14 +20,12 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
-import Tab from '@material-ui/core/Tab';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Tabs from '@material-ui/core/Tabs';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import {
@@ -41,7 +39,8 @@ import {
   formatAge,
   formatDateTime,
   FulfilmentDialogs,
-  PageLayout,
+  PageTab,
+  TabbedPage,
   RequestStateChip,
   stateLabel,
   useFulfilment,
@@ -320,7 +319,7 @@ function QueueTab() {
   );
 }
 
-const TABS = [
+const TABS: PageTab[] = [
   { id: 'desk-tab-queue', label: 'Queue', Panel: QueueTab },
   { id: 'desk-tab-departures', label: 'Departures', Panel: DeparturesTab },
 ];
@@ -333,23 +332,5 @@ const TABS = [
  * @internal
  */
 export function DeskQueuePage() {
-  const [tab, setTab] = useState(0);
-  const { id, Panel } = TABS[tab];
-  return (
-    <PageLayout title="Desk queue">
-      <Tabs
-        value={tab}
-        onChange={(_event, next) => setTab(next)}
-        indicatorColor="primary"
-        aria-label="Desk queue"
-      >
-        {TABS.map(t => (
-          <Tab key={t.id} label={t.label} id={t.id} />
-        ))}
-      </Tabs>
-      <Box mt={2} role="tabpanel" aria-labelledby={id}>
-        <Panel />
-      </Box>
-    </PageLayout>
-  );
+  return <TabbedPage title="Desk queue" tabs={TABS} />;
 }

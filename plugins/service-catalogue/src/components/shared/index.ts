@@ -13,6 +13,7 @@ export {
   useIsNewFrontendSystem,
 } from './PageLayout';
 export { RequestStateChip } from './RequestStateChip';
+export { TabbedPage, type PageTab } from './TabbedPage';
 export { useRequestChanged } from './useRequestChanged';
 export { UserPicker } from './UserPicker';
 export {
