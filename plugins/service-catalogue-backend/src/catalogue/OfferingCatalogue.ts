@@ -128,15 +128,7 @@ export class OfferingCatalogue {
     if (offering.spec.available === false) {
       return false;
     }
-    const audience = offering.spec.audience ?? [];
-    if (audience.length === 0 || identities === 'everything') {
-      return true;
-    }
-    return audience.some(ref =>
-      identities.has(
-        comparableRef(ref, 'group', offering.metadata.namespace ?? 'default'),
-      ),
-    );
+    return identities === 'everything' || inAudience(offering, identities);
   }
 
   /**
@@ -189,6 +181,28 @@ function parentOf(group: Entity | undefined): string | undefined {
     return undefined;
   }
   return comparableRef(parent, 'group', group.metadata.namespace ?? 'default');
+}
+
+/**
+ * Whether an offering's audience takes someone, given the lowercase refs an
+ * entry may name to include them (their user ref, their groups and those
+ * groups' ancestors): an empty audience takes everyone.
+ *
+ * @internal
+ */
+export function inAudience(
+  offering: OfferingEntityV1alpha1,
+  identities: Set<string>,
+): boolean {
+  const audience = offering.spec.audience ?? [];
+  return (
+    audience.length === 0 ||
+    audience.some(ref =>
+      identities.has(
+        comparableRef(ref, 'group', offering.metadata.namespace ?? 'default'),
+      ),
+    )
+  );
 }
 
 /** Entity refs compare case-insensitively in the catalog. */

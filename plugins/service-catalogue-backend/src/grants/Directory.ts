@@ -7,7 +7,7 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { OfferingEntityV1alpha1 } from '@service-catalogue/plugin-service-catalogue-common';
-import { normalizeRef } from '../requests/refs';
+import { inAudience as audienceTakes } from '../catalogue/OfferingCatalogue';
 
 /** Set by the catalog on entities whose source no longer provides them. */
 const ORPHAN_ANNOTATION = 'backstage.io/orphan';
@@ -115,22 +115,14 @@ export class Directory {
 
   /**
    * Whether an offering's audience takes the user, as the catalogue decides
-   * who sees an offering: an empty audience takes everyone.
+   * who sees an offering.
    */
   inAudience(offering: OfferingEntityV1alpha1, userRef: string): boolean {
-    const audience = offering.spec.audience ?? [];
-    if (audience.length === 0) {
-      return true;
-    }
     const user = this.users.get(lower(userRef));
-    return audience.some(entry => {
-      const ref = normalizeRef(entry, {
-        field: 'spec.audience',
-        defaultKind: 'group',
-        defaultNamespace: offering.metadata.namespace,
-      });
-      return ref === lower(userRef) || (user?.groups.has(ref) ?? false);
-    });
+    return audienceTakes(
+      offering,
+      new Set([lower(userRef), ...(user?.groups ?? [])]),
+    );
   }
 }
 
