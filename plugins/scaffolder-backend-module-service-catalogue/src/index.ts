@@ -7,6 +7,7 @@
 
 export { scaffolderModuleServiceCatalogue as default } from './module';
 export {
+  createGateAction,
   createGetOfferingAction,
   createGrantAction,
   createLdapGroupAddMemberAction,

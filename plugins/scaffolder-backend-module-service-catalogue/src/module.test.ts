@@ -37,6 +37,7 @@ describe('scaffolderModuleServiceCatalogue', () => {
       listGrants: jest.fn(),
       recordGrant: jest.fn(),
       revokeGrant: jest.fn(),
+      checkGate: jest.fn(),
     };
 
     await startTestBackend({
@@ -54,6 +55,7 @@ describe('scaffolderModuleServiceCatalogue', () => {
     expect(addActions).toHaveBeenCalledTimes(1);
     const actions = addActions.mock.calls[0];
     expect(actions.map(action => action.id)).toEqual([
+      'service-catalogue:gate',
       'service-catalogue:offering:get',
       'service-catalogue:request:create',
       'service-catalogue:grant',
@@ -63,7 +65,7 @@ describe('scaffolderModuleServiceCatalogue', () => {
     // Running the registered action proves it got the service from the
     // backend rather than one of its own.
     const ctx = createMockActionContext({ input: { offering: 'vpn-access' } });
-    await actions[0].handler(ctx);
+    await actions[1].handler(ctx);
     expect(serviceCatalogue.getOffering).toHaveBeenCalledWith({
       entityRef: { kind: 'Offering', namespace: 'default', name: 'vpn-access' },
       credentials: mockCredentials.user(),
@@ -100,6 +102,7 @@ describe('scaffolderModuleServiceCatalogue', () => {
       await expect(
         actionIdsWith({ serviceCatalogue: { ldap } }),
       ).resolves.toEqual([
+        'service-catalogue:gate',
         'service-catalogue:offering:get',
         'service-catalogue:request:create',
         'service-catalogue:grant',

@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { serviceCatalogueServiceRef } from '@service-catalogue/plugin-service-catalogue-node';
 import {
+  createGateAction,
   createGetOfferingAction,
   createGrantAction,
   createLdapGroupAddMemberAction,
@@ -26,12 +27,14 @@ export const scaffolderModuleServiceCatalogue = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
+        auth: coreServices.auth,
         config: coreServices.rootConfig,
         scaffolder: scaffolderActionsExtensionPoint,
         serviceCatalogue: serviceCatalogueServiceRef,
       },
-      async init({ config, scaffolder, serviceCatalogue }) {
+      async init({ auth, config, scaffolder, serviceCatalogue }) {
         scaffolder.addActions(
+          createGateAction({ serviceCatalogue, auth }),
           createGetOfferingAction({ serviceCatalogue }),
           createRequestCreateAction({ serviceCatalogue }),
           createGrantAction({ serviceCatalogue }),

@@ -9,3 +9,4 @@ export * from './entity';
 export * from './types';
 export * from './permissions';
 export * from './requests';
+export * from './gate';

@@ -12,6 +12,7 @@ export function mockServiceCatalogue(): jest.Mocked<ServiceCatalogueService> {
     listGrants: jest.fn(),
     recordGrant: jest.fn(),
     revokeGrant: jest.fn(),
+    checkGate: jest.fn(),
   };
 }
 

@@ -1,3 +1,4 @@
+export { createGateAction } from './gate';
 export { createGetOfferingAction } from './getOffering';
 export { createGrantAction } from './grant';
 export { createLdapGroupAddMemberAction } from './ldapGroupAddMember';

@@ -11,6 +11,8 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
 import {
+  GateCheckBody,
+  GateCheckResult,
   Grant,
   ListCategoriesResponse,
   ListGrantsQuery,
@@ -174,6 +176,20 @@ export class DefaultServiceCatalogueService implements ServiceCatalogueService {
         body: JSON.stringify(options.reason ? { reason: options.reason } : {}),
       },
     );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async checkGate(
+    options: ServiceCatalogueServiceRequestOptions & GateCheckBody,
+  ): Promise<GateCheckResult> {
+    const { credentials, ...body } = options;
+    const response = await this.#call('/gate/checks', credentials, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,6 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  GateCheckBody,
+  GateCheckResult,
   Grant,
   ListCategoriesResponse,
   ListGrantsQuery,
@@ -122,4 +124,13 @@ export interface ServiceCatalogueService {
       reason?: string;
     },
   ): Promise<Grant>;
+
+  /**
+   * Asks the backend whether a scaffolder task may go past the gate. Only
+   * the scaffolder may ask, with its own service credentials; the gate
+   * action does.
+   */
+  checkGate(
+    options: ServiceCatalogueServiceRequestOptions & GateCheckBody,
+  ): Promise<GateCheckResult>;
 }
