@@ -5,6 +5,7 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -15,10 +16,12 @@ import {
 import { Duration } from 'luxon';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
+import { DatabaseGateTicketStore } from './database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
-import { HttpScaffolderTasks } from './fulfilment/ScaffolderTasks';
+import { ScaffolderServiceTasks } from './fulfilment/ScaffolderTasks';
+import { GateKeeper } from './gate/GateKeeper';
 import { GrantService } from './grants/GrantService';
 import { Reconciler } from './grants/Reconciler';
 import {
@@ -58,6 +61,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         signals: signalsServiceRef,
+        scaffolder: scaffolderServiceRef,
       },
       async init(deps) {
         const { config, httpRouter, permissionsRegistry } = deps;
@@ -106,12 +110,23 @@ export const serviceCataloguePlugin = createBackendPlugin({
           reconcileSoon,
         });
 
+        const tasks = ScaffolderServiceTasks.create(deps);
+        const tickets = await DatabaseGateTicketStore.create(deps);
+        const gate = GateKeeper.create({
+          ...deps,
+          tickets,
+          requests: store,
+          grants: grantStore,
+          tasks,
+          notifier,
+        });
         const fulfilment = FulfilmentWorker.create({
           ...deps,
           store,
           grants: grantStore,
+          tickets,
           notifier,
-          tasks: HttpScaffolderTasks.create(deps),
+          tasks,
         });
         await deps.scheduler.scheduleTask({
           id: 'service-catalogue-fulfilment',
@@ -177,6 +192,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
+            gate,
             grants,
             httpAuth: deps.httpAuth,
             categories: CategoryRegistry.fromConfig(config),

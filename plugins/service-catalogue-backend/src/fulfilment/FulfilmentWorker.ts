@@ -4,16 +4,13 @@ import {
   RequestFailure,
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { GateTicketStore } from '../database/GateTicketStore';
 import { randomUUID } from 'node:crypto';
 import { FulfilmentClaim, RequestStore } from '../database/RequestStore';
 import { GrantStore } from '../database/GrantStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { RevocationWorker } from './RevocationWorker';
-import {
-  ScaffolderError,
-  ScaffolderTasks,
-  TaskMarker,
-} from './ScaffolderTasks';
+import { ScaffolderError, ScaffolderTasks } from './ScaffolderTasks';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 
 /**
@@ -21,13 +18,16 @@ import { SYSTEM_ACTOR_REF } from '../systemActor';
  * scaffolder task for each approved request, exactly once, and moves the
  * request to DONE or FAILED when the task ends.
  *
- * Exactly once rests on the store's claims, not on the scheduler: a worker
- * claims a request (a lease in its row), starts the task and records its id.
- * Replicas skip each other's claims. A worker that dies holding a claim
- * leaves it to expire; the next claim of the same run first looks for a task
- * the dead worker may have started (the task's values carry the request id
- * and run) and adopts it instead of starting a second one. The lease is much
- * longer than the one call between claiming and starting.
+ * Exactly once rests on the store's claims and the gate, not on the
+ * scheduler: a worker claims a request (a lease in its row), issues the
+ * run's gate ticket, starts the task and records its id. Replicas skip each
+ * other's claims. Only one task per run gets through the gate with the
+ * run's ticket, and nothing it provisions runs before the gate. A worker
+ * that dies holding a claim leaves it to expire; the next claim of the same
+ * run adopts the task that already passed the gate, if one did, instead of
+ * starting a second one; otherwise it issues a new ticket, so that a task
+ * the dead worker created but that never reached its gate is refused there.
+ * The lease is much longer than the time a task takes to reach its gate.
  *
  * @internal
  */
@@ -35,6 +35,7 @@ export class FulfilmentWorker {
   static create(options: {
     store: RequestStore;
     grants: GrantStore;
+    tickets: GateTicketStore;
     tasks: ScaffolderTasks;
     notifier: RequestNotifier;
     logger: LoggerService;
@@ -46,6 +47,7 @@ export class FulfilmentWorker {
     const retryAfterMs = options.retryAfterMs ?? 30_000;
     return new FulfilmentWorker(
       options.store,
+      options.tickets,
       options.tasks,
       options.notifier,
       options.logger,
@@ -53,6 +55,7 @@ export class FulfilmentWorker {
       retryAfterMs,
       new RevocationWorker(
         options.grants,
+        options.tickets,
         options.tasks,
         options.notifier,
         options.logger,
@@ -64,6 +67,7 @@ export class FulfilmentWorker {
 
   private constructor(
     private readonly store: RequestStore,
+    private readonly tickets: GateTicketStore,
     private readonly tasks: ScaffolderTasks,
     private readonly notifier: RequestNotifier,
     private readonly logger: LoggerService,
@@ -103,30 +107,30 @@ export class FulfilmentWorker {
 
   private async start(claim: FulfilmentClaim, worker: string): Promise<void> {
     const { request } = claim;
-    const marker: TaskMarker = {
-      purpose: 'provision',
-      requestId: request.id,
-      trackingNumber: request.trackingNumber,
-      run: claim.run,
-    };
     try {
       if (!request.templateRef) {
         throw new ScaffolderError(400, 'The offering names no template');
       }
-      const adopted =
-        claim.attempt > 1
-          ? await this.tasks.find({
-              marker,
-              since: new Date(request.createdAt),
-            })
-          : undefined;
+      const issued = await this.tickets.issue({
+        purpose: 'provision',
+        subjectId: request.id,
+        run: claim.run,
+        templateRef: request.templateRef,
+      });
       const taskId =
-        adopted ??
-        (await this.tasks.start({
-          templateRef: request.templateRef,
-          values: request.formValues,
-          marker,
-        }));
+        'taskId' in issued
+          ? issued.taskId
+          : await this.tasks.start({
+              templateRef: request.templateRef,
+              values: request.formValues,
+              marker: {
+                purpose: 'provision',
+                requestId: request.id,
+                trackingNumber: request.trackingNumber,
+                run: claim.run,
+                ticket: issued.ticket,
+              },
+            });
       const started = await this.store.recordTask({
         requestId: request.id,
         worker,
@@ -146,7 +150,8 @@ export class FulfilmentWorker {
         return;
       }
       // A later pass tries again soon; if this start did reach the
-      // scaffolder after all, that pass adopts its task.
+      // scaffolder after all and its task passed the gate, that pass adopts
+      // the task.
       this.logger.warn(
         `Could not start provisioning ${request.trackingNumber}: ${error}`,
       );

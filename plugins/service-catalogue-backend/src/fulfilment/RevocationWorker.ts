@@ -1,18 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
+import { GateTicketStore } from '../database/GateTicketStore';
 import { GrantStore, RevocationClaim } from '../database/GrantStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
-import {
-  ScaffolderError,
-  ScaffolderTasks,
-  TaskMarker,
-} from './ScaffolderTasks';
+import { ScaffolderError, ScaffolderTasks } from './ScaffolderTasks';
 
 /**
  * Runs the revoke templates of ending grants, exactly once per run, the way
- * the fulfilment worker runs provisioning (see there): claim, look for the
- * task of a worker that died, start, record; then follow the task and end
+ * the fulfilment worker runs provisioning (see there): claim, issue the
+ * run's gate ticket or adopt the task that passed with it, start, record; then follow the task and end
  * the grant, or keep it `revoking` with the reason it failed, for an owner
  * to revoke again.
  *
@@ -21,6 +18,7 @@ import {
 export class RevocationWorker {
   constructor(
     private readonly grants: GrantStore,
+    private readonly tickets: GateTicketStore,
     private readonly tasks: ScaffolderTasks,
     private readonly notifier: RequestNotifier,
     private readonly logger: LoggerService,
@@ -52,24 +50,28 @@ export class RevocationWorker {
 
   private async start(claim: RevocationClaim, worker: string): Promise<void> {
     const { grant } = claim;
-    const marker: TaskMarker = {
-      purpose: 'revoke',
-      requestId: grant.requestId,
-      trackingNumber: grant.trackingNumber,
-      run: claim.run,
-    };
     try {
-      const adopted =
-        claim.attempt > 1
-          ? await this.tasks.find({ marker, since: new Date(grant.grantedAt) })
-          : undefined;
+      const issued = await this.tickets.issue({
+        purpose: 'revoke',
+        subjectId: grant.id,
+        run: claim.run,
+        templateRef: claim.revokeTemplateRef,
+      });
       const taskId =
-        adopted ??
-        (await this.tasks.start({
-          templateRef: claim.revokeTemplateRef,
-          values: { forUser: grant.holderRef, reason: grant.endReason! },
-          marker,
-        }));
+        'taskId' in issued
+          ? issued.taskId
+          : await this.tasks.start({
+              templateRef: claim.revokeTemplateRef,
+              values: { forUser: grant.holderRef, reason: grant.endReason! },
+              marker: {
+                purpose: 'revoke',
+                requestId: grant.requestId,
+                trackingNumber: grant.trackingNumber,
+                grantId: grant.id,
+                run: claim.run,
+                ticket: issued.ticket,
+              },
+            });
       await this.grants.recordRevokeTask({
         grantId: grant.id,
         worker,

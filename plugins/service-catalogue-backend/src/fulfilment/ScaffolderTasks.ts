@@ -1,23 +1,14 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { AuthService } from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
-import { RequestFailure } from '@service-catalogue/plugin-service-catalogue-common';
-
-/**
- * What a task carries about the request it fulfils, in its values under
- * `serviceCatalogue`: templates may use it (`parameters.serviceCatalogue
- * .trackingNumber`), and a worker that took over from one that died finds
- * the task by it.
- *
- * @internal
- */
-export interface TaskMarker extends JsonObject {
-  /** Provisioning a request, or revoking the grant it left. */
-  purpose: 'provision' | 'revoke';
-  requestId: string;
-  trackingNumber: string;
-  /** The run; a retry starts a new run and a new task. */
-  run: number;
-}
+import {
+  RequestFailure,
+  TASK_MARKER_KEY,
+  TaskMarker,
+  findGateProblem,
+} from '@service-catalogue/plugin-service-catalogue-common';
 
 /** @internal */
 export type TaskStatus =
@@ -29,33 +20,45 @@ export type TaskStatus =
   | 'skipped';
 
 /**
- * The scaffolder tasks that provision requests.
+ * What a task runs: its template and the values it was started with, as the
+ * scaffolder stored them.
+ *
+ * @internal
+ */
+export interface TaskDescription {
+  templateRef?: string;
+  values: JsonObject;
+}
+
+/**
+ * The scaffolder tasks that provision requests and revoke grants.
  *
  * @internal
  */
 export interface ScaffolderTasks {
-  /** Starts a task from a template; the values carry the marker. */
+  /**
+   * Starts a task from a template; the values carry the marker. Refuses
+   * (a permanent {@link ScaffolderError}) a template that does not run the
+   * gate first.
+   */
   start(options: {
     templateRef: string;
     values: JsonObject;
     marker: TaskMarker;
   }): Promise<string>;
 
-  /** The task a run of a request started, if any, created since `since`. */
-  find(options: {
-    marker: TaskMarker;
-    since: Date;
-  }): Promise<string | undefined>;
-
   status(taskId: string): Promise<TaskStatus>;
 
   /** Which step failed and why, from the task's events. */
   failure(taskId: string): Promise<RequestFailure>;
+
+  describe(taskId: string): Promise<TaskDescription>;
 }
 
 /**
  * The scaffolder refused a call. A 4xx (such as values that do not match the
- * template's parameters) will not change by trying again; anything else may.
+ * template's parameters, or a template without the gate) will not change by
+ * trying again; anything else may.
  *
  * @internal
  */
@@ -70,44 +73,31 @@ export class ScaffolderError extends Error {
   }
 }
 
-const MARKER_KEY = 'serviceCatalogue';
-const PAGE_SIZE = 50;
-
-type SerializedTask = {
-  id: string;
-  status: TaskStatus;
-  createdAt: string;
-  spec?: { parameters?: JsonObject };
-};
-
-type TaskEvent = {
-  type: string;
-  body: {
-    message?: string;
-    stepId?: string;
-    status?: string;
-    error?: { message?: string };
-  };
-};
-
 /**
- * {@link ScaffolderTasks} through the scaffolder backend's own API, with the
- * plugin's service credentials: a task started this way has no user, so
- * who the request is for travels in the values (`forUser`).
+ * {@link ScaffolderTasks} through the scaffolder's service, with the
+ * plugin's own service credentials: a task started this way has no user, so
+ * who the request is for travels in the values (`forUser`), and the gate
+ * step knows the task is ours from its initiator.
  *
  * @internal
  */
-export class HttpScaffolderTasks implements ScaffolderTasks {
+export class ScaffolderServiceTasks implements ScaffolderTasks {
   static create(options: {
-    discovery: DiscoveryService;
     auth: AuthService;
-  }): HttpScaffolderTasks {
-    return new HttpScaffolderTasks(options.discovery, options.auth);
+    catalog: CatalogService;
+    scaffolder: ScaffolderService;
+  }): ScaffolderServiceTasks {
+    return new ScaffolderServiceTasks(
+      options.auth,
+      options.catalog,
+      options.scaffolder,
+    );
   }
 
   private constructor(
-    private readonly discovery: DiscoveryService,
     private readonly auth: AuthService,
+    private readonly catalog: CatalogService,
+    private readonly scaffolder: ScaffolderService,
   ) {}
 
   async start(options: {
@@ -115,106 +105,101 @@ export class HttpScaffolderTasks implements ScaffolderTasks {
     values: JsonObject;
     marker: TaskMarker;
   }): Promise<string> {
-    const { id } = await this.call<{ id: string }>('/v2/tasks', {
-      method: 'POST',
-      body: JSON.stringify({
-        templateRef: options.templateRef,
-        values: { ...options.values, [MARKER_KEY]: options.marker },
-      }),
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const template = await this.catalog.getEntityByRef(options.templateRef, {
+      credentials,
     });
-    return id;
-  }
-
-  async find(options: {
-    marker: TaskMarker;
-    since: Date;
-  }): Promise<string | undefined> {
-    // Newest first, until the tasks are older than the request's run.
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const { tasks } = await this.call<{ tasks: SerializedTask[] }>(
-        `/v2/tasks?order=desc:created_at&limit=${PAGE_SIZE}&offset=${offset}`,
+    if (!template) {
+      throw new ScaffolderError(
+        404,
+        `The template ${options.templateRef} is not in the catalog`,
       );
-      for (const task of tasks) {
-        const marker = task.spec?.parameters?.[MARKER_KEY] as
-          | Partial<TaskMarker>
-          | undefined;
-        if (
-          marker?.purpose === options.marker.purpose &&
-          marker?.requestId === options.marker.requestId &&
-          marker?.run === options.marker.run
-        ) {
-          return task.id;
-        }
-      }
-      const oldest = tasks[tasks.length - 1];
-      if (
-        tasks.length < PAGE_SIZE ||
-        new Date(oldest.createdAt).getTime() < options.since.getTime()
-      ) {
-        return undefined;
-      }
     }
+    const problem = findGateProblem(template);
+    if (problem) {
+      throw new ScaffolderError(
+        400,
+        `The template ${options.templateRef} may not run: ${problem}`,
+      );
+    }
+    const { taskId } = await this.call(() =>
+      this.scaffolder.scaffold(
+        {
+          templateRef: options.templateRef,
+          values: { ...options.values, [TASK_MARKER_KEY]: options.marker },
+        },
+        { credentials },
+      ),
+    );
+    return taskId;
   }
 
   async status(taskId: string): Promise<TaskStatus> {
-    const task = await this.call<SerializedTask>(
-      `/v2/tasks/${encodeURIComponent(taskId)}`,
-    );
+    const task = await this.getTask(taskId);
     return task.status;
   }
 
+  async describe(taskId: string): Promise<TaskDescription> {
+    const task = await this.getTask(taskId);
+    return {
+      templateRef: task.spec.templateInfo?.entityRef,
+      values: task.spec.parameters,
+    };
+  }
+
   async failure(taskId: string): Promise<RequestFailure> {
-    const events = await this.call<TaskEvent[]>(
-      `/v2/tasks/${encodeURIComponent(taskId)}/events`,
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const events = await this.call(() =>
+      this.scaffolder.getLogs({ taskId }, { credentials }),
     );
     const failedStep = [...events]
       .reverse()
       .find(e => e.type === 'log' && e.body.status === 'failed')?.body.stepId;
     const completion = events.find(e => e.type === 'completion');
+    const body = completion?.body as
+      | { message?: string; error?: { message?: string } }
+      | undefined;
     const message =
-      completion?.body.error?.message ??
-      completion?.body.message ??
-      'The provisioning task failed';
+      body?.error?.message ?? body?.message ?? 'The provisioning task failed';
     return failedStep ? { stepId: failedStep, message } : { message };
   }
 
-  private async call<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('scaffolder');
-    const { token } = await this.auth.getPluginRequestToken({
-      onBehalfOf: await this.auth.getOwnServiceCredentials(),
-      targetPluginId: 'scaffolder',
-    });
-    const response = await fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${token}`,
-      },
-    });
-    if (!response.ok) {
-      throw new ScaffolderError(
-        response.status,
-        describe(await response.text(), response.statusText),
-      );
+  private async getTask(taskId: string) {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    return this.call(() => this.scaffolder.getTask({ taskId }, { credentials }));
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof ResponseError) {
+        throw new ScaffolderError(error.statusCode, describe(error));
+      }
+      throw error;
     }
-    return (await response.json()) as T;
   }
 }
 
-/** The scaffolder's own words: its error body, or its validation errors. */
-function describe(body: string, statusText: string): string {
-  try {
-    const parsed = JSON.parse(body);
-    if (Array.isArray(parsed?.errors)) {
-      return parsed.errors
-        .map((e: { stack?: string; message?: string }) => e.stack ?? e.message)
-        .join('; ');
+/** The scaffolder's own words: its validation errors, or its message. */
+function describe(error: ResponseError): string {
+  const text = error.body.error.message;
+  // A body that was not an error response (the scaffolder's validation
+  // errors are `{ errors: [...] }`) ends up as text in the message.
+  const json = text.indexOf('{');
+  if (json >= 0) {
+    try {
+      const parsed = JSON.parse(text.slice(json));
+      if (Array.isArray(parsed?.errors)) {
+        return parsed.errors
+          .map(
+            (e: { stack?: string; message?: string }) => e.stack ?? e.message,
+          )
+          .join('; ');
+      }
+    } catch {
+      // Not JSON after all: the message says enough.
     }
-    if (typeof parsed?.error?.message === 'string') {
-      return parsed.error.message;
-    }
-  } catch {
-    // Not JSON: the status says enough.
   }
-  return `The scaffolder answered ${statusText}`;
+  return text;
 }

@@ -4,9 +4,12 @@ import {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import {
   AnticipatedApprovers,
+  GateCheckResult,
+  GateInitiator,
   EntityAccess,
   ListDeparturesResponse,
   ListGrantsResponse,
@@ -22,6 +25,7 @@ import {
 import express from 'express';
 import { CategoryRegistry } from '../catalogue/CategoryRegistry';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
+import { GateKeeper } from '../gate/GateKeeper';
 import { GrantService } from '../grants/GrantService';
 import { RequestService } from '../requests/RequestService';
 import { createOpenApiRouter } from '../schema/openapi';
@@ -33,7 +37,11 @@ export interface RouterOptions {
   offerings: OfferingCatalogue;
   requests: RequestService;
   grants: GrantService;
+  gate: GateKeeper;
 }
+
+/** Only the scaffolder, where the gate action runs, asks the gate. */
+const SCAFFOLDER_SUBJECT = 'plugin:scaffolder';
 
 /**
  * The HTTP API of openapi.yaml. The validated router has already refused
@@ -45,7 +53,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, categories, offerings, requests, grants } = options;
+  const { httpAuth, categories, offerings, requests, grants, gate } = options;
   const router = await createOpenApiRouter();
 
   // Requests are personal: only a signed-in person raises, reads or decides
@@ -359,7 +367,33 @@ export async function createRouter(
     res.status(204).end();
   });
 
+  router.post('/gate/checks', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    if (credentials.principal.subject !== SCAFFOLDER_SUBJECT) {
+      throw new NotAllowedError('Only the scaffolder asks the gate');
+    }
+    const body: GateCheckResult = await gate.check({
+      taskId: req.body.taskId,
+      initiator: toInitiator(req.body.initiator),
+    });
+    res.json(body);
+  });
+
   return router;
+}
+
+function toInitiator(initiator: {
+  type: 'service' | 'user' | 'none';
+  subject?: string;
+  userEntityRef?: string;
+}): GateInitiator {
+  if (initiator.type === 'service' && initiator.subject) {
+    return { type: 'service', subject: initiator.subject };
+  }
+  if (initiator.type === 'user' && initiator.userEntityRef) {
+    return { type: 'user', userEntityRef: initiator.userEntityRef };
+  }
+  return { type: 'none' };
 }
 
 function offeringRef(params: { namespace: string; name: string }): string {

@@ -1213,6 +1213,67 @@ export const spec = {
         ],
         additionalProperties: false,
       },
+      GateInitiator: {
+        type: 'object',
+        description:
+          'Who created a scaffolder task, as the gate action saw it.',
+        properties: {
+          type: {
+            type: 'string',
+            enum: ['service', 'user', 'none'],
+          },
+          subject: {
+            type: 'string',
+            maxLength: 1000,
+          },
+          userEntityRef: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+        required: ['type'],
+        additionalProperties: false,
+      },
+      GateCheck: {
+        type: 'object',
+        properties: {
+          taskId: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+          },
+          initiator: {
+            $ref: '#/components/schemas/GateInitiator',
+          },
+        },
+        required: ['taskId', 'initiator'],
+        additionalProperties: false,
+      },
+      GateCheckResult: {
+        type: 'object',
+        description:
+          'Whether the task may go on past the gate, and if not, why.',
+        properties: {
+          allowed: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
+          },
+          purpose: {
+            type: 'string',
+            enum: ['provision', 'revoke'],
+          },
+          trackingNumber: {
+            type: 'string',
+          },
+          forUser: {
+            type: 'string',
+          },
+        },
+        required: ['allowed'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -2865,6 +2926,52 @@ export const spec = {
         },
         security: [
           {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/gate/checks': {
+      post: {
+        operationId: 'CheckGate',
+        description:
+          "Asked by the scaffolder's service-catalogue:gate action, the first step\nof every provisioning and revoke template: may this task go on? Only\nthe scaffolder's own service principal may ask (others get 403). The\nanswer is 200 either way; a refusal says why, is audited, and is told\nto the offering's owners.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/GateCheck',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: "The gate's answer.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/GateCheckResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
           {
             JWT: [],
           },

@@ -1,0 +1,352 @@
+import {
+  AuditorService,
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { JsonObject, JsonValue } from '@backstage/types';
+import {
+  GateCheckBody,
+  GateCheckResult,
+  GateInitiator,
+  OFFERING_KIND,
+  TASK_MARKER_KEY,
+  TaskMarker,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { GrantStore } from '../database/GrantStore';
+import { GateTicketStore } from '../database/GateTicketStore';
+import { RequestStore } from '../database/RequestStore';
+import { ScaffolderTasks, TaskDescription } from '../fulfilment/ScaffolderTasks';
+import { RequestNotifier } from '../requests/RequestNotifier';
+
+/** The principal the backend starts its tasks as. */
+export const OWN_SUBJECT = 'plugin:service-catalogue';
+
+type Verdict =
+  | {
+      allowed: true;
+      purpose: TaskMarker['purpose'];
+      trackingNumber: string;
+      forUser: string;
+    }
+  | { allowed: false; reason: string; ownerRef?: string };
+
+/**
+ * The backend's half of the gate. Before a worker creates a provisioning or
+ * revoke task it issues a one-time ticket for the run (in the
+ * {@link GateTicketStore}); the gate step that
+ * the template runs first asks {@link GateKeeper.check} whether its task
+ * may go on. It may when the service catalogue created it, for the current
+ * run of a request that is in progress or a grant being revoked, with
+ * exactly the stored values, from the template the ticket was issued for,
+ * and no other task passed with the ticket. Every answer is audited; a
+ * refusal is also told to the offering's owners.
+ *
+ * @internal
+ */
+export class GateKeeper {
+  static create(options: {
+    tickets: GateTicketStore;
+    requests: RequestStore;
+    grants: GrantStore;
+    tasks: ScaffolderTasks;
+    catalog: CatalogService;
+    auth: AuthService;
+    auditor: AuditorService;
+    notifier: RequestNotifier;
+    logger: LoggerService;
+  }): GateKeeper {
+    return new GateKeeper(options);
+  }
+
+  private constructor(
+    private readonly deps: {
+      tickets: GateTicketStore;
+      requests: RequestStore;
+      grants: GrantStore;
+      tasks: ScaffolderTasks;
+      catalog: CatalogService;
+      auth: AuthService;
+      auditor: AuditorService;
+      notifier: RequestNotifier;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async check(body: GateCheckBody): Promise<GateCheckResult> {
+    const initiator = describeInitiator(body.initiator);
+    const event = await this.deps.auditor.createEvent({
+      eventId: 'gate-check',
+      severityLevel: 'high',
+      meta: { taskId: body.taskId, initiator },
+    });
+    // An error on the way (the scaffolder or the database not answering)
+    // reaches the gate step as a failed call, and it lets nothing through.
+    let task: TaskDescription;
+    let verdict: Verdict;
+    try {
+      task = await this.deps.tasks.describe(body.taskId);
+      verdict = await this.judge(body, task);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+    const meta = { templateRef: task.templateRef ?? 'unknown' };
+    if (verdict.allowed) {
+      await event.success({
+        meta: { ...meta, trackingNumber: verdict.trackingNumber },
+      });
+      return verdict;
+    }
+    await event.fail({
+      error: new Error(`The gate refused the task: ${verdict.reason}`),
+      meta,
+    });
+    this.deps.logger.warn(
+      `The gate refused task ${body.taskId} of ${meta.templateRef} by ${initiator}: ${verdict.reason}`,
+    );
+    await this.tellOwners(task, verdict, initiator);
+    return { allowed: false, reason: verdict.reason };
+  }
+
+  private async judge(
+    body: GateCheckBody,
+    task: TaskDescription,
+  ): Promise<Verdict> {
+    const { initiator } = body;
+    if (initiator.type !== 'service' || initiator.subject !== OWN_SUBJECT) {
+      return {
+        allowed: false,
+        reason: `only the service catalogue may run this template, for an approved request; this task was created by ${describeInitiator(
+          initiator,
+        )}`,
+      };
+    }
+    const { [TASK_MARKER_KEY]: markerValue, ...values } = task.values;
+    const marker = asMarker(markerValue);
+    if (!marker) {
+      return {
+        allowed: false,
+        reason: 'the task carries no service catalogue ticket',
+      };
+    }
+    if (!task.templateRef) {
+      return { allowed: false, reason: 'the task names no template' };
+    }
+
+    const subject = await this.subjectOf(marker);
+    if (!subject.ok) {
+      return { allowed: false, reason: subject.reason };
+    }
+    const differing = differingKeys(values, subject.values);
+    if (differing.length > 0) {
+      return {
+        allowed: false,
+        ownerRef: subject.ownerRef,
+        reason: `its values differ from those stored for ${
+          marker.trackingNumber
+        } (${differing.join(', ')})`,
+      };
+    }
+    const passed = await this.deps.tickets.pass({
+      purpose: marker.purpose,
+      subjectId: subject.id,
+      run: marker.run,
+      ticket: marker.ticket,
+      taskId: body.taskId,
+      templateRef: task.templateRef,
+    });
+    if (passed !== 'passed') {
+      return {
+        allowed: false,
+        ownerRef: subject.ownerRef,
+        reason: {
+          unknown: `its ticket is not the current one of ${marker.trackingNumber}`,
+          'other-template': `${marker.trackingNumber} is not fulfilled by ${task.templateRef}`,
+          used: `another task already ran for ${marker.trackingNumber} with its ticket`,
+        }[passed],
+      };
+    }
+    return {
+      allowed: true,
+      purpose: marker.purpose,
+      trackingNumber: marker.trackingNumber,
+      forUser: String(subject.values.forUser ?? ''),
+    };
+  }
+
+  /** The request or grant a marker names, if it may be worked on now. */
+  private async subjectOf(
+    marker: TaskMarker,
+  ): Promise<
+    | { ok: true; id: string; values: JsonObject; ownerRef: string }
+    | { ok: false; reason: string }
+  > {
+    if (marker.purpose === 'provision') {
+      const request = await this.deps.requests.getRequest(marker.requestId);
+      if (!request) {
+        return { ok: false, reason: `no request ${marker.requestId}` };
+      }
+      if (request.state !== 'IN_PROGRESS' || request.fulfilment !== 'automatic') {
+        return {
+          ok: false,
+          reason: `${request.trackingNumber} is ${request.state}, not being provisioned`,
+        };
+      }
+      return {
+        ok: true,
+        id: request.id,
+        values: request.formValues,
+        ownerRef: request.offeringOwnerRef,
+      };
+    }
+    const grant = marker.grantId
+      ? await this.deps.grants.getGrant(marker.grantId)
+      : undefined;
+    if (!grant) {
+      return { ok: false, reason: `no grant ${marker.grantId ?? ''}`.trim() };
+    }
+    if (grant.state !== 'revoking' || !grant.endReason) {
+      return {
+        ok: false,
+        reason: `the ${grant.offeringTitle} grant of ${grant.holderRef} is ${grant.state}, not being revoked`,
+      };
+    }
+    return {
+      ok: true,
+      id: grant.id,
+      values: { forUser: grant.holderRef, reason: grant.endReason },
+      ownerRef: grant.offeringOwnerRef,
+    };
+  }
+
+  private async tellOwners(
+    task: TaskDescription,
+    verdict: { reason: string; ownerRef?: string },
+    initiator: string,
+  ): Promise<void> {
+    try {
+      const owners = verdict.ownerRef
+        ? [verdict.ownerRef]
+        : await this.ownersOf(task.templateRef);
+      await this.deps.notifier.send({
+        to: owners,
+        title: `The gate stopped a task of ${
+          task.templateRef ?? 'an offering template'
+        }`,
+        description: `Started by ${initiator}: ${verdict.reason}. Nothing after the gate ran.`,
+        link: '/service-catalogue',
+        topic: 'service-catalogue-gate',
+        // Repeated attempts on one template make one notification.
+        scope: `gate:${task.templateRef ?? 'unknown'}`,
+        about: `the gate of ${task.templateRef}`,
+        severity: 'high',
+      });
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not tell the owners of ${task.templateRef} about a refused task: ${error}`,
+      );
+    }
+  }
+
+  /**
+   * The owners of the offerings that run a template, or the template's own
+   * owner when no offering names it.
+   */
+  private async ownersOf(templateRef: string | undefined): Promise<string[]> {
+    if (!templateRef) {
+      return [];
+    }
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const { items } = await this.deps.catalog.getEntities(
+      {
+        filter: [
+          { kind: OFFERING_KIND, 'spec.template': templateRef },
+          { kind: OFFERING_KIND, 'spec.grant.revokeTemplate': templateRef },
+        ],
+        fields: ['metadata.namespace', 'spec.owner'],
+      },
+      { credentials },
+    );
+    const owners = items.flatMap(entity =>
+      ownerRefOf(entity.spec?.owner, entity.metadata.namespace),
+    );
+    if (owners.length > 0) {
+      return owners;
+    }
+    const template = await this.deps.catalog.getEntityByRef(templateRef, {
+      credentials,
+    });
+    return ownerRefOf(template?.spec?.owner, template?.metadata.namespace);
+  }
+}
+
+function ownerRefOf(owner: unknown, namespace: string | undefined): string[] {
+  if (typeof owner !== 'string') {
+    return [];
+  }
+  try {
+    return [
+      stringifyEntityRef(
+        parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: namespace }),
+      ).toLocaleLowerCase('en-US'),
+    ];
+  } catch {
+    return [];
+  }
+}
+
+function describeInitiator(initiator: GateInitiator): string {
+  switch (initiator.type) {
+    case 'service':
+      return initiator.subject;
+    case 'user':
+      return initiator.userEntityRef;
+    default:
+      return 'nobody signed in';
+  }
+}
+
+function asMarker(value: JsonValue | undefined): TaskMarker | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined;
+  }
+  const { purpose, requestId, trackingNumber, run, ticket, grantId } = value;
+  if (
+    (purpose !== 'provision' && purpose !== 'revoke') ||
+    typeof requestId !== 'string' ||
+    typeof trackingNumber !== 'string' ||
+    typeof run !== 'number' ||
+    typeof ticket !== 'string' ||
+    (grantId !== undefined && typeof grantId !== 'string')
+  ) {
+    return undefined;
+  }
+  return value as TaskMarker;
+}
+
+/** The top-level keys whose values differ, compared as JSON. */
+function differingKeys(actual: JsonObject, expected: JsonObject): string[] {
+  const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
+  return [...keys]
+    .filter(key => canonical(actual[key]) !== canonical(expected[key]))
+    .sort();
+}
+
+function canonical(value: JsonValue | undefined): string {
+  if (value === undefined) {
+    return 'undefined';
+  }
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(canonical).join(',')}]`;
+  }
+  return `{${Object.keys(value)
+    .filter(key => value[key] !== undefined)
+    .sort()
+    .map(key => `${JSON.stringify(key)}:${canonical(value[key])}`)
+    .join(',')}}`;
+}
