@@ -1,16 +1,21 @@
 /*
  * A backend process that only runs fulfilment passes, for the restart test:
  * it runs the real worker and stores against a database and a scaffolder
- * whose addresses it is given, and can be killed at any moment.
+ * whose addresses it is given, and can be killed at any moment. The
+ * scaffolder is reached through the scaffolder's own client, as
+ * `scaffolderServiceRef` does; the catalog holds only gated templates.
  *
  * Usage: node -r sucrase/register/ts fulfilmentProcess.ts <knex connection
  * as JSON> <scaffolder base URL> <lease in ms>
  */
+import { ScaffolderClient } from '@backstage/plugin-scaffolder-common';
+import { GATE_ACTION_ID } from '@service-catalogue/plugin-service-catalogue-common';
 import knexFactory from 'knex';
+import { DatabaseGateTicketStore } from '../database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 import { FulfilmentWorker } from '../fulfilment/FulfilmentWorker';
-import { HttpScaffolderTasks } from '../fulfilment/ScaffolderTasks';
+import { ScaffolderServiceTasks } from '../fulfilment/ScaffolderTasks';
 import { RequestNotifier } from '../requests/RequestNotifier';
 
 async function main() {
@@ -33,15 +38,15 @@ async function main() {
       skipMigrations: true,
     }),
     grants: await DatabaseGrantStore.create({ database }),
-    tasks: HttpScaffolderTasks.create({
-      discovery: {
-        getBaseUrl: async () => scaffolderUrl,
-        getExternalBaseUrl: async () => scaffolderUrl,
-      },
-      auth: {
-        getOwnServiceCredentials: async () => ({}),
-        getPluginRequestToken: async () => ({ token: 'fulfilment-process' }),
+    tickets: await DatabaseGateTicketStore.create({ database }),
+    tasks: ScaffolderServiceTasks.create({
+      auth: { getOwnServiceCredentials: async () => ({}) } as any,
+      catalog: {
+        getEntityByRef: async () => ({
+          spec: { steps: [{ id: 'gate', action: GATE_ACTION_ID }] },
+        }),
       } as any,
+      scaffolder: scaffolderService(scaffolderUrl) as any,
     }),
     notifier: RequestNotifier.create({
       notifications: { send: async () => {} } as any,
@@ -54,6 +59,19 @@ async function main() {
   await worker.run();
   await knex.destroy();
   process.stdout.write('pass done\n');
+}
+
+/** The calls the worker makes of `scaffolderServiceRef`. */
+function scaffolderService(baseUrl: string) {
+  const client = new ScaffolderClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+    fetchApi: { fetch },
+    scmIntegrationsApi: {} as any,
+  });
+  return {
+    scaffold: (request: any) => client.scaffold(request),
+    getTask: ({ taskId }: { taskId: string }) => client.getTask(taskId),
+  };
 }
 
 main().catch(error => {

@@ -5,15 +5,18 @@ import {
 } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import knexFactory, { Knex } from 'knex';
+import { DatabaseGateTicketStore } from '../database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
+import { GateTicketStore } from '../database/GateTicketStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 import { NewRequest } from '../database/RequestStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { FulfilmentWorker } from './FulfilmentWorker';
+import { TaskMarker } from '@service-catalogue/plugin-service-catalogue-common';
 import {
   ScaffolderError,
   ScaffolderTasks,
-  TaskMarker,
+  TaskDescription,
   TaskStatus,
 } from './ScaffolderTasks';
 
@@ -21,10 +24,14 @@ jest.setTimeout(120_000);
 
 /**
  * The scaffolder as the worker sees it, keeping every task it was asked to
- * start. `die` makes the next start fail the way a process killed at that
- * point would leave things: before the task exists, or after.
+ * start. A started task runs its gate step at once, spending the run's
+ * ticket as the real gate does. `die` makes the next start fail the way a
+ * process killed at that point would leave things: before the task exists,
+ * or after.
  */
 class RecordedTasks implements ScaffolderTasks {
+  constructor(private readonly tickets: GateTicketStore) {}
+
   readonly started: Array<{
     taskId: string;
     templateRef: string;
@@ -50,6 +57,16 @@ class RecordedTasks implements ScaffolderTasks {
     const taskId = `task-${this.started.length + 1}`;
     this.started.push({ taskId, ...options });
     this.statuses.set(taskId, 'processing');
+    const { marker } = options;
+    await this.tickets.pass({
+      purpose: marker.purpose,
+      subjectId:
+        marker.purpose === 'revoke' ? marker.grantId! : marker.requestId,
+      run: marker.run,
+      ticket: marker.ticket,
+      taskId,
+      templateRef: options.templateRef,
+    });
     if (this.die === 'after-start') {
       this.die = undefined;
       throw new Error('killed before recording the task');
@@ -57,13 +74,9 @@ class RecordedTasks implements ScaffolderTasks {
     return taskId;
   }
 
-  async find(options: { marker: TaskMarker }): Promise<string | undefined> {
-    return this.started.find(
-      t =>
-        t.marker.purpose === options.marker.purpose &&
-        t.marker.requestId === options.marker.requestId &&
-        t.marker.run === options.marker.run,
-    )?.taskId;
+  async describe(taskId: string): Promise<TaskDescription> {
+    const task = this.started.find(t => t.taskId === taskId)!;
+    return { templateRef: task.templateRef, values: task.values };
   }
 
   async status(taskId: string): Promise<TaskStatus> {
@@ -86,7 +99,11 @@ const notifier = RequestNotifier.create({
   logger: mockServices.logger.mock(),
 });
 
-type Stores = { store: DatabaseRequestStore; grants: DatabaseGrantStore };
+type Stores = {
+  store: DatabaseRequestStore;
+  grants: DatabaseGrantStore;
+  tickets: DatabaseGateTicketStore;
+};
 
 function workerFor(
   stores: Stores,
@@ -136,15 +153,21 @@ describe.each(databases.eachSupportedId())(
       const database = { getClient: async () => client };
       const store = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
-      return { knex: client, store, grants };
+      const tickets = await DatabaseGateTicketStore.create({ database });
+      return {
+        knex: client,
+        store,
+        grants,
+        tickets,
+        tasks: new RecordedTasks(tickets),
+      };
     }
 
     beforeEach(() => notifications.send.mockClear());
 
     it('starts the template of an approved request once, with its values, and follows it to DONE', async () => {
-      const { store, grants } = await createStore();
-      const tasks = new RecordedTasks();
-      const worker = workerFor({ store, grants }, tasks);
+      const { store, grants, tickets, tasks } = await createStore();
+      const worker = workerFor({ store, grants, tickets }, tasks);
       const { request } = await store.createRequest(
         automatic({ stages: [oneStage] }),
       );
@@ -169,6 +192,7 @@ describe.each(databases.eachSupportedId())(
           marker: {
             purpose: 'provision',
             requestId: request.id,
+            ticket: expect.any(String),
             trackingNumber: request.trackingNumber,
             run: 1,
           },
@@ -203,19 +227,17 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('leaves manual requests to the desk', async () => {
-      const { store, grants } = await createStore();
-      const tasks = new RecordedTasks();
+      const { store, grants, tickets, tasks } = await createStore();
       await store.createRequest(
         automatic({ fulfilment: 'manual', templateRef: undefined }),
       );
-      await workerFor({ store, grants }, tasks).run();
+      await workerFor({ store, grants, tickets }, tasks).run();
       expect(tasks.started).toEqual([]);
     });
 
     it('records the failing step, and a retry starts a new task', async () => {
-      const { store, grants } = await createStore();
-      const tasks = new RecordedTasks();
-      const worker = workerFor({ store, grants }, tasks);
+      const { store, grants, tickets, tasks } = await createStore();
+      const worker = workerFor({ store, grants, tickets }, tasks);
       const { request } = await store.createRequest(automatic());
       await worker.run();
       tasks.statuses.set('task-1', 'failed');
@@ -258,11 +280,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('fails a request the scaffolder refuses, with the scaffolder’s reason', async () => {
-      const { store, grants } = await createStore();
-      const tasks = new RecordedTasks();
+      const { store, grants, tickets, tasks } = await createStore();
       tasks.refuse = 'instance requires property "justification"';
       const { request } = await store.createRequest(automatic());
-      await workerFor({ store, grants }, tasks).run();
+      await workerFor({ store, grants, tickets }, tasks).run();
       expect(await store.getRequest(request.id)).toMatchObject({
         state: 'FAILED',
         failure: { message: 'instance requires property "justification"' },
@@ -272,20 +293,19 @@ describe.each(databases.eachSupportedId())(
     it.each(['before-start', 'after-start'] as const)(
       'finishes once when a worker dies %s',
       async die => {
-        const { store, grants } = await createStore();
-        const tasks = new RecordedTasks();
+        const { store, grants, tickets, tasks } = await createStore();
         const { request } = await store.createRequest(automatic());
 
         tasks.die = die;
         // The dead worker's claim runs out quickly here.
-        await workerFor({ store, grants }, tasks, 1).run();
+        await workerFor({ store, grants, tickets }, tasks, 1).run();
         expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
           undefined,
         );
 
         await new Promise(resolve => setTimeout(resolve, 5));
         // A worker in the restarted process.
-        await workerFor({ store, grants }, tasks, 1).run();
+        await workerFor({ store, grants, tickets }, tasks, 1).run();
         expect(tasks.startsFor(request.id)).toHaveLength(1);
         expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
           tasks.startsFor(request.id)[0].taskId,
@@ -294,10 +314,9 @@ describe.each(databases.eachSupportedId())(
     );
 
     it('tries again soon after the scaffolder could not be reached, within a long lease', async () => {
-      const { store, grants } = await createStore();
-      const tasks = new RecordedTasks();
+      const { store, grants, tickets, tasks } = await createStore();
       const { request } = await store.createRequest(automatic());
-      const worker = workerFor({ store, grants }, tasks, 60_000, 1);
+      const worker = workerFor({ store, grants, tickets }, tasks, 60_000, 1);
 
       tasks.die = 'before-start';
       await worker.run();
@@ -335,8 +354,7 @@ describe.each(databases.eachSupportedId())(
     }
 
     it('records a grant when a revocable request is done, and a one-off service leaves none', async () => {
-      const stores: Stores = await createStore();
-      const tasks = new RecordedTasks();
+      const { tasks, ...stores } = await createStore();
       const before = Date.now();
       const { request, grant } = await granted(stores, tasks);
       expect(grant).toMatchObject({
@@ -362,8 +380,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('revokes a grant through its revoke template, once, and ends it', async () => {
-      const stores: Stores = await createStore();
-      const tasks = new RecordedTasks();
+      const { tasks, ...stores } = await createStore();
       const { grant, worker } = await granted(stores, tasks);
 
       const revoking = await stores.grants.revokeGrant({
@@ -395,8 +412,10 @@ describe.each(databases.eachSupportedId())(
           marker: {
             purpose: 'revoke',
             requestId: grant.requestId,
+            grantId: grant.id,
             trackingNumber: grant.trackingNumber,
             run: 1,
+            ticket: expect.any(String),
           },
         },
       ]);
@@ -412,8 +431,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('tries a revocation again soon after the scaffolder could not be reached, within a long lease', async () => {
-      const stores: Stores = await createStore();
-      const tasks = new RecordedTasks();
+      const { tasks, ...stores } = await createStore();
       const { grant } = await granted(stores, tasks);
       const worker = workerFor(stores, tasks, 60_000, 1);
       await stores.grants.revokeGrant({
@@ -437,8 +455,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps a grant whose revoke task failed as revoking, and a second revoke runs it again', async () => {
-      const stores: Stores = await createStore();
-      const tasks = new RecordedTasks();
+      const { tasks, ...stores } = await createStore();
       const { grant, worker } = await granted(stores, tasks);
       await stores.grants.revokeGrant({
         grantId: grant.id,
@@ -470,8 +487,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('ends a grant without a revoke template at once', async () => {
-      const stores: Stores = await createStore();
-      const tasks = new RecordedTasks();
+      const { tasks, ...stores } = await createStore();
       const { request } = await stores.store.createRequest(
         automatic({ grant: { duration: 'P30D' } }),
       );
@@ -489,8 +505,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('expires grants when their time is up and reminds holders once before', async () => {
-      const stores: Stores = await createStore();
-      const tasks = new RecordedTasks();
+      const { tasks, ...stores } = await createStore();
       const { grant } = await granted(stores, tasks);
       const expiresAt = new Date(grant.expiresAt!).getTime();
       const week = 7 * 86_400_000;
@@ -535,28 +550,38 @@ describe.each(databases.eachSupportedId())(
 
     if (databaseId.startsWith('POSTGRES')) {
       it('starts 200 tasks once each from two replicas on one database', async () => {
-        const { knex, store: first, grants: firstGrants } = await createStore();
+        const {
+          knex,
+          store: first,
+          grants: firstGrants,
+          tickets: firstTickets,
+          tasks,
+        } = await createStore();
         // The second replica has its own connection pool to the same
         // database, as a second backend process would.
         const secondKnex = knexFactory({
           client: 'pg',
           connection: knex.client.config.connection,
         });
-        const { store: second, grants: secondGrants } = await createStore(
-          secondKnex,
-        );
+        const {
+          store: second,
+          grants: secondGrants,
+          tickets: secondTickets,
+        } = await createStore(secondKnex);
         try {
           const ids: string[] = [];
           for (let i = 0; i < 200; i++) {
             ids.push((await first.createRequest(automatic())).request.id);
           }
-          const tasks = new RecordedTasks();
-          await Promise.all([
-            workerFor({ store: first, grants: firstGrants }, tasks).run(),
-            workerFor({ store: second, grants: secondGrants }, tasks).run(),
-            workerFor({ store: first, grants: firstGrants }, tasks).run(),
-            workerFor({ store: second, grants: secondGrants }, tasks).run(),
-          ]);
+          const replicas = [
+            { store: first, grants: firstGrants, tickets: firstTickets },
+            { store: second, grants: secondGrants, tickets: secondTickets },
+          ];
+          await Promise.all(
+            [...replicas, ...replicas].map(replica =>
+              workerFor(replica, tasks).run(),
+            ),
+          );
 
           expect(tasks.started).toHaveLength(200);
           expect(new Set(tasks.started.map(t => t.marker.requestId)).size).toBe(

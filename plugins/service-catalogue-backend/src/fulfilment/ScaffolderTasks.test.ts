@@ -5,15 +5,25 @@ import {
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import {
-  HttpScaffolderTasks,
-  ScaffolderError,
+  GATE_ACTION_ID,
   TaskMarker,
-} from './ScaffolderTasks';
+} from '@service-catalogue/plugin-service-catalogue-common';
+import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue';
+import { ScaffolderError, ScaffolderServiceTasks } from './ScaffolderTasks';
 
 jest.setTimeout(60_000);
+
+const gate = { id: 'gate', action: GATE_ACTION_ID };
+const provision = {
+  id: 'provision',
+  action: 'debug:log',
+  input: { message: 'VPN for ${{ parameters.forUser }}' },
+};
 
 const template = (name: string, steps: JsonObject[]): Entity => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -36,49 +46,47 @@ const template = (name: string, steps: JsonObject[]): Entity => ({
 });
 
 const entities = [
-  template('vpn-access', [
-    {
-      id: 'provision',
-      action: 'debug:log',
-      input: { message: 'VPN for ${{ parameters.forUser }}' },
-    },
-  ]),
-  template('broken', [
-    {
-      id: 'escape',
-      action: 'fs:delete',
-      input: { files: ['../outside-the-workspace'] },
-    },
+  template('vpn-access', [gate, provision]),
+  template('ungated', [provision]),
+  template('gated-sometimes', [
+    { ...gate, if: '${{ parameters.tunnel === "full" }}' },
+    provision,
   ]),
 ];
 
-/** The client, built with the deps a backend plugin gets, next to the real scaffolder. */
-async function startScaffolder(): Promise<HttpScaffolderTasks> {
-  let tasks: HttpScaffolderTasks | undefined;
+/**
+ * The tasks as a backend plugin gets them, next to the real scaffolder with
+ * the real gate action, but without the service catalogue backend the gate
+ * asks: every task stops at its gate.
+ */
+async function startScaffolder() {
+  let tasks: ScaffolderServiceTasks | undefined;
   await startTestBackend({
     features: [
       scaffolderPlugin,
+      scaffolderModuleServiceCatalogue,
       catalogServiceMock.factory({ entities }),
       createBackendPlugin({
         pluginId: 'service-catalogue',
         register(env) {
           env.registerInit({
             deps: {
-              discovery: coreServices.discovery,
               auth: coreServices.auth,
+              catalog: catalogServiceRef,
+              scaffolder: scaffolderServiceRef,
             },
             async init(deps) {
-              tasks = HttpScaffolderTasks.create(deps);
+              tasks = ScaffolderServiceTasks.create(deps);
             },
           });
         },
       }),
     ],
   });
-  return tasks!;
+  return { tasks: tasks! };
 }
 
-async function finished(tasks: HttpScaffolderTasks, taskId: string) {
+async function finished(tasks: ScaffolderServiceTasks, taskId: string) {
   for (;;) {
     const status = await tasks.status(taskId);
     if (!['open', 'processing'].includes(status)) {
@@ -88,53 +96,82 @@ async function finished(tasks: HttpScaffolderTasks, taskId: string) {
   }
 }
 
-const marker = (run: number): TaskMarker => ({
+const marker: TaskMarker = {
   purpose: 'provision',
   requestId: 'b8a4ef1e-0d8a-4a43-9d55-0b0f6f2cbd4a',
   trackingNumber: 'REQ-000042',
-  run,
-});
+  run: 1,
+  ticket: 'not-issued',
+};
 
-describe('HttpScaffolderTasks against the scaffolder backend', () => {
-  it('starts a task with service credentials, finds it by its marker, and sees it complete', async () => {
-    const tasks = await startScaffolder();
-    const since = new Date(Date.now() - 1000);
+describe('ScaffolderServiceTasks against the scaffolder backend', () => {
+  it('starts a task with the values and the marker, and names the step it stopped at', async () => {
+    const { tasks } = await startScaffolder();
     const taskId = await tasks.start({
       templateRef: 'template:default/vpn-access',
       values: { tunnel: 'split', forUser: 'user:default/grace' },
-      marker: marker(1),
+      marker,
     });
 
-    expect(await tasks.find({ marker: marker(1), since })).toBe(taskId);
-    expect(await tasks.find({ marker: marker(2), since })).toBeUndefined();
-    expect(await finished(tasks, taskId)).toBe('completed');
-  });
-
-  it('names the failing step and the scaffolder’s message', async () => {
-    const tasks = await startScaffolder();
-    const taskId = await tasks.start({
-      templateRef: 'template:default/broken',
-      values: { tunnel: 'full' },
-      marker: marker(1),
+    expect(await tasks.describe(taskId)).toEqual({
+      templateRef: 'template:default/vpn-access',
+      values: {
+        tunnel: 'split',
+        forUser: 'user:default/grace',
+        serviceCatalogue: marker,
+      },
     });
+    // Nobody answers for the gate here, so nothing after it runs.
     expect(await finished(tasks, taskId)).toBe('failed');
     expect(await tasks.failure(taskId)).toEqual({
-      stepId: 'escape',
-      message: expect.stringMatching(/outside/),
+      stepId: 'gate',
+      message: expect.any(String),
     });
+  });
+
+  it.each([
+    ['does not start with the gate', 'ungated', /first step must be/],
+    ['runs the gate only sometimes', 'gated-sometimes', /unconditionally/],
+  ])(
+    'refuses for good to start a template that %s',
+    async (_what, name, message) => {
+      const { tasks } = await startScaffolder();
+      const refusal = await tasks
+        .start({
+          templateRef: `template:default/${name}`,
+          values: { tunnel: 'full', forUser: 'user:default/grace' },
+          marker,
+        })
+        .catch((error: Error) => error);
+      expect(refusal).toBeInstanceOf(ScaffolderError);
+      expect((refusal as ScaffolderError).permanent).toBe(true);
+      expect((refusal as Error).message).toMatch(
+        `template:default/${name} may not run`,
+      );
+      expect((refusal as Error).message).toMatch(message);
+    },
+  );
+
+  it('refuses for good a template the catalog does not have', async () => {
+    const { tasks } = await startScaffolder();
+    const refusal = await tasks
+      .start({ templateRef: 'template:default/gone', values: {}, marker })
+      .catch((error: Error) => error);
+    expect(refusal).toBeInstanceOf(ScaffolderError);
+    expect((refusal as ScaffolderError).permanent).toBe(true);
   });
 
   it('passes on the scaffolder’s refusal of values that do not fit the template', async () => {
-    const tasks = await startScaffolder();
+    const { tasks } = await startScaffolder();
     const refusal = await tasks
       .start({
         templateRef: 'template:default/vpn-access',
         values: { tunnel: 'sideways' },
-        marker: marker(1),
+        marker,
       })
-      .catch(error => error);
+      .catch((error: Error) => error);
     expect(refusal).toBeInstanceOf(ScaffolderError);
-    expect(refusal.permanent).toBe(true);
-    expect(refusal.message).toMatch(/tunnel/);
+    expect((refusal as ScaffolderError).permanent).toBe(true);
+    expect((refusal as Error).message).toMatch(/tunnel/);
   });
 });

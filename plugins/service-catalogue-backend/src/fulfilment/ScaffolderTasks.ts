@@ -174,7 +174,17 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
       return await fn();
     } catch (error) {
       if (error instanceof ResponseError) {
-        throw new ScaffolderError(error.statusCode, describe(error));
+        throw new ScaffolderError(
+          error.statusCode,
+          describe(error.body.error.message),
+        );
+      }
+      // The scaffolder's client reports a refused start in a plain Error.
+      const refused = /^Backend request failed, (\d{3})[^{]*(.*)$/s.exec(
+        (error as Error)?.message ?? '',
+      );
+      if (refused) {
+        throw new ScaffolderError(Number(refused[1]), describe(refused[2]));
       }
       throw error;
     }
@@ -182,8 +192,7 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
 }
 
 /** The scaffolder's own words: its validation errors, or its message. */
-function describe(error: ResponseError): string {
-  const text = error.body.error.message;
+function describe(text: string): string {
   // A body that was not an error response (the scaffolder's validation
   // errors are `{ errors: [...] }`) ends up as text in the message.
   const json = text.indexOf('{');
@@ -196,6 +205,9 @@ function describe(error: ResponseError): string {
             (e: { stack?: string; message?: string }) => e.stack ?? e.message,
           )
           .join('; ');
+      }
+      if (typeof parsed?.error?.message === 'string') {
+        return parsed.error.message;
       }
     } catch {
       // Not JSON after all: the message says enough.

@@ -14,6 +14,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import request from 'supertest';
 import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue';
+import { GATE_ACTION_ID } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCataloguePlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -21,6 +22,8 @@ jest.setTimeout(60_000);
 // The whole path with the real scaffolder and the real scheduler: a request
 // that needs no approval is provisioned by its template's steps, and a
 // failing step can be retried by the offering's owners.
+
+const gate = { id: 'gate', action: GATE_ACTION_ID };
 
 const template = (name: string, step: JsonObject): Entity => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -35,7 +38,7 @@ const template = (name: string, step: JsonObject): Entity => ({
         properties: { forUser: { type: 'string' }, reason: { type: 'string' } },
       },
     ],
-    steps: [step],
+    steps: [gate, step],
   },
 });
 
@@ -51,7 +54,7 @@ const revokeTemplate = (name: string, step: JsonObject): Entity => ({
         properties: { forUser: { type: 'string' }, reason: { type: 'string' } },
       },
     ],
-    steps: [step],
+    steps: [gate, step],
   },
 });
 
@@ -118,7 +121,8 @@ const entities: Entity[] = [
       kind: 'Template',
       metadata: { name: action.split(':')[1], namespace: 'default' },
       spec: {
-        type: 'service-catalogue',
+        // Run by the desk themselves, not by the service catalogue.
+        type: 'desk-form',
         owner: 'group:default/platform-team',
         parameters: [
           {

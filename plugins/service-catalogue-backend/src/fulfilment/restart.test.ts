@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { DatabaseGateTicketStore } from '../database/DatabaseGateTicketStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 
 jest.setTimeout(180_000);
@@ -22,13 +23,16 @@ type Task = {
 };
 
 /**
- * The scaffolder's task API as the worker uses it. `onStart` runs when a
- * task is asked for: it may kill the process that asked, before or after the
- * task exists.
+ * The scaffolder's task API as the worker uses it. A created task runs its
+ * gate step at once, spending the run's ticket as the real gate does.
+ * `onStart` runs when a task is asked for: it may kill the process that
+ * asked, before or after the task exists.
  */
 class FakeScaffolder {
   readonly tasks: Task[] = [];
   onStart?: (phase: 'before' | 'after') => Promise<void>;
+
+  constructor(private readonly tickets: DatabaseGateTicketStore) {}
   private server = http.createServer((req, res) => this.handle(req, res));
 
   async listen(): Promise<string> {
@@ -64,15 +68,17 @@ class FakeScaffolder {
         spec: { parameters: JSON.parse(raw).values },
       };
       this.tasks.push(task);
+      const marker = task.spec.parameters.serviceCatalogue;
+      await this.tickets.pass({
+        purpose: marker.purpose,
+        subjectId: marker.requestId,
+        run: marker.run,
+        ticket: marker.ticket,
+        taskId: task.id,
+        templateRef: JSON.parse(raw).templateRef,
+      });
       await this.onStart?.('after');
       json(201, { id: task.id });
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/v2/tasks') {
-      const offset = Number(url.searchParams.get('offset') ?? 0);
-      const limit = Number(url.searchParams.get('limit') ?? 100);
-      const newestFirst = [...this.tasks].reverse();
-      json(200, { tasks: newestFirst.slice(offset, offset + limit) });
       return;
     }
     const task = this.tasks.find(t => url.pathname === `/v2/tasks/${t.id}`);
@@ -143,7 +149,11 @@ const postgres = databases
           requests.push(request);
         }
 
-        const scaffolder = new FakeScaffolder();
+        const scaffolder = new FakeScaffolder(
+          await DatabaseGateTicketStore.create({
+            database: { getClient: async () => knex },
+          }),
+        );
         const url = await scaffolder.listen();
         const connection = knex.client.config.connection;
         try {
