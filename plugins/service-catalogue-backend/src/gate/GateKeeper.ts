@@ -136,17 +136,31 @@ export class GateKeeper {
     }
 
     const subject = await this.subjectOf(marker);
-    if (!subject.ok) {
-      return { allowed: false, reason: subject.reason };
+    if (!subject) {
+      return {
+        allowed: false,
+        reason: `the ticket names no ${
+          marker.purpose === 'provision' ? 'request' : 'grant'
+        } the service catalogue knows`,
+      };
     }
+    // The values first: a changed value is an attempt worth naming, whatever
+    // state the request is in by now.
     const differing = differingKeys(values, subject.values);
     if (differing.length > 0) {
       return {
         allowed: false,
         ownerRef: subject.ownerRef,
         reason: `its values differ from those stored for ${
-          marker.trackingNumber
+          subject.trackingNumber
         } (${differing.join(', ')})`,
+      };
+    }
+    if (subject.notNow) {
+      return {
+        allowed: false,
+        ownerRef: subject.ownerRef,
+        reason: subject.notNow,
       };
     }
     const passed = await this.deps.tickets.pass({
@@ -162,62 +176,65 @@ export class GateKeeper {
         allowed: false,
         ownerRef: subject.ownerRef,
         reason: {
-          unknown: `its ticket is not the current one of ${marker.trackingNumber}`,
-          'other-template': `${marker.trackingNumber} is not fulfilled by ${task.templateRef}`,
-          used: `another task already ran for ${marker.trackingNumber} with its ticket`,
+          unknown: `its ticket is not the current one of ${subject.trackingNumber}`,
+          'other-template': `${subject.trackingNumber} is not fulfilled by ${task.templateRef}`,
+          used: `another task already ran for ${subject.trackingNumber} with its ticket`,
         }[passed],
       };
     }
     return {
       allowed: true,
       purpose: marker.purpose,
-      trackingNumber: marker.trackingNumber,
+      trackingNumber: subject.trackingNumber,
       forUser: String(subject.values.forUser ?? ''),
     };
   }
 
-  /** The request or grant a marker names, if it may be worked on now. */
-  private async subjectOf(
-    marker: TaskMarker,
-  ): Promise<
-    | { ok: true; id: string; values: JsonObject; ownerRef: string }
-    | { ok: false; reason: string }
+  /**
+   * The request or grant a marker names, the values a task for it must
+   * carry, and why it may not be worked on now, if so.
+   */
+  private async subjectOf(marker: TaskMarker): Promise<
+    | {
+        id: string;
+        trackingNumber: string;
+        values: JsonObject;
+        ownerRef: string;
+        notNow?: string;
+      }
+    | undefined
   > {
     if (marker.purpose === 'provision') {
       const request = await this.deps.requests.getRequest(marker.requestId);
       if (!request) {
-        return { ok: false, reason: `no request ${marker.requestId}` };
-      }
-      if (request.state !== 'IN_PROGRESS' || request.fulfilment !== 'automatic') {
-        return {
-          ok: false,
-          reason: `${request.trackingNumber} is ${request.state}, not being provisioned`,
-        };
+        return undefined;
       }
       return {
-        ok: true,
         id: request.id,
+        trackingNumber: request.trackingNumber,
         values: request.formValues,
         ownerRef: request.offeringOwnerRef,
+        notNow:
+          request.state !== 'IN_PROGRESS' || request.fulfilment !== 'automatic'
+            ? `${request.trackingNumber} is ${request.state}, not being provisioned`
+            : undefined,
       };
     }
     const grant = marker.grantId
       ? await this.deps.grants.getGrant(marker.grantId)
       : undefined;
     if (!grant) {
-      return { ok: false, reason: `no grant ${marker.grantId ?? ''}`.trim() };
-    }
-    if (grant.state !== 'revoking' || !grant.endReason) {
-      return {
-        ok: false,
-        reason: `the ${grant.offeringTitle} grant of ${grant.holderRef} is ${grant.state}, not being revoked`,
-      };
+      return undefined;
     }
     return {
-      ok: true,
       id: grant.id,
-      values: { forUser: grant.holderRef, reason: grant.endReason },
+      trackingNumber: grant.trackingNumber,
+      values: { forUser: grant.holderRef, reason: grant.endReason ?? null },
       ownerRef: grant.offeringOwnerRef,
+      notNow:
+        grant.state !== 'revoking'
+          ? `the ${grant.offeringTitle} grant of ${grant.holderRef} is ${grant.state}, not being revoked`
+          : undefined,
     };
   }
 
