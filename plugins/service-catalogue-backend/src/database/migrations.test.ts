@@ -232,5 +232,53 @@ describe.each(databases.eachSupportedId())(
       const [{ n }] = await knex('requests').count({ n: '*' });
       expect(Number(n)).toBe(1);
     });
+
+    it('20261201120000_gate adds one ticket per request or grant and steps back down, keeping the requests', async () => {
+      const knex = await databases.init(databaseId);
+      for (let i = 0; i < 5; i++) {
+        await migrateUpOnce(knex);
+      }
+      expect(await knex.schema.hasTable('gate_tickets')).toBe(false);
+      const now = new Date();
+      await knex('requests').insert({
+        id: 'a0000000-0000-4000-8000-000000000001',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        requester_ref: 'user:default/grace',
+        submitted_by_ref: 'user:default/grace',
+        state: 'IN_PROGRESS',
+        form_values: '{}',
+        fulfilment: 'automatic',
+        template_ref: 'template:default/vpn-access',
+        created_at: now,
+        updated_at: now,
+      });
+
+      await migrateUpOnce(knex);
+      const ticket = {
+        purpose: 'provision',
+        subject_id: 'a0000000-0000-4000-8000-000000000001',
+        run: 1,
+        secret_hash: 'a'.repeat(64),
+        template_ref: 'template:default/vpn-access',
+        issued_at: now,
+      };
+      await knex('gate_tickets').insert(ticket);
+      // One ticket per request or grant: a second run replaces the first.
+      const second = await knex('gate_tickets')
+        .insert({ ...ticket, run: 2 })
+        .then(
+          () => undefined,
+          (error: { message?: string }) => error,
+        );
+      expect(second?.message).toMatch(/unique|duplicate|primary/i);
+      await knex('gate_tickets').insert({ ...ticket, purpose: 'revoke' });
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('gate_tickets')).toBe(false);
+      const [{ n }] = await knex('requests').count({ n: '*' });
+      expect(Number(n)).toBe(1);
+    });
   },
 );
