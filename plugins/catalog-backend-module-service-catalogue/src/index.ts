@@ -6,4 +6,8 @@
  */
 
 export { catalogModuleServiceCatalogue as default } from './module';
-export { OfferingEntitiesProcessor, UserChangeProcessor } from './processor';
+export {
+  OfferingEntitiesProcessor,
+  OfferingTemplateProcessor,
+  UserChangeProcessor,
+} from './processor';

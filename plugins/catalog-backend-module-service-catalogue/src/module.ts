@@ -1,11 +1,15 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { OfferingEntitiesProcessor, UserChangeProcessor } from './processor';
+import {
+  OfferingEntitiesProcessor,
+  OfferingTemplateProcessor,
+  UserChangeProcessor,
+} from './processor';
 
 /**
  * Catalog module that adds the service catalogue's Offering kind to the
- * catalog, and tells the service catalogue when a user's groups change.
+ * catalog, reports offering templates that skip the approval gate, and tells the service catalogue when a user's groups change.
  *
  * @public
  */
@@ -21,6 +25,7 @@ export const catalogModuleServiceCatalogue = createBackendModule({
       async init({ catalog, events }) {
         catalog.addProcessor(
           new OfferingEntitiesProcessor(),
+          new OfferingTemplateProcessor(),
           new UserChangeProcessor(events),
         );
       },

@@ -1,2 +1,3 @@
 export { OfferingEntitiesProcessor } from './OfferingEntitiesProcessor';
 export { UserChangeProcessor } from './UserChangeProcessor';
+export { OfferingTemplateProcessor } from './OfferingTemplateProcessor';
