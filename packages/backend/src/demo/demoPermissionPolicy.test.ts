@@ -6,6 +6,10 @@ import {
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  actionExecutePermission,
+  taskReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
   serviceCatalogueAdministerPermission,
   serviceCatalogueRequestCancelPermission,
   serviceCatalogueRequestDecidePermission,
@@ -157,5 +161,64 @@ describe('DemoPermissionPolicy', () => {
         },
       },
     });
+  });
+
+  it('lets nobody run the gate or the provisioning actions by hand, administrators included', async () => {
+    const runnable = {
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'scaffolder',
+      resourceType: 'scaffolder-action',
+      conditions: {
+        not: {
+          anyOf: [
+            'service-catalogue:gate',
+            'demo:access-list:add',
+            'demo:access-list:remove',
+            'ldap:group:add-member',
+            'ldap:group:remove-member',
+          ].map(actionId => ({
+            rule: 'HAS_ACTION_ID',
+            resourceType: 'scaffolder-action',
+            params: { actionId },
+          })),
+        },
+      },
+    };
+    for (const name of ['grace', 'carol']) {
+      expect(
+        await policy.handle(
+          { permission: actionExecutePermission },
+          asUser(`user:default/${name}`),
+        ),
+      ).toEqual(runnable);
+    }
+    // The service catalogue starts provisioning with its own credentials.
+    expect(
+      await policy.handle({ permission: actionExecutePermission }),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets people read their own scaffolder tasks, administrators every task', async () => {
+    expect(
+      await policy.handle(
+        { permission: taskReadPermission },
+        asUser('user:default/grace'),
+      ),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'scaffolder',
+      resourceType: 'scaffolder-task',
+      conditions: {
+        rule: 'IS_TASK_OWNER',
+        resourceType: 'scaffolder-task',
+        params: { createdBy: ['user:default/grace'] },
+      },
+    });
+    expect(
+      await policy.handle(
+        { permission: taskReadPermission },
+        asUser('user:default/carol'),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 });

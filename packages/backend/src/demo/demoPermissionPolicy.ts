@@ -30,6 +30,7 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import {
   createRequestConditionalDecision,
+  decideScaffolderPermission,
   requestConditions,
 } from '@service-catalogue/plugin-service-catalogue-backend';
 
@@ -37,10 +38,24 @@ import {
 const DELEGATED_FORM_TYPE = 'delegated-form';
 
 /**
+ * The actions that change who has access in the demo's systems. Only the
+ * provisioning and revoke templates of offerings use them, in the tasks the
+ * service catalogue starts after approval; nobody runs them by hand.
+ */
+const PROVISIONING_ACTION_IDS = [
+  'demo:access-list:add',
+  'demo:access-list:remove',
+  'ldap:group:add-member',
+  'ldap:group:remove-member',
+];
+
+/**
  * The demo's permission policy. Everyone reads, but delegated forms only
- * their owners' members see; changing what the catalog
- * ingests, and administering the service catalogue (seeing every request and
- * its internal comments), is for the administrators named in
+ * their owners' members see; offering templates run only when the service
+ * catalogue starts them, and people read only their own scaffolder tasks
+ * (administrators every task); changing what the catalog ingests, and
+ * administering the service catalogue (seeing every request and its
+ * internal comments), is for the administrators named in
  * `demo.permission.adminGroups`; anyone else may only unregister entities
  * their own groups own, and only cancel requests they made or that were made
  * for them. The service catalogue itself decides who is involved in a
@@ -57,6 +72,14 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const isAdmin = user ? await this.isAdmin(user) : false;
+
+    const scaffolderDecision = decideScaffolderPermission(request, user, {
+      isAdministrator: isAdmin,
+      provisioningActionIds: PROVISIONING_ACTION_IDS,
+    });
+    if (scaffolderDecision) {
+      return scaffolderDecision;
+    }
 
     if (
       isPermission(request.permission, catalogLocationCreatePermission) ||
