@@ -47,6 +47,11 @@ describe('OfferingTemplateProcessor', () => {
       /unconditionally/,
     ],
     [
+      'provisions even after a refused gate',
+      [gate, { ...provision, if: '${{ always() }}' }],
+      /would run after a refused gate/,
+    ],
+    [
       'runs the gate in a loop',
       [{ ...gate, each: '${{ parameters.list }}' }, provision],
       /unconditionally/,

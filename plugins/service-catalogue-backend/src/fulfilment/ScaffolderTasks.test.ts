@@ -52,6 +52,10 @@ const entities = [
     { ...gate, if: '${{ parameters.tunnel === "full" }}' },
     provision,
   ]),
+  template('provisions-anyway', [
+    gate,
+    { ...provision, if: '${{ always() }}' },
+  ]),
 ];
 
 /**
@@ -132,6 +136,11 @@ describe('ScaffolderServiceTasks against the scaffolder backend', () => {
   it.each([
     ['does not start with the gate', 'ungated', /first step must be/],
     ['runs the gate only sometimes', 'gated-sometimes', /unconditionally/],
+    [
+      'provisions after a refused gate',
+      'provisions-anyway',
+      /would run after a refused gate/,
+    ],
   ])(
     'refuses for good to start a template that %s',
     async (_what, name, message) => {

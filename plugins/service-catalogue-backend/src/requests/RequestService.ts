@@ -839,7 +839,10 @@ export class RequestService {
           !(await this.seesInternal(request, options.credentials))
         ) {
           throw new NotAllowedError(
-            'Only approvers, owners and the service desk write internal comments',
+            request.requesterRef === userRef ||
+            request.submittedByRef === userRef
+              ? `${request.trackingNumber} is your own request; its internal comments are not for you`
+              : 'Only approvers, owners and the service desk write internal comments',
           );
         }
         const comment = await this.deps.store.addComment({
@@ -1214,13 +1217,20 @@ export class RequestService {
 
   /**
    * Approvers, the offering's owners, the desk and administrators see
-   * internal comments; a requester who is none of those does not.
+   * internal comments. The person a request is for and whoever submitted
+   * it never do, whatever else they are: the notes are about them.
    */
   private async seesInternal(
     request: ServiceRequest,
     credentials: UserCredentials,
   ): Promise<boolean> {
     const userRef = userRefOf(credentials);
+    if (
+      request.requesterRef === userRef ||
+      request.submittedByRef === userRef
+    ) {
+      return false;
+    }
     if (request.stages.some(stage => stage.approvers.includes(userRef))) {
       return true;
     }

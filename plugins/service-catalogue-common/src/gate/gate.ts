@@ -90,10 +90,17 @@ function asObject(value: JsonValue | undefined): JsonObject | undefined {
 }
 
 /**
+ * The scaffolder runs a step after a failed one when its `if` calls
+ * `always()` or `failure()`; after a refused gate, such a step would still
+ * provision.
+ */
+const RUNS_AFTER_FAILURE = /\b(always|failure)\b/;
+
+/**
  * Why a template may not provision or revoke an offering, or undefined when
- * it may: a template with steps must run the gate first, unconditionally.
- * The backend refuses to start such a template, and the catalog reports it
- * on the template.
+ * it may: a template with steps must run the gate first, unconditionally,
+ * and no step may run after a failed one. The backend refuses to start such
+ * a template, and the catalog reports it on the template.
  *
  * @public
  */
@@ -110,6 +117,14 @@ export function findGateProblem(template: {
   }
   if (first.if !== undefined || first.each !== undefined) {
     return `its ${GATE_ACTION_ID} step must run unconditionally (no "if" or "each")`;
+  }
+  const afterFailure = steps.map(asObject).find(
+    step => typeof step?.if === 'string' && RUNS_AFTER_FAILURE.test(step.if),
+  );
+  if (afterFailure) {
+    return `its step ${JSON.stringify(
+      afterFailure.id ?? afterFailure.action,
+    )} would run after a refused gate (always() or failure() in its "if")`;
   }
   return undefined;
 }
