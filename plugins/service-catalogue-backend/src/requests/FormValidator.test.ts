@@ -62,6 +62,43 @@ describe('FormValidator', () => {
     expect(() => validator.validate(form, {})).toThrow('model is required');
   });
 
+  describe('formats', () => {
+    const formatted = {
+      properties: {
+        neededBy: { type: 'string', format: 'date' },
+        startsAt: { type: 'string', format: 'date-time' },
+        contact: { type: 'string', format: 'email' },
+        ticket: { type: 'string', format: 'uri' },
+        colour: { type: 'string', format: 'x-colour-picker' },
+      },
+    };
+    const valid = {
+      neededBy: '2030-01-31',
+      startsAt: '2030-01-31T09:00:00.000Z',
+      contact: 'grace@example.com',
+      ticket: 'https://tickets.example.com/T-1',
+      colour: 'anything the field extension makes',
+    };
+
+    it('accepts values in their format, and formats it does not know', () => {
+      expect(() => validator.validate(formatted, valid)).not.toThrow();
+    });
+
+    it.each([
+      ['neededBy', 'not-a-date', 'date'],
+      ['neededBy', '2030-02-30', 'date'],
+      ['startsAt', '31/01/2030 09:00', 'date-time'],
+      ['contact', 'grace at example', 'email'],
+      ['ticket', 'not a uri', 'uri'],
+    ])('names %s when %j is no %s', (field, value, format) => {
+      expect(() =>
+        validator.validate(formatted, { ...valid, [field]: value }),
+      ).toThrow(
+        `The form values do not match the form: ${field} must match format "${format}"`,
+      );
+    });
+  });
+
   it('accepts only empty values when there is no form', () => {
     expect(() => validator.validate(undefined, {})).not.toThrow();
     expect(() => validator.validate(undefined, { a: 1 })).toThrow(

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { JsonObject, JsonValue } from '@backstage/types';
 import Ajv, { ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
 
 /**
  * The form field the backend fills with the entity ref of the person a
@@ -11,17 +12,23 @@ export const FOR_USER_FIELD = 'forUser';
 /**
  * Checks form values against a form in the shape of scaffolder template
  * parameters: one JSON Schema object, or a list of them (the form's steps).
- * `ui:` keys are presentation and are ignored. Values for fields that no step
- * declares are refused, so that nothing unexpected reaches provisioning.
+ * `ui:` keys are presentation and are ignored. Standard formats (`date`,
+ * `date-time`, `email`, `uri` and the others of ajv-formats) are checked;
+ * formats it does not know pass. Values for fields that no step declares
+ * are refused, so that nothing unexpected reaches provisioning.
  *
  * @internal
  */
 export class FormValidator {
-  private readonly ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    validateFormats: false,
-  });
+  private readonly ajv = addFormats(
+    new Ajv({
+      allErrors: true,
+      // `ui:` keys and the formats of field extensions are not JSON
+      // Schema's: unknown ones pass, without a warning on every submission.
+      strict: false,
+      logger: false,
+    }),
+  );
 
   validate(form: JsonValue | undefined, values: JsonObject): void {
     const steps = toSteps(form);

@@ -318,4 +318,45 @@ describe('the request API, against the holes found in review', () => {
       ]);
     });
   });
+
+  describe('form values are checked against their formats', () => {
+    const mine = async () =>
+      (await as('frank').get('/requests')).body.totalCount as number;
+
+    it('refuses a date that is none with 400, names the field, and stores nothing', async () => {
+      const before = await mine();
+      const res = await as('frank').post('/requests', {
+        offeringRef: 'offering:default/laptop',
+        formValues: { neededBy: 'not-a-date' },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toMatch(
+        /neededBy must match format "date"/,
+      );
+      expect(await mine()).toBe(before);
+
+      const email = await as('frank').post('/requests', {
+        offeringRef: 'offering:default/laptop',
+        formValues: { neededBy: '2030-01-31', contact: 'frank at finance' },
+      });
+      expect(email.status).toBe(400);
+      expect(email.body.error.message).toMatch(
+        /contact must match format "email"/,
+      );
+      expect(await mine()).toBe(before);
+    });
+
+    it('accepts values in their formats, and formats of field extensions it does not know', async () => {
+      const res = await as('frank').post('/requests', {
+        offeringRef: 'offering:default/laptop',
+        formValues: {
+          neededBy: '2030-01-31',
+          contact: 'frank@example.com',
+          colour: 'whatever the picker sends',
+        },
+      });
+      expect(res.status).toBe(201);
+    });
+  });
 });
