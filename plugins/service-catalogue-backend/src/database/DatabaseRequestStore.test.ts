@@ -298,7 +298,13 @@ describe.each(databases.eachSupportedId())(
         toState: 'CANCELLED',
       });
 
-      const started = await store.createRequest(newRequest({ stages: [] }));
+      const started = await store.createRequest(
+        newRequest({
+          stages: [],
+          fulfilment: 'automatic',
+          templateRef: 'template:default/vpn-access',
+        }),
+      );
       await expect(
         store.transition({
           requestId: started.request.id,
@@ -307,6 +313,56 @@ describe.each(databases.eachSupportedId())(
           actorRef: 'user:default/grace',
         }),
       ).rejects.toThrow('Cannot cancel');
+    });
+
+    it('cancels a request that needed no approval until the desk takes it', async () => {
+      const { store } = await createStore();
+      const cancel = (requestId: string) =>
+        store.transition({
+          requestId,
+          action: 'cancel',
+          actor: 'requester',
+          actorRef: 'user:default/grace',
+        });
+
+      const waiting = await store.createRequest(newRequest({ stages: [] }));
+      expect(waiting.request).toMatchObject({ state: 'IN_PROGRESS' });
+      const { request: cancelled, event } = await cancel(waiting.request.id);
+      expect(cancelled.state).toBe('CANCELLED');
+      expect(event).toMatchObject({
+        type: 'cancel',
+        fromState: 'IN_PROGRESS',
+        toState: 'CANCELLED',
+      });
+
+      const taken = await store.createRequest(newRequest({ stages: [] }));
+      await store.assign({
+        requestId: taken.request.id,
+        assigneeRef: 'user:default/desmond',
+        actorRef: 'user:default/desmond',
+      });
+      await expect(cancel(taken.request.id)).rejects.toThrow(
+        /Cannot cancel REQ-\d+: it is IN_PROGRESS/,
+      );
+      // The desk took it a moment after the requester loaded it: one wins.
+      const raced = await store.createRequest(newRequest({ stages: [] }));
+      await store.assign({
+        requestId: raced.request.id,
+        assigneeRef: 'user:default/desmond',
+        actorRef: 'user:default/desmond',
+      });
+      await expect(
+        store.transition({
+          requestId: raced.request.id,
+          action: 'cancel',
+          actor: 'requester',
+          actorRef: 'user:default/grace',
+          expectedVersion: raced.request.version,
+        }),
+      ).rejects.toThrow(/changed since you loaded it/);
+      expect((await store.getRequest(raced.request.id))!.state).toBe(
+        'IN_PROGRESS',
+      );
     });
 
     it('keeps internal comments from those who may not see them', async () => {

@@ -771,6 +771,10 @@ export class DatabaseRequestStore implements RequestStore {
           from: row.state,
           action: options.action,
           actor: options.actor,
+          request: {
+            fulfilment: row.fulfilment,
+            assigneeRef: row.assignee_ref ?? undefined,
+          },
         });
         if (!transition) {
           throw new ConflictError(

@@ -195,7 +195,8 @@ export interface RequestStore {
 
   /**
    * Moves a request along the state machine: refuses (ConflictError) a move
-   * the machine does not allow from the current state, or one whose
+   * the machine does not allow from the current state (or not for this
+   * request, such as cancelling one the desk has taken), or one whose
    * `expectedVersion` is stale. Reaching DONE records the request's grant,
    * when its offering leaves one, in the same transaction.
    */

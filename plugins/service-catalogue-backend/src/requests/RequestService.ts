@@ -1122,6 +1122,7 @@ export class RequestService {
         ...availableRequestActions({
           state: request.state,
           actor: 'requester',
+          request,
         }),
       );
     }
@@ -1148,7 +1149,11 @@ export class RequestService {
       );
     if (canDecide) {
       actions.push(
-        ...availableRequestActions({ state: request.state, actor: 'approver' }),
+        ...availableRequestActions({
+          state: request.state,
+          actor: 'approver',
+          request,
+        }),
       );
     }
     // The backend itself starts, completes and fails automatic requests;
@@ -1156,6 +1161,7 @@ export class RequestService {
     const fulfillerMoves = availableRequestActions({
       state: request.state,
       actor: 'fulfiller',
+      request,
     });
     if (
       fulfillerMoves.length > 0 &&

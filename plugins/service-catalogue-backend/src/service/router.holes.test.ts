@@ -359,4 +359,61 @@ describe('the request API, against the holes found in review', () => {
       expect(res.status).toBe(201);
     });
   });
+
+  describe('cancelling a request that needed no approval', () => {
+    it('works while the desk has not taken it', async () => {
+      const { trackingNumber, state } = await submit('frank', 'mouse');
+      expect(state).toBe('IN_PROGRESS');
+      const detail = await as('frank').get(`/requests/${trackingNumber}`);
+      expect(detail.body.actions).toContain('cancel');
+
+      const cancelled = await as('frank').post(
+        `/requests/${trackingNumber}/cancel`,
+        { expectedVersion: detail.body.request.version },
+      );
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.state).toBe('CANCELLED');
+      // Gone from the desk's queue.
+      const queue = await as('desmond').get('/queue');
+      expect(queue.body.items.map((r: any) => r.trackingNumber)).not.toContain(
+        trackingNumber,
+      );
+    });
+
+    it('is refused once the desk took it', async () => {
+      const { trackingNumber } = await submit('frank', 'mouse');
+      await as('desmond')
+        .post(`/requests/${trackingNumber}/assign`)
+        .expect(200);
+
+      const detail = await as('frank').get(`/requests/${trackingNumber}`);
+      expect(detail.body.actions).not.toContain('cancel');
+      const res = await as('frank').post(`/requests/${trackingNumber}/cancel`);
+      expect(res.status).toBe(409);
+      const after = await as('frank').get(`/requests/${trackingNumber}`);
+      expect(after.body.request).toMatchObject({
+        state: 'IN_PROGRESS',
+        assigneeRef: ref('desmond'),
+      });
+    });
+
+    it('is refused when its template provisions it, which may have started', async () => {
+      const { trackingNumber, state } = await submit('frank', 'vpn');
+      expect(state).toBe('IN_PROGRESS');
+      const detail = await as('frank').get(`/requests/${trackingNumber}`);
+      expect(detail.body.actions).not.toContain('cancel');
+      const res = await as('frank').post(`/requests/${trackingNumber}/cancel`);
+      expect(res.status).toBe(409);
+      const after = await as('frank').get(`/requests/${trackingNumber}`);
+      expect(after.body.request.state).not.toBe('CANCELLED');
+    });
+
+    it('is only for the requester, not for the desk', async () => {
+      const { trackingNumber } = await submit('frank', 'mouse');
+      const res = await as('desmond').post(
+        `/requests/${trackingNumber}/cancel`,
+      );
+      expect(res.status).toBe(403);
+    });
+  });
 });

@@ -35,6 +35,55 @@ describe('the request state machine', () => {
     expect(cancellable).toEqual(['NEW', 'PENDING_APPROVAL', 'APPROVED']);
   });
 
+  it('lets the requester cancel a request in progress that the desk has not taken yet', () => {
+    const cancellable = (request: {
+      fulfilment?: 'manual' | 'automatic';
+      assigneeRef?: string;
+    }) =>
+      REQUEST_STATES.filter(state =>
+        availableRequestActions({
+          state,
+          actor: 'requester',
+          request,
+        }).includes('cancel'),
+      );
+    expect(cancellable({ fulfilment: 'manual' })).toEqual([
+      'NEW',
+      'PENDING_APPROVAL',
+      'APPROVED',
+      'IN_PROGRESS',
+    ]);
+    // Taken by the desk, or with a task that may have started: too late.
+    expect(
+      cancellable({
+        fulfilment: 'manual',
+        assigneeRef: 'user:default/desmond',
+      }),
+    ).toEqual(['NEW', 'PENDING_APPROVAL', 'APPROVED']);
+    expect(cancellable({ fulfilment: 'automatic' })).toEqual([
+      'NEW',
+      'PENDING_APPROVAL',
+      'APPROVED',
+    ]);
+    expect(cancellable({})).toEqual(['NEW', 'PENDING_APPROVAL', 'APPROVED']);
+    expect(
+      findRequestTransition({
+        from: 'IN_PROGRESS',
+        action: 'cancel',
+        actor: 'requester',
+        request: { fulfilment: 'manual' },
+      })?.to,
+    ).toBe('CANCELLED');
+    expect(
+      findRequestTransition({
+        from: 'IN_PROGRESS',
+        action: 'cancel',
+        actor: 'fulfiller',
+        request: { fulfilment: 'manual' },
+      }),
+    ).toBeUndefined();
+  });
+
   it('lets only approvers approve, and only pending requests', () => {
     expect(
       findRequestTransition({

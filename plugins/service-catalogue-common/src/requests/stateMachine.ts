@@ -1,3 +1,5 @@
+import { OfferingFulfilment } from '../entity/OfferingEntityV1alpha1';
+
 /**
  * The states a request moves through.
  *
@@ -49,6 +51,30 @@ export type RequestAction =
   | 'cancel';
 
 /**
+ * What a transition may ask of a request besides its state.
+ *
+ * @public
+ */
+export interface RequestTransitionCondition {
+  /** How the request must be fulfilled. */
+  fulfilment?: OfferingFulfilment;
+  /** Whether someone of the desk must have taken it (true), or nobody (false). */
+  assigned?: boolean;
+}
+
+/**
+ * What the conditions of transitions look at; a `ServiceRequest` will do.
+ *
+ * @public
+ */
+export interface RequestTransitionFacts {
+  /** How the request is fulfilled. */
+  fulfilment?: OfferingFulfilment;
+  /** Who of the desk took it, if anyone did. */
+  assigneeRef?: string;
+}
+
+/**
  * One allowed move of the request state machine.
  *
  * @public
@@ -59,6 +85,11 @@ export interface RequestTransition {
   to: RequestState;
   /** Who may cause it. */
   actors: readonly RequestActor[];
+  /**
+   * Allowed only for a request that meets this, too; never when the request
+   * is not known.
+   */
+  when?: RequestTransitionCondition;
 }
 
 const cancellable: RequestState[] = ['NEW', 'PENDING_APPROVAL', 'APPROVED'];
@@ -121,6 +152,15 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
       actors: ['requester', 'system'],
     }),
   ),
+  // Nothing needed approval, and the desk has not taken it yet: nobody has
+  // done anything for it. An automatic request may have started its task.
+  {
+    action: 'cancel',
+    from: 'IN_PROGRESS',
+    to: 'CANCELLED',
+    actors: ['requester', 'system'],
+    when: { fulfilment: 'manual', assigned: false },
+  },
 ];
 
 /**
@@ -134,9 +174,28 @@ export const TERMINAL_REQUEST_STATES: readonly RequestState[] = [
   'CANCELLED',
 ];
 
+function meets(
+  transition: RequestTransition,
+  request: RequestTransitionFacts | undefined,
+): boolean {
+  const { when } = transition;
+  if (!when) {
+    return true;
+  }
+  if (!request) {
+    return false;
+  }
+  return (
+    (when.fulfilment === undefined || request.fulfilment === when.fulfilment) &&
+    (when.assigned === undefined ||
+      (request.assigneeRef !== undefined) === when.assigned)
+  );
+}
+
 /**
  * Finds the transition an actor causes with an action from a state, if the
- * state machine allows it.
+ * state machine allows it. Transitions with conditions are found only for
+ * the `request` that meets them.
  *
  * @public
  */
@@ -144,25 +203,32 @@ export function findRequestTransition(options: {
   from: RequestState;
   action: RequestAction;
   actor: RequestActor;
+  request?: RequestTransitionFacts;
 }): RequestTransition | undefined {
   return REQUEST_TRANSITIONS.find(
     t =>
       t.from === options.from &&
       t.action === options.action &&
-      t.actors.includes(options.actor),
+      t.actors.includes(options.actor) &&
+      meets(t, options.request),
   );
 }
 
 /**
- * The actions an actor may take on a request in a state.
+ * The actions an actor may take on a request in a state; with the
+ * `request`, also those that depend on it.
  *
  * @public
  */
 export function availableRequestActions(options: {
   state: RequestState;
   actor: RequestActor;
+  request?: RequestTransitionFacts;
 }): RequestAction[] {
   return REQUEST_TRANSITIONS.filter(
-    t => t.from === options.state && t.actors.includes(options.actor),
+    t =>
+      t.from === options.state &&
+      t.actors.includes(options.actor) &&
+      meets(t, options.request),
   ).map(t => t.action);
 }
