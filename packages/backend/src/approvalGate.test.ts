@@ -311,16 +311,16 @@ describe('the approval gate, without any permission policy', () => {
         ? true
         : undefined;
     });
-    for (const template of await offeringTemplates()) {
-      await eventually(`template ${template.metadata.name}`, async () => {
-        const res = await request(server)
-          .get(
-            `/api/catalog/entities/by-name/template/default/${template.metadata.name}`,
-          )
-          .set('Authorization', as('grace'));
-        return res.status === 200 ? true : undefined;
-      });
-    }
+    const templatesRead = async () => {
+      const res = await request(server)
+        .get('/api/catalog/entities/by-query')
+        .query({ filter: 'kind=template,spec.type=service-catalogue' })
+        .set('Authorization', as('grace'));
+      return res.body.items?.length === (await offeringTemplates()).length
+        ? true
+        : undefined;
+    };
+    await eventually('the example templates', templatesRead);
   });
 
   afterAll(async () => {
