@@ -536,7 +536,11 @@ export class RequestService {
           request,
           options.credentials,
         );
-        const approverRef = await this.actingApprover(request, userRef);
+        const approverRef = await this.actingApprover(
+          request,
+          userRef,
+          options.stageIndex,
+        );
         const { request: decided, outcome } = await this.deps.store.decide({
           requestId: request.id,
           approverRef,
@@ -1029,10 +1033,15 @@ export class RequestService {
     return template.spec?.parameters;
   }
 
-  /** The approver a user decides for: themselves, or someone who delegated to them. */
+  /**
+   * The approver a user decides for: themselves, or someone who delegated to
+   * them. Someone who could decide a stage the request has left is told
+   * where it is now (ConflictError); someone who never could, is refused.
+   */
   private async actingApprover(
     request: ServiceRequest,
     userRef: string,
+    stageIndex: number | undefined,
   ): Promise<string> {
     const stage =
       request.currentStage !== undefined
@@ -1045,6 +1054,40 @@ export class RequestService {
     if (stage.approvers.includes(userRef)) {
       return userRef;
     }
+    // Nobody stands in for an approver on their own request.
+    const ownRequest =
+      request.requesterRef === userRef || request.submittedByRef === userRef;
+    const delegators = ownRequest
+      ? []
+      : await this.deps.store.listDelegatorsOf({
+          delegateRef: userRef,
+          at: new Date(),
+        });
+    const undecided = stage.approvers.filter(
+      approver =>
+        delegators.includes(approver) &&
+        !stage.decisions.some(d => d.approverRef === approver),
+    );
+    if (undecided.length > 0) {
+      return undecided[0];
+    }
+    const left = request.stages
+      .filter(
+        earlier =>
+          earlier.index < stage.index &&
+          (stageIndex === undefined || earlier.index === stageIndex) &&
+          earlier.approvers.some(
+            approver => approver === userRef || delegators.includes(approver),
+          ),
+      )
+      .pop();
+    if (left) {
+      throw new ConflictError(
+        `Stage ${left.index + 1} of ${
+          request.trackingNumber
+        } takes no more decisions; it is at stage ${stage.index + 1} now`,
+      );
+    }
     if (request.requesterRef === userRef) {
       throw new NotAllowedError(
         `You cannot approve your own request ${request.trackingNumber}`,
@@ -1055,23 +1098,11 @@ export class RequestService {
         `You submitted ${request.trackingNumber} and cannot approve it`,
       );
     }
-    const delegators = await this.deps.store.listDelegatorsOf({
-      delegateRef: userRef,
-      at: new Date(),
-    });
-    const undecided = stage.approvers.filter(
-      approver =>
-        delegators.includes(approver) &&
-        !stage.decisions.some(d => d.approverRef === approver),
+    throw new NotAllowedError(
+      `You are not an approver of stage ${stage.index + 1} of ${
+        request.trackingNumber
+      }`,
     );
-    if (undecided.length === 0) {
-      throw new NotAllowedError(
-        `You are not an approver of stage ${stage.index + 1} of ${
-          request.trackingNumber
-        }`,
-      );
-    }
-    return undecided[0];
   }
 
   /** The requests the permission policy lets the caller read, in one call. */

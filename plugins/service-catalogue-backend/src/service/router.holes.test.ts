@@ -416,4 +416,97 @@ describe('the request API, against the holes found in review', () => {
       expect(res.status).toBe(403);
     });
   });
+
+  describe('a decision on a stage the request has left', () => {
+    async function atSecondStage() {
+      const { trackingNumber } = await submit('grace', 'db-access');
+      await as('mike')
+        .post(`/requests/${trackingNumber}/decisions`, { decision: 'approve' })
+        .expect(200);
+      return trackingNumber;
+    }
+
+    it.each([
+      ['without a stage', {}],
+      ['for the stage it decided', { stageIndex: 0 }],
+    ])(
+      'answers a former approver %s with 409 and the current stage',
+      async (_how, stage) => {
+        const tracking = await atSecondStage();
+        for (const decision of ['approve', 'reject']) {
+          const res = await as('mike').post(`/requests/${tracking}/decisions`, {
+            decision,
+            ...stage,
+          });
+          expect(res.status).toBe(409);
+          expect(res.body.error.name).toBe('ConflictError');
+          expect(res.body.error.message).toBe(
+            `Stage 1 of ${tracking} takes no more decisions; it is at stage 2 now`,
+          );
+        }
+        const after = await as('grace').get(`/requests/${tracking}`);
+        expect(after.body.request).toMatchObject({
+          state: 'PENDING_APPROVAL',
+          currentStage: 1,
+        });
+        expect(after.body.request.stages[1].decisions).toEqual([]);
+      },
+    );
+
+    it('answers the delegate of a former approver with 409 too', async () => {
+      const tracking = await atSecondStage();
+      await as('mike')
+        .post('/delegations', {
+          delegateRef: ref('frank'),
+          startsAt: new Date(Date.now() - 60_000).toISOString(),
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        })
+        .expect(201);
+      const res = await as('frank').post(`/requests/${tracking}/decisions`, {
+        decision: 'approve',
+      });
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toMatch(/it is at stage 2 now/);
+    });
+
+    it.each([
+      ['an owner who was never asked', 'alice', {}],
+      ['an owner naming the stage that passed', 'alice', { stageIndex: 0 }],
+      ['the desk naming the stage that passed', 'desmond', { stageIndex: 0 }],
+      [
+        'the requester naming the stage that passed',
+        'grace',
+        { stageIndex: 0 },
+      ],
+    ])('still refuses %s with 403', async (_who, name, stage) => {
+      const tracking = await atSecondStage();
+      const res = await as(name).post(`/requests/${tracking}/decisions`, {
+        decision: 'approve',
+        ...stage,
+      });
+      expect(res.status).toBe(403);
+    });
+
+    it('refuses a former approver with 403 on a stage they were never on', async () => {
+      const tracking = await atSecondStage();
+      const res = await as('mike').post(`/requests/${tracking}/decisions`, {
+        decision: 'approve',
+        stageIndex: 1,
+      });
+      expect(res.status).toBe(403);
+    });
+
+    it('lets the current approver decide after the late one was refused', async () => {
+      const tracking = await atSecondStage();
+      await as('mike')
+        .post(`/requests/${tracking}/decisions`, { decision: 'reject' })
+        .expect(409);
+      const res = await as('sam').post(`/requests/${tracking}/decisions`, {
+        decision: 'approve',
+        stageIndex: 1,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.state).toBe('APPROVED');
+    });
+  });
 });

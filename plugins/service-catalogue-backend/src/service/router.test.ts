@@ -741,7 +741,8 @@ describe('the request API', () => {
         'post',
         `/requests/${tracking}/decisions`,
       ).send({ decision: 'approve' });
-      expect(again.status).toBe(403);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toMatch(/it is at stage 2 now/);
 
       const second = await call(
         server,
