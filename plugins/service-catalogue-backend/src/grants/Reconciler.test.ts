@@ -282,6 +282,18 @@ describe.each(databases.eachSupportedId())(
           fulfilment: 'manual',
           grant: { duration: 'P30D' },
         });
+        // Needed no approval; the desk has not taken it yet.
+        const { request: untaken } = await requests.createRequest({
+          offeringRef: 'offering:default/laptop',
+          offeringTitle: 'laptop',
+          offeringOwnerRef: 'group:default/it',
+          requesterRef: 'user:default/grace',
+          submittedByRef: 'user:default/grace',
+          formValues: {},
+          stages: [],
+          fulfilment: 'manual',
+        });
+        expect(untaken).toMatchObject({ state: 'IN_PROGRESS' });
 
         const gone = [
           ...groups,
@@ -301,6 +313,9 @@ describe.each(databases.eachSupportedId())(
             ],
             cancelledRequests: [
               expect.objectContaining({
+                trackingNumber: untaken.trackingNumber,
+              }),
+              expect.objectContaining({
                 trackingNumber: pending.trackingNumber,
               }),
             ],
@@ -312,6 +327,9 @@ describe.each(databases.eachSupportedId())(
           expect.objectContaining({ state: 'revoking', endReason: 'left' }),
         ]);
         expect((await requests.getRequest(pending.id))!.state).toBe(
+          'CANCELLED',
+        );
+        expect((await requests.getRequest(untaken.id))!.state).toBe(
           'CANCELLED',
         );
         expect(await reconcile(gone)).toMatchObject({

@@ -10,6 +10,7 @@ import {
   OfferingEntityV1alpha1,
   RequestState,
   ServiceRequest,
+  findRequestTransition,
   isOfferingEntity,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GrantStore } from '../database/GrantStore';
@@ -32,7 +33,6 @@ const OPEN: RequestState[] = [
   'APPROVED',
   'IN_PROGRESS',
 ];
-const CANCELLABLE: RequestState[] = ['NEW', 'PENDING_APPROVAL', 'APPROVED'];
 const PAGE_SIZE = 500;
 
 const NOT_IN_AUDIENCE =
@@ -144,7 +144,18 @@ export class Reconciler {
     }
     const [active, open] = await Promise.all([
       this.deps.grants.listGrants({ states: ['active'] }),
-      this.allRequests({ states: CANCELLABLE }),
+      this.allRequests({ states: OPEN }).then(requests =>
+        // What the backend itself may still call off for someone who left:
+        // what waits, and what the desk has not taken yet.
+        requests.filter(request =>
+          findRequestTransition({
+            from: request.state,
+            action: 'cancel',
+            actor: 'system',
+            request,
+          }),
+        ),
+      ),
     ]);
     const people = new Set([
       ...active.map(g => g.holderRef),

@@ -105,4 +105,22 @@ describe('FormValidator', () => {
       'a: the form has no such field',
     );
   });
+
+  it('keeps no more compiled forms than there are forms, however often they are read', () => {
+    const fresh = new FormValidator();
+    const values = {
+      team: 'group:default/web-team',
+      justification: 'Working from the Berlin office',
+    };
+    // Every read of an offering hands over new objects for the same form.
+    const readTimes = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        fresh.validate(JSON.parse(JSON.stringify(parameters)), values);
+      }
+      // Ajv's own cache of the schema objects it compiled (ajv 8).
+      return (fresh as any).ajv._cache.size;
+    };
+    const afterTen = readTimes(10);
+    expect(readTimes(1000)).toBe(afterTen);
+  });
 });

@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { JsonObject, JsonValue } from '@backstage/types';
-import Ajv, { ErrorObject } from 'ajv';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /**
@@ -8,6 +8,8 @@ import addFormats from 'ajv-formats';
  * request is for; whatever a client sends in it is replaced.
  */
 export const FOR_USER_FIELD = 'forUser';
+
+const MAX_COMPILED_FORMS = 500;
 
 /**
  * Checks form values against a form in the shape of scaffolder template
@@ -30,6 +32,25 @@ export class FormValidator {
     }),
   );
 
+  // Ajv keeps every schema object it compiled. Forms arrive as new objects
+  // with every offering read, so compiled forms are kept here by their text
+  // instead, and all are dropped once there are more than forms in use.
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  private compile(step: JsonObject): ValidateFunction {
+    const key = JSON.stringify(step);
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      if (this.compiled.size >= MAX_COMPILED_FORMS) {
+        this.compiled.clear();
+        this.ajv.removeSchema();
+      }
+      validate = this.ajv.compile(step);
+      this.compiled.set(key, validate);
+    }
+    return validate;
+  }
+
   validate(form: JsonValue | undefined, values: JsonObject): void {
     const steps = toSteps(form);
     const declared = new Set<string>();
@@ -39,7 +60,7 @@ export class FormValidator {
       for (const name of Object.keys(asObject(step.properties))) {
         declared.add(name);
       }
-      const validate = this.ajv.compile(step);
+      const validate = this.compile(step);
       if (!validate(values)) {
         problems.push(...(validate.errors ?? []).map(describe));
       }
