@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { backendUrl, signInAs, tokenFor } from './portal';
+import { backendUrl, openCreatePage, signInAs, tokenFor } from './portal';
 
 // frank leads the web team (and is in team-leads) and manages grace; dave
 // leads the platform team but is not grace's manager; mia's security team
@@ -42,12 +42,10 @@ test('only team leads see their delegated form, and a lead raises a membership f
   page,
   browser,
 }) => {
-  const membership = 'Add a team member to a group';
   const form = "Add a new team member to your team's group";
 
   await signInAs(page, 'grace');
-  await page.goto('/create');
-  await expect(page.getByText(membership, { exact: true })).toBeVisible();
+  await openCreatePage(page);
   await expect(page.getByText(form, { exact: true })).toHaveCount(0);
 
   const lead = await browser.newPage();

@@ -36,3 +36,20 @@ export async function tokenFor(userName: string): Promise<string> {
   const body = await response.json();
   return body.backstageIdentity.token;
 }
+
+/**
+ * Opens the Create page and waits until it has read the templates from the
+ * catalog, so that a test can tell a template it does not list from one it
+ * has not loaded yet.
+ */
+export async function openCreatePage(page: Page) {
+  const templatesRead = page.waitForResponse(
+    response =>
+      response.url().includes('/api/catalog/entities') &&
+      /kind=template/i.test(decodeURIComponent(response.url())) &&
+      response.ok(),
+  );
+  await page.goto('/create');
+  await templatesRead;
+  await expect(page.getByRole('progressbar')).toHaveCount(0);
+}
