@@ -203,9 +203,7 @@ describe('the approval gate, without any permission policy', () => {
                   ],
                 },
               ],
-              locations: [
-                { type: 'file', target: join(examples, 'all.yaml') },
-              ],
+              locations: [{ type: 'file', target: join(examples, 'all.yaml') }],
             },
             demo: { accessLists: { directory: accessLists } },
             serviceCatalogue: {
@@ -457,7 +455,10 @@ describe('the approval gate, without any permission policy', () => {
       .set('Authorization', asServiceCatalogue)
       .send({
         templateRef: 'template:default/vpn-access-revoke',
-        values: { forUser: values.forUser, serviceCatalogue: values.serviceCatalogue },
+        values: {
+          forUser: values.forUser,
+          serviceCatalogue: values.serviceCatalogue,
+        },
       });
     const otherRun = await finished(otherTemplate.body.id);
     expect(otherRun.task.status).toBe('failed');

@@ -35,7 +35,11 @@ describe('OfferingTemplateProcessor', () => {
   });
 
   it.each([
-    ['has no gate', [provision], /first step must be the service-catalogue:gate/],
+    [
+      'has no gate',
+      [provision],
+      /first step must be the service-catalogue:gate/,
+    ],
     [
       'runs the gate second',
       [provision, gate],

@@ -67,9 +67,7 @@ export function createGateAction(options: {
   });
 }
 
-function describeInitiator(credentials: {
-  principal: unknown;
-}): GateInitiator {
+function describeInitiator(credentials: { principal: unknown }): GateInitiator {
   const principal = credentials.principal as {
     type?: string;
     subject?: string;

@@ -21,7 +21,10 @@ describe.each(databases.eachSupportedId())(
       const database = { getClient: async () => knex };
       // The request store owns the migrations.
       await DatabaseRequestStore.create({ database });
-      return { knex, tickets: await DatabaseGateTicketStore.create({ database }) };
+      return {
+        knex,
+        tickets: await DatabaseGateTicketStore.create({ database }),
+      };
     }
 
     it('lets one task through with a ticket, again the same task, and no other', async () => {
@@ -56,7 +59,12 @@ describe.each(databases.eachSupportedId())(
       const { tickets } = await createStore();
       const issued = await tickets.issue({ ...key, templateRef });
       if (!('ticket' in issued)) throw new Error('expected a ticket');
-      await tickets.pass({ ...key, ticket: issued.ticket, taskId: 'task-1', templateRef });
+      await tickets.pass({
+        ...key,
+        ticket: issued.ticket,
+        taskId: 'task-1',
+        templateRef,
+      });
 
       expect(await tickets.issue({ ...key, templateRef })).toEqual({
         taskId: 'task-1',
@@ -72,10 +80,20 @@ describe.each(databases.eachSupportedId())(
       }
       expect(second.ticket).not.toBe(first.ticket);
       expect(
-        await tickets.pass({ ...key, ticket: first.ticket, taskId: 't1', templateRef }),
+        await tickets.pass({
+          ...key,
+          ticket: first.ticket,
+          taskId: 't1',
+          templateRef,
+        }),
       ).toBe('unknown');
       expect(
-        await tickets.pass({ ...key, ticket: second.ticket, taskId: 't2', templateRef }),
+        await tickets.pass({
+          ...key,
+          ticket: second.ticket,
+          taskId: 't2',
+          templateRef,
+        }),
       ).toBe('passed');
     });
 
@@ -83,12 +101,22 @@ describe.each(databases.eachSupportedId())(
       const { tickets } = await createStore();
       const first = await tickets.issue({ ...key, templateRef });
       if (!('ticket' in first)) throw new Error('expected a ticket');
-      await tickets.pass({ ...key, ticket: first.ticket, taskId: 't1', templateRef });
+      await tickets.pass({
+        ...key,
+        ticket: first.ticket,
+        taskId: 't1',
+        templateRef,
+      });
 
       const retry = await tickets.issue({ ...key, run: 2, templateRef });
       if (!('ticket' in retry)) throw new Error('expected a ticket');
       expect(
-        await tickets.pass({ ...key, ticket: first.ticket, taskId: 't1', templateRef }),
+        await tickets.pass({
+          ...key,
+          ticket: first.ticket,
+          taskId: 't1',
+          templateRef,
+        }),
       ).toBe('unknown');
       expect(
         await tickets.pass({

@@ -166,7 +166,9 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
 
   private async getTask(taskId: string) {
     const credentials = await this.auth.getOwnServiceCredentials();
-    return this.call(() => this.scaffolder.getTask({ taskId }, { credentials }));
+    return this.call(() =>
+      this.scaffolder.getTask({ taskId }, { credentials }),
+    );
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,6 +1,4 @@
-import {
-  AuditorServiceCreateEventOptions,
-} from '@backstage/backend-plugin-api';
+import { AuditorServiceCreateEventOptions } from '@backstage/backend-plugin-api';
 import {
   TestDatabaseId,
   TestDatabases,
@@ -145,7 +143,16 @@ describe.each(databases.eachSupportedId())(
           }),
         };
       }
-      return { knex, requests, grants, tickets, audits, sent, provisioning, check };
+      return {
+        knex,
+        requests,
+        grants,
+        tickets,
+        audits,
+        sent,
+        provisioning,
+        check,
+      };
     }
 
     it('lets through the task the backend started for a request in progress, with its stored values, and audits it', async () => {
@@ -265,8 +272,12 @@ describe.each(databases.eachSupportedId())(
         reason: 'the task carries no service catalogue ticket',
       });
       expect(
-        (await check({ ...values, serviceCatalogue: { ...marker, ticket: 'x' } }))
-          .result,
+        (
+          await check({
+            ...values,
+            serviceCatalogue: { ...marker, ticket: 'x' },
+          })
+        ).result,
       ).toMatchObject({
         allowed: false,
         reason: expect.stringContaining('ticket is not the current one'),

@@ -17,7 +17,10 @@ import {
 import { GrantStore } from '../database/GrantStore';
 import { GateTicketStore } from '../database/GateTicketStore';
 import { RequestStore } from '../database/RequestStore';
-import { ScaffolderTasks, TaskDescription } from '../fulfilment/ScaffolderTasks';
+import {
+  ScaffolderTasks,
+  TaskDescription,
+} from '../fulfilment/ScaffolderTasks';
 import { RequestNotifier } from '../requests/RequestNotifier';
 
 /** The principal the backend starts its tasks as. */
@@ -306,7 +309,10 @@ function ownerRefOf(owner: unknown, namespace: string | undefined): string[] {
   try {
     return [
       stringifyEntityRef(
-        parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: namespace }),
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: namespace,
+        }),
       ).toLocaleLowerCase('en-US'),
     ];
   } catch {

@@ -19,8 +19,16 @@ describe('findGateProblem', () => {
   it.each([
     ['no gate', [provision], /first step must be/],
     ['the gate second', [provision, gate], /first step must be/],
-    ['a gate with a condition', [{ ...gate, if: '${{ true }}' }], /unconditionally/],
-    ['a gate in a loop', [{ ...gate, each: '${{ [1, 2] }}' }], /unconditionally/],
+    [
+      'a gate with a condition',
+      [{ ...gate, if: '${{ true }}' }],
+      /unconditionally/,
+    ],
+    [
+      'a gate in a loop',
+      [{ ...gate, each: '${{ [1, 2] }}' }],
+      /unconditionally/,
+    ],
     [
       'a step that runs whatever happened',
       [gate, { ...provision, if: '${{ always() }}' }],

@@ -118,9 +118,11 @@ export function findGateProblem(template: {
   if (first.if !== undefined || first.each !== undefined) {
     return `its ${GATE_ACTION_ID} step must run unconditionally (no "if" or "each")`;
   }
-  const afterFailure = steps.map(asObject).find(
-    step => typeof step?.if === 'string' && RUNS_AFTER_FAILURE.test(step.if),
-  );
+  const afterFailure = steps
+    .map(asObject)
+    .find(
+      step => typeof step?.if === 'string' && RUNS_AFTER_FAILURE.test(step.if),
+    );
   if (afterFailure) {
     return `its step ${JSON.stringify(
       afterFailure.id ?? afterFailure.action,
