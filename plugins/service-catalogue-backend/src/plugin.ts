@@ -31,6 +31,7 @@ import {
 import { Fulfillers } from './requests/Fulfillers';
 import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestService } from './requests/RequestService';
+import { RequestTaskLogs } from './requests/RequestTaskLogs';
 import { ApproverResolver } from './routing/ApproverResolver';
 import { createRouter } from './service/router';
 
@@ -193,6 +194,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             gate,
+            taskLogs: RequestTaskLogs.create({ requests, tasks }),
             grants,
             httpAuth: deps.httpAuth,
             categories: CategoryRegistry.fromConfig(config),

@@ -74,6 +74,12 @@ class RecordedTasks implements ScaffolderTasks {
     return taskId;
   }
 
+  async log(taskId: string) {
+    return [
+      { at: new Date().toISOString(), message: this.statuses.get(taskId)! },
+    ];
+  }
+
   async describe(taskId: string): Promise<TaskDescription> {
     const task = this.started.find(t => t.taskId === taskId)!;
     return { templateRef: task.templateRef, values: task.values };

@@ -6,6 +6,7 @@ import { JsonObject } from '@backstage/types';
 import {
   RequestFailure,
   TASK_MARKER_KEY,
+  TaskLogLine,
   TaskMarker,
   findGateProblem,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -53,6 +54,9 @@ export interface ScaffolderTasks {
   failure(taskId: string): Promise<RequestFailure>;
 
   describe(taskId: string): Promise<TaskDescription>;
+
+  /** What the task's steps logged, without stack traces. */
+  log(taskId: string): Promise<TaskLogLine[]>;
 }
 
 /**
@@ -162,6 +166,27 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
     const message =
       body?.error?.message ?? body?.message ?? 'The provisioning task failed';
     return failedStep ? { stepId: failedStep, message } : { message };
+  }
+
+  async log(taskId: string): Promise<TaskLogLine[]> {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const events = await this.call(() =>
+      this.scaffolder.getLogs({ taskId }, { credentials }),
+    );
+    return events
+      .filter(event => event.type === 'log')
+      .map(event => ({
+        at: event.createdAt,
+        ...(event.body.stepId ? { stepId: event.body.stepId } : {}),
+        ...(event.body.status ? { status: event.body.status } : {}),
+        // A failed step logs its error's stack: where in the code is no
+        // business of the person waiting for access.
+        message: event.body.message
+          .split('\n')
+          .filter(line => !/^\s+at /.test(line))
+          .join('\n')
+          .trim(),
+      }));
   }
 
   private async getTask(taskId: string) {

@@ -265,6 +265,38 @@ describe('automatic fulfilment with the scaffolder', () => {
     });
     expect(failed.actions).toContain('retry');
 
+    // The requester reads the task's log through the service catalogue, not
+    // the scaffolder, which keeps the service catalogue's tasks to itself.
+    const taskLog = (trackingNumber: string, who: string) =>
+      request(server)
+        .get(`/api/service-catalogue/requests/${trackingNumber}/task-log`)
+        .set('Authorization', as(who));
+    const log = await taskLog(broken.body.trackingNumber, 'grace');
+    expect(log.status).toBe(200);
+    expect(log.body.taskId).toBe(failed.request.scaffolderTaskId);
+    expect(log.body.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ stepId: 'gate', status: 'completed' }),
+        expect.objectContaining({
+          stepId: 'escape',
+          status: 'failed',
+          message: expect.stringMatching(/outside/),
+        }),
+      ]),
+    );
+    // Where the scaffolder failed in its code is not for the requester.
+    for (const line of log.body.lines) {
+      expect(line.message).not.toMatch(/^\s+at /m);
+    }
+    expect((await taskLog(broken.body.trackingNumber, 'frank')).status).toBe(
+      404,
+    );
+    expect((await taskLog(ok.body.trackingNumber, 'grace')).body.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ stepId: 'provision', status: 'completed' }),
+      ]),
+    );
+
     const byRequester = await request(server)
       .post(
         `/api/service-catalogue/requests/${broken.body.trackingNumber}/retry`,

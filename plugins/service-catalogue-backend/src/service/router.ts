@@ -10,6 +10,7 @@ import {
   AnticipatedApprovers,
   GateCheckResult,
   GateInitiator,
+  RequestTaskLog,
   EntityAccess,
   ListDeparturesResponse,
   ListGrantsResponse,
@@ -28,6 +29,7 @@ import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GateKeeper } from '../gate/GateKeeper';
 import { GrantService } from '../grants/GrantService';
 import { RequestService } from '../requests/RequestService';
+import { RequestTaskLogs } from '../requests/RequestTaskLogs';
 import { createOpenApiRouter } from '../schema/openapi';
 
 /** @internal */
@@ -38,6 +40,7 @@ export interface RouterOptions {
   requests: RequestService;
   grants: GrantService;
   gate: GateKeeper;
+  taskLogs: RequestTaskLogs;
 }
 
 /** Only the scaffolder, where the gate action runs, asks the gate. */
@@ -53,7 +56,8 @@ const SCAFFOLDER_SUBJECT = 'plugin:scaffolder';
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, categories, offerings, requests, grants, gate } = options;
+  const { httpAuth, categories, offerings, requests, grants, gate, taskLogs } =
+    options;
   const router = await createOpenApiRouter();
 
   // Requests are personal: only a signed-in person raises, reads or decides
@@ -148,6 +152,15 @@ export async function createRouter(
         credentials,
       }),
     );
+  });
+
+  router.get('/requests/:requestId/task-log', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const body: RequestTaskLog = await taskLogs.get({
+      idOrTrackingNumber: req.params.requestId,
+      credentials,
+    });
+    res.json(body);
   });
 
   router.post('/requests/:requestId/decisions', async (req, res) => {

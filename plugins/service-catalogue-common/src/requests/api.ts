@@ -67,6 +67,31 @@ export interface RequestDetails {
 }
 
 /**
+ * One line of the log of a request's provisioning task.
+ *
+ * @public
+ */
+export interface TaskLogLine {
+  at: string;
+  /** The template step that wrote it, if a step did. */
+  stepId?: string;
+  /** The step's status when it wrote it: processing, completed, failed… */
+  status?: string;
+  message: string;
+}
+
+/**
+ * Body of `GET /requests/{requestId}/task-log`: the log of the scaffolder
+ * task that provisions the request, for everyone who may read the request.
+ *
+ * @public
+ */
+export interface RequestTaskLog {
+  taskId: string;
+  lines: TaskLogLine[];
+}
+
+/**
  * Body of `POST /requests/{requestId}/decisions`.
  *
  * @public

@@ -1274,6 +1274,44 @@ export const spec = {
         required: ['allowed'],
         additionalProperties: false,
       },
+      TaskLogLine: {
+        type: 'object',
+        properties: {
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          stepId: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['at', 'message'],
+        additionalProperties: false,
+      },
+      RequestTaskLog: {
+        type: 'object',
+        description:
+          'The log of the scaffolder task that provisions a request.',
+        properties: {
+          taskId: {
+            type: 'string',
+          },
+          lines: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TaskLogLine',
+            },
+          },
+        },
+        required: ['taskId', 'lines'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1764,6 +1802,51 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{requestId}/task-log': {
+      get: {
+        operationId: 'GetRequestTaskLog',
+        description:
+          "The log of the request's provisioning task, for everyone who may read\nthe request (the scaffolder shows the service catalogue's tasks only to\nadministrators). 404 when the caller may not read the request or it has\nno task.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The task's log, oldest line first.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RequestTaskLog',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {

@@ -1,0 +1,47 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { RequestTaskLog } from '@service-catalogue/plugin-service-catalogue-common';
+import { ScaffolderTasks } from '../fulfilment/ScaffolderTasks';
+import { RequestService } from './RequestService';
+
+/**
+ * The log of a request's provisioning task, for everyone who may read the
+ * request. The scaffolder shows its tasks only to their creators and
+ * administrators, and the service catalogue creates them, so it hands the
+ * log on itself.
+ *
+ * @internal
+ */
+export class RequestTaskLogs {
+  static create(options: {
+    requests: RequestService;
+    tasks: ScaffolderTasks;
+  }): RequestTaskLogs {
+    return new RequestTaskLogs(options.requests, options.tasks);
+  }
+
+  private constructor(
+    private readonly requests: RequestService,
+    private readonly tasks: ScaffolderTasks,
+  ) {}
+
+  async get(options: {
+    idOrTrackingNumber: string;
+    credentials: BackstageCredentials<BackstageUserPrincipal>;
+  }): Promise<RequestTaskLog> {
+    // Refuses, with a 404, whoever may not read the request.
+    const { request } = await this.requests.getRequest(options);
+    if (!request.scaffolderTaskId) {
+      throw new NotFoundError(
+        `${request.trackingNumber} has no provisioning task`,
+      );
+    }
+    return {
+      taskId: request.scaffolderTaskId,
+      lines: await this.tasks.log(request.scaffolderTaskId),
+    };
+  }
+}
