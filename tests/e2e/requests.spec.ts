@@ -136,7 +136,11 @@ test('a two-stage offering goes to the manager, then to the owner of the target,
       timeout: 3_000,
     });
   }).toPass({ timeout: 30_000 });
-  await expect(page.getByRole('link', { name: 'Task log' })).toBeVisible();
+  // The requester reads the task's log through the service catalogue: it
+  // passed the gate, then ran the VPN template's steps.
+  const log = page.getByRole('list', { name: 'Task log' });
+  await expect(log).toContainText('gate · completed');
+  await expect(log).toContainText('grant · completed');
   await expect(
     page.getByRole('list', { name: 'Decisions of stage 1' }),
   ).toContainText('Frank Fischer');

@@ -29,6 +29,7 @@ export function mockServiceCatalogueApi(
     listRequests: unexpected('listRequests'),
     submitRequest: unexpected('submitRequest'),
     getRequest: unexpected('getRequest'),
+    getRequestTaskLog: unexpected('getRequestTaskLog'),
     decideRequest: unexpected('decideRequest'),
     cancelRequest: unexpected('cancelRequest'),
     retryRequest: unexpected('retryRequest'),

@@ -19,6 +19,7 @@ import {
   OfferingSummary,
   RequestComment,
   RequestDetails,
+  RequestTaskLog,
   RequestState,
   RevokeGrantBody,
   ServiceRequest,
@@ -177,6 +178,14 @@ export interface ServiceCatalogueApi {
    * @param requestId - the request's id or its tracking number
    */
   getRequest(requestId: string): Promise<RequestDetails>;
+
+  /**
+   * The log of the request's provisioning task, for those who may read the
+   * request.
+   *
+   * @param requestId - the request's id or its tracking number
+   */
+  getRequestTaskLog(requestId: string): Promise<RequestTaskLog>;
 
   /** Approves or rejects the request's current stage. */
   decideRequest(

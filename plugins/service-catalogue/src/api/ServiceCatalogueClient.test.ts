@@ -229,15 +229,21 @@ describe('ServiceCatalogueClient', () => {
         paths.push(req.url.pathname);
         return res(ctx.json({ actions: ['comment'] }));
       }),
+      rest.get(`${baseUrl}/requests/:requestId/task-log`, (req, res, ctx) => {
+        paths.push(req.url.pathname);
+        return res(ctx.json({ taskId: 't1', lines: [] }));
+      }),
     );
 
     await expect(client.getRequest('REQ-000001')).resolves.toEqual({
       actions: ['comment'],
     });
     await client.getRequest('a/b');
+    await client.getRequestTaskLog('REQ-000001');
     expect(paths).toEqual([
       '/api/service-catalogue/requests/REQ-000001',
       '/api/service-catalogue/requests/a%2Fb',
+      '/api/service-catalogue/requests/REQ-000001/task-log',
     ]);
   });
 

@@ -20,6 +20,7 @@ import {
   OfferingSummary,
   RequestComment,
   RequestDetails,
+  RequestTaskLog,
   RevokeGrantBody,
   ServiceRequest,
   SubmitRequestBody,
@@ -116,6 +117,10 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
 
   async getRequest(requestId: string): Promise<RequestDetails> {
     return this.request<RequestDetails>(requestPath(requestId));
+  }
+
+  async getRequestTaskLog(requestId: string): Promise<RequestTaskLog> {
+    return this.request<RequestTaskLog>(`${requestPath(requestId)}/task-log`);
   }
 
   async decideRequest(

@@ -211,6 +211,23 @@ describe('RequestPage', () => {
     const api = mockServiceCatalogueApi({
       getRequest: async () =>
         details({ request: failed, actions: ['comment', 'retry'] }),
+      getRequestTaskLog: async () => ({
+        taskId: 'task-7',
+        lines: [
+          {
+            at: '2026-11-21T10:00:00.000Z',
+            stepId: 'gate',
+            status: 'completed',
+            message: 'Finished step Check the approval',
+          },
+          {
+            at: '2026-11-21T10:00:01.000Z',
+            stepId: 'provision',
+            status: 'failed',
+            message: 'Error: the VPN refused the profile',
+          },
+        ],
+      }),
       retryRequest: async () => ({ ...failed, state: 'IN_PROGRESS' }),
     });
     await renderPage(api);
@@ -218,10 +235,16 @@ describe('RequestPage', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Provisioning failedStep provision: the VPN refused the profile',
     );
-    expect(screen.getByRole('link', { name: 'Task log' })).toHaveAttribute(
-      'href',
-      '/create/tasks/task-7',
-    );
+    // The log comes through the service catalogue, which the requester may
+    // read; the scaffolder's own page is only a link.
+    const log = await screen.findByRole('list', { name: 'Task log' });
+    expect(log).toHaveTextContent('gate · completed');
+    expect(log).toHaveTextContent('provision · failed');
+    expect(log).toHaveTextContent('Error: the VPN refused the profile');
+    expect(api.getRequestTaskLog).toHaveBeenCalledWith('id-1');
+    expect(
+      screen.getByRole('link', { name: 'Open in the scaffolder' }),
+    ).toHaveAttribute('href', '/create/tasks/task-7');
     await userEvent.click(
       screen.getByRole('button', { name: 'Retry provisioning' }),
     );
@@ -232,6 +255,7 @@ describe('RequestPage', () => {
   it('shows no task link when the app binds no scaffolder task page', async () => {
     await renderPage(
       mockServiceCatalogueApi({
+        getRequestTaskLog: async () => ({ taskId: 'task-7', lines: [] }),
         getRequest: async () =>
           details({
             request: {
@@ -251,8 +275,9 @@ describe('RequestPage', () => {
     expect(screen.getByText('Done')).toBeInTheDocument();
     expect(screen.queryByText('Provisioning task')).not.toBeInTheDocument();
     expect(
-      screen.queryByRole('link', { name: 'Task log' }),
+      screen.queryByRole('link', { name: 'Open in the scaffolder' }),
     ).not.toBeInTheDocument();
+    expect(await screen.findByText('Nothing logged yet.')).toBeInTheDocument();
   });
 
   it('says when a request asks for more time on access already held', async () => {

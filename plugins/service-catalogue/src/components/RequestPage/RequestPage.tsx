@@ -30,6 +30,7 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
 import { scaffolderTaskRouteRef } from '../../routes';
+import { TaskLog } from './TaskLog';
 import {
   DecisionDialog,
   errorMessage,
@@ -464,7 +465,7 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
                   'Provisioning task',
                   request.scaffolderTaskId && taskRoute ? (
                     <Link to={taskRoute({ taskId: request.scaffolderTaskId })}>
-                      Task log
+                      Open in the scaffolder
                     </Link>
                   ) : undefined,
                 ],
@@ -572,6 +573,13 @@ function RequestView(props: { details: RequestDetails; reload(): void }) {
               )}
             </InfoCard>
           </Box>
+          {request.scaffolderTaskId && (
+            <Box mt={3}>
+              <InfoCard title="Task log">
+                <TaskLog requestId={request.id} version={request.version} />
+              </InfoCard>
+            </Box>
+          )}
         </Grid>
         <Grid item xs={12} md={7}>
           <InfoCard title="Approval">
