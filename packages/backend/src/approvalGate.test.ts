@@ -26,6 +26,7 @@ import serviceCataloguePlugin from '@service-catalogue/plugin-service-catalogue-
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
+import { findGateProblem } from '@service-catalogue/plugin-service-catalogue-common';
 import request from 'supertest';
 import { parse } from 'yaml';
 import {
@@ -66,9 +67,9 @@ type Template = {
   };
 };
 
-/** The example templates the service catalogue runs. */
-async function offeringTemplates(): Promise<Template[]> {
-  const dir = join(examples, 'templates');
+/** The example templates the service catalogue runs, from `folder`. */
+async function offeringTemplates(folder = 'templates'): Promise<Template[]> {
+  const dir = join(examples, folder);
   const templates: Template[] = [];
   for (const file of await readdir(dir)) {
     const template = parse(await readFile(join(dir, file), 'utf8'));
@@ -78,6 +79,47 @@ async function offeringTemplates(): Promise<Template[]> {
   }
   return templates;
 }
+
+describe('the example offering templates', () => {
+  it.each(['templates', 'ldap/templates'])(
+    'in examples/%s all run the gate first and nothing after a failure',
+    async folder => {
+      const templates = await offeringTemplates(folder);
+      expect(templates.length).toBeGreaterThan(0);
+      for (const template of templates) {
+        expect([
+          template.metadata.name,
+          findGateProblem(template as any),
+        ]).toEqual([template.metadata.name, undefined]);
+      }
+    },
+  );
+
+  it.each(['templates', 'ldap/templates'])(
+    'in examples/%s that revoke take every reason a grant can end for',
+    async folder => {
+      const reasons = [
+        'revoked',
+        'expired',
+        'given-up',
+        'left',
+        'moved',
+        'swapped',
+      ];
+      for (const template of await offeringTemplates(folder)) {
+        const reason = template.spec.parameters
+          .map(step => step.properties.reason)
+          .find(Boolean);
+        if (Array.isArray(reason?.enum)) {
+          expect([template.metadata.name, reason!.enum]).toEqual([
+            template.metadata.name,
+            expect.arrayContaining(reasons),
+          ]);
+        }
+      }
+    },
+  );
+});
 
 /** Values a template's form accepts, for `forUser`. */
 function valuesFor(template: Template, forUser: string): JsonObject {
@@ -449,7 +491,8 @@ describe('the approval gate, without any permission policy', () => {
       /is DONE, not being provisioned/,
     );
 
-    // Another template with the request's ticket and values.
+    // Another template with the request's ticket: its values are not the
+    // request's.
     const otherTemplate = await request(server)
       .post(`${scaffolderApi}/v2/tasks`)
       .set('Authorization', asServiceCatalogue)
@@ -463,6 +506,9 @@ describe('the approval gate, without any permission policy', () => {
     const otherRun = await finished(otherTemplate.body.id);
     expect(otherRun.task.status).toBe('failed');
     expect(otherRun.stepsRun).toEqual(['gate']);
+    expect(refusalsFor(otherTemplate.body.id)[0].error).toMatch(
+      /values differ from those stored for .*\(device, justification, tunnel\)/,
+    );
 
     expect(await snapshot()).toEqual(afterApproval);
   });

@@ -4,11 +4,18 @@
  * The gate: before the backend creates a provisioning or revoke task, it
  * records a one-time ticket for the run (only its hash), and the gate step
  * of the task lets exactly one task through with it. One row per request or
- * grant: a new run replaces the ticket of the last one.
+ * grant: a new run replaces the ticket of the last one. A worker that takes
+ * over from one that died now finds the task through the ticket, so the
+ * claims no longer count their attempts.
  *
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
+  await dropColumnIfThere(knex, 'requests', 'fulfilment_attempts');
+  await dropColumnIfThere(knex, 'grants', 'revoke_attempts');
+  if (await knex.schema.hasTable('gate_tickets')) {
+    return;
+  }
   await knex.schema.createTable('gate_tickets', table => {
     table.comment('One-time tickets that let a scaffolder task pass the gate');
     table
@@ -42,5 +49,47 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
-  await knex.schema.dropTable('gate_tickets');
+  await knex.schema.dropTableIfExists('gate_tickets');
+  await addAttemptsIfMissing(knex, 'grants', 'revoke_attempts');
+  await addAttemptsIfMissing(knex, 'requests', 'fulfilment_attempts');
 };
+
+/**
+ * SQLite drops a column by rebuilding the table. Inside a transaction it
+ * cannot switch foreign keys off for that, and dropping the old table would
+ * cascade to the stages, decisions and history of every request; outside
+ * one, knex switches them off around the rebuild. Each step is atomic on
+ * its own and checks before it acts, so a run that stopped half-way can run
+ * again.
+ */
+exports.config = { transaction: false };
+
+/**
+ * @param {import('knex').Knex} knex
+ * @param {string} tableName
+ * @param {string} columnName
+ */
+async function dropColumnIfThere(knex, tableName, columnName) {
+  if (await knex.schema.hasColumn(tableName, columnName)) {
+    await knex.schema.alterTable(tableName, table => {
+      table.dropColumn(columnName);
+    });
+  }
+}
+
+/**
+ * @param {import('knex').Knex} knex
+ * @param {string} tableName
+ * @param {string} columnName
+ */
+async function addAttemptsIfMissing(knex, tableName, columnName) {
+  if (!(await knex.schema.hasColumn(tableName, columnName))) {
+    await knex.schema.alterTable(tableName, table => {
+      table
+        .integer(columnName)
+        .notNullable()
+        .defaultTo(0)
+        .comment('Claims in this run; more than one means a worker died');
+    });
+  }
+}

@@ -172,4 +172,31 @@ describe('serviceCataloguePlugin', () => {
       'service-catalogue-reconciliation',
     );
   });
+
+  it.each([
+    [{ taskRecovery: { enabled: true } }, 1],
+    [{ EXPERIMENTAL_recoverTasks: true }, 1],
+    [{}, 0],
+  ])(
+    "warns when the scaffolder's task recovery (%j) lets a retry skip the gate",
+    async (scaffolder, warnings) => {
+      const logger = mockServices.logger.mock();
+      logger.child.mockReturnValue(logger);
+      await startTestBackend({
+        features: [
+          serviceCataloguePlugin,
+          catalogServiceMock.factory({ entities }),
+          logger.factory,
+          mockServices.rootConfig.factory({
+            data: { serviceCatalogue: { categories }, scaffolder },
+          }),
+        ],
+      });
+      expect(
+        logger.warn.mock.calls.filter(([message]) =>
+          String(message).includes('task recovery is on'),
+        ),
+      ).toHaveLength(warnings);
+    },
+  );
 });

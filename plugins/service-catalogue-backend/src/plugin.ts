@@ -111,6 +111,14 @@ export const serviceCataloguePlugin = createBackendPlugin({
           reconcileSoon,
         });
 
+        if (
+          config.getOptionalBoolean('scaffolder.taskRecovery.enabled') ??
+          config.getOptionalBoolean('scaffolder.EXPERIMENTAL_recoverTasks')
+        ) {
+          deps.logger.warn(
+            "The scaffolder's task recovery is on: a retried task skips the steps it completed, its gate step included. Let users read only their own scaffolder tasks (decideScaffolderPermission), or they can retry the service catalogue's provisioning tasks.",
+          );
+        }
         const tasks = ScaffolderServiceTasks.create(deps);
         const tickets = await DatabaseGateTicketStore.create(deps);
         const gate = GateKeeper.create({

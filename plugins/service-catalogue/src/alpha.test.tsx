@@ -121,13 +121,14 @@ describe('service catalogue plugin (new frontend system)', () => {
               actions: [],
               seesInternal: false,
             }),
+            getRequestTaskLog: async () => ({ taskId: 'task-7', lines: [] }),
           }),
         ],
       ],
     });
 
     expect(
-      await screen.findByRole('link', { name: 'Task log' }),
+      await screen.findByRole('link', { name: 'Open in the scaffolder' }),
     ).toHaveAttribute('href', '/create/tasks/task-7');
   });
 

@@ -129,6 +129,26 @@ describe.each(databases.eachSupportedId())(
       ).toBe('passed');
     });
 
+    it('refuses a ticket for a run older than the last one, and keeps the last one', async () => {
+      const { tickets } = await createStore();
+      const current = await tickets.issue({ ...key, run: 2, templateRef });
+      if (!('ticket' in current)) throw new Error('expected a ticket');
+
+      // A worker that stalled past its lease on run 1.
+      await expect(
+        tickets.issue({ ...key, run: 1, templateRef }),
+      ).rejects.toThrow('Run 1 of');
+      expect(
+        await tickets.pass({
+          ...key,
+          run: 2,
+          ticket: current.ticket,
+          taskId: 't2',
+          templateRef,
+        }),
+      ).toBe('passed');
+    });
+
     it('keeps provisioning and revoking tickets of one id apart', async () => {
       const { tickets } = await createStore();
       const provision = await tickets.issue({ ...key, templateRef });

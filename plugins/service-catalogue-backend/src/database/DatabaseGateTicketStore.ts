@@ -1,4 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GateTicketKey, GateTicketStore } from './GateTicketStore';
@@ -47,12 +48,17 @@ export class DatabaseGateTicketStore implements GateTicketStore {
     };
     const where = { purpose: key.purpose, subject_id: key.subjectId };
     for (let attempt = 0; ; attempt++) {
-      // A ticket of this run that a task already passed with stays spent;
-      // any other is replaced.
+      // A later run replaces the ticket of an earlier one; within a run, a
+      // ticket a task already passed with stays spent. An earlier run never
+      // replaces a later one: its worker is stale.
       const updated = await this.db<GateTicketRow>('gate_tickets')
         .where(where)
         .where(builder =>
-          builder.whereNot('run', key.run).orWhereNull('passed_task_id'),
+          builder
+            .where('run', '<', key.run)
+            .orWhere(same =>
+              same.where('run', key.run).whereNull('passed_task_id'),
+            ),
         )
         .update(fresh);
       if (updated > 0) {
@@ -63,6 +69,11 @@ export class DatabaseGateTicketStore implements GateTicketStore {
         .first();
       if (row?.passed_task_id && row.run === key.run) {
         return { taskId: row.passed_task_id };
+      }
+      if (row && row.run > key.run) {
+        throw new ConflictError(
+          `Run ${key.run} of ${key.subjectId} is over; run ${row.run} is the current one`,
+        );
       }
       if (!row) {
         try {

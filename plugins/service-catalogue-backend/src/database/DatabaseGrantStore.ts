@@ -34,7 +34,6 @@ type GrantRow = {
   revoke_template_ref: string | null;
   revoke_task_id: string | null;
   revoke_run: number;
-  revoke_attempts: number;
   revoke_claimed_by: string | null;
   revoke_claimed_until: Timestamp | null;
   failure: string | null;
@@ -332,7 +331,6 @@ export class DatabaseGrantStore implements GrantStore {
           revoke_claimed_by: null,
           revoke_claimed_until: null,
           revoke_run: row.revoke_run + 1,
-          revoke_attempts: 0,
         };
       }
       return endingChanges(row, options.reason, options.actorRef, now);
@@ -421,34 +419,28 @@ export class DatabaseGrantStore implements GrantStore {
         query.forUpdate().skipLocked();
       }
       const rows = await query;
-      const result: Array<{ id: string; run: number; attempt: number }> = [];
+      const result: Array<{ id: string; run: number }> = [];
       for (const row of rows) {
         const updated = await tx<GrantRow>('grants')
           .where({ id: row.id, version: row.version })
           .update({
             revoke_claimed_by: options.worker,
             revoke_claimed_until: new Date(now.getTime() + options.leaseMs),
-            revoke_attempts: row.revoke_attempts + 1,
             version: row.version + 1,
           });
         if (updated === 1) {
-          result.push({
-            id: row.id,
-            run: row.revoke_run,
-            attempt: row.revoke_attempts + 1,
-          });
+          result.push({ id: row.id, run: row.revoke_run });
         }
       }
       return result;
     });
     const claims: RevocationClaim[] = [];
-    for (const { id, run, attempt } of claimed) {
+    for (const { id, run } of claimed) {
       const [row] = await this.select(this.db).where('g.id', id);
       claims.push({
         grant: toGrant(row),
         revokeTemplateRef: row.revoke_template_ref!,
         run,
-        attempt,
       });
     }
     return claims;

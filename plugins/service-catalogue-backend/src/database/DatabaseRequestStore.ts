@@ -73,7 +73,6 @@ type RequestRow = {
   fulfilment_claimed_at: Timestamp | null;
   fulfilment_claimed_until: Timestamp | null;
   fulfilment_run: number;
-  fulfilment_attempts: number;
   failure: string | null;
   target_ref: string | null;
   grant_spec: string | null;
@@ -900,7 +899,7 @@ export class DatabaseRequestStore implements RequestStore {
           query.forUpdate().skipLocked();
         }
         const rows = await query;
-        const claimed: Array<{ id: string; attempt: number; run: number }> = [];
+        const claimed: Array<{ id: string; run: number }> = [];
         for (const row of rows) {
           const start =
             row.state === 'APPROVED'
@@ -915,7 +914,6 @@ export class DatabaseRequestStore implements RequestStore {
             fulfilment_claimed_by: options.worker,
             fulfilment_claimed_at: now,
             fulfilment_claimed_until: new Date(now.getTime() + options.leaseMs),
-            fulfilment_attempts: row.fulfilment_attempts + 1,
             updated_at: now,
           });
           if (start) {
@@ -930,7 +928,6 @@ export class DatabaseRequestStore implements RequestStore {
           }
           claimed.push({
             id: row.id,
-            attempt: row.fulfilment_attempts + 1,
             run: row.fulfilment_run,
           });
         }
@@ -947,8 +944,8 @@ export class DatabaseRequestStore implements RequestStore {
         .orderBy('sequence', 'asc'),
     );
     return requests.map(request => {
-      const { attempt, run } = claims.claimed.find(c => c.id === request.id)!;
-      return { request, claimedAt: claims.at, attempt, run };
+      const { run } = claims.claimed.find(c => c.id === request.id)!;
+      return { request, claimedAt: claims.at, run };
     });
   }
 
@@ -1327,7 +1324,6 @@ function fulfilmentChanges(
       fulfilment_claimed_at: null,
       fulfilment_claimed_until: null,
       fulfilment_run: row.fulfilment_run + 1,
-      fulfilment_attempts: 0,
     };
   }
   return {};

@@ -22,6 +22,7 @@ export interface GateTicketStore {
    * A fresh ticket for the run, replacing any earlier one of the subject;
    * or, when a task of this run already passed the gate (a worker died
    * after creating it), that task's id, to follow instead of starting one.
+   * Refuses (ConflictError) a run older than the subject's last one.
    */
   issue(
     key: GateTicketKey & { templateRef: string },

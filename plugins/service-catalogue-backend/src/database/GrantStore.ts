@@ -29,8 +29,6 @@ export interface RevocationClaim {
   revokeTemplateRef: string;
   /** A new revocation after a failed one is a new run, with its own task. */
   run: number;
-  /** Claims in this run, this one included; more than one means a worker died. */
-  attempt: number;
 }
 
 /**

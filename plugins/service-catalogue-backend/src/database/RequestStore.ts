@@ -104,8 +104,6 @@ export interface FulfilmentClaim {
    * starts at most one task.
    */
   run: number;
-  /** How many claims this run had, this one included. */
-  attempt: number;
 }
 
 /** @internal */

@@ -255,7 +255,38 @@ describe.each(databases.eachSupportedId())(
         updated_at: now,
       });
 
+      await knex('request_stages').insert({
+        request_id: 'a0000000-0000-4000-8000-000000000001',
+        stage_index: 0,
+        approver_spec: '["owner"]',
+        source: 'resolved',
+        policy: 'any',
+        required: 1,
+        status: 'approved',
+      });
+      await knex('request_events').insert({
+        request_id: 'a0000000-0000-4000-8000-000000000001',
+        type: 'start',
+        actor_ref: 'service-catalogue:system',
+        created_at: now,
+      });
+      const children = async () =>
+        Promise.all(
+          ['request_stages', 'request_events'].map(async table =>
+            Number((await knex(table).count({ n: '*' }))[0].n),
+          ),
+        );
+
       await migrateUpOnce(knex);
+      // The claims' attempt counters go; the request and what hangs off it
+      // stay (SQLite rebuilds the table to drop a column).
+      expect(
+        await knex.schema.hasColumn('requests', 'fulfilment_attempts'),
+      ).toBe(false);
+      expect(await knex.schema.hasColumn('grants', 'revoke_attempts')).toBe(
+        false,
+      );
+      expect(await children()).toEqual([1, 1]);
       const ticket = {
         purpose: 'provision',
         subject_id: 'a0000000-0000-4000-8000-000000000001',
@@ -279,6 +310,8 @@ describe.each(databases.eachSupportedId())(
       expect(await knex.schema.hasTable('gate_tickets')).toBe(false);
       const [{ n }] = await knex('requests').count({ n: '*' });
       expect(Number(n)).toBe(1);
+      expect(await knex('requests').pluck('fulfilment_attempts')).toEqual([0]);
+      expect(await children()).toEqual([1, 1]);
     });
   },
 );

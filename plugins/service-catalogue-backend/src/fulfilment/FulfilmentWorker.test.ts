@@ -25,9 +25,10 @@ jest.setTimeout(120_000);
 /**
  * The scaffolder as the worker sees it, keeping every task it was asked to
  * start. A started task runs its gate step at once, spending the run's
- * ticket as the real gate does. `die` makes the next start fail the way a
- * process killed at that point would leave things: before the task exists,
- * or after.
+ * ticket as the real gate does, unless `gateLate` keeps it waiting in the
+ * scaffolder's queue until the test runs its gate. `die` makes the next
+ * start fail the way a process killed at that point would leave things:
+ * before the task exists, or after.
  */
 class RecordedTasks implements ScaffolderTasks {
   constructor(private readonly tickets: GateTicketStore) {}
@@ -41,6 +42,7 @@ class RecordedTasks implements ScaffolderTasks {
   readonly statuses = new Map<string, TaskStatus>();
   die?: 'before-start' | 'after-start';
   refuse?: string;
+  gateLate?: boolean;
 
   async start(options: {
     templateRef: string;
@@ -57,21 +59,30 @@ class RecordedTasks implements ScaffolderTasks {
     const taskId = `task-${this.started.length + 1}`;
     this.started.push({ taskId, ...options });
     this.statuses.set(taskId, 'processing');
-    const { marker } = options;
-    await this.tickets.pass({
+    if (!this.gateLate) {
+      await this.runGate(taskId);
+    }
+    if (this.die === 'after-start') {
+      this.die = undefined;
+      throw new Error('killed before recording the task');
+    }
+    return taskId;
+  }
+
+  /** The task's gate step: spends the ticket it carries, if it still may. */
+  async runGate(taskId: string) {
+    const { marker, templateRef } = this.started.find(
+      t => t.taskId === taskId,
+    )!;
+    return this.tickets.pass({
       purpose: marker.purpose,
       subjectId:
         marker.purpose === 'revoke' ? marker.grantId! : marker.requestId,
       run: marker.run,
       ticket: marker.ticket,
       taskId,
-      templateRef: options.templateRef,
+      templateRef,
     });
-    if (this.die === 'after-start') {
-      this.die = undefined;
-      throw new Error('killed before recording the task');
-    }
-    return taskId;
   }
 
   async log(taskId: string) {
@@ -318,6 +329,25 @@ describe.each(databases.eachSupportedId())(
         );
       },
     );
+
+    it('starts a second task when a worker died before its task reached the gate, and only that one passes', async () => {
+      const { store, grants, tickets, tasks } = await createStore();
+      const { request } = await store.createRequest(automatic());
+
+      tasks.gateLate = true;
+      tasks.die = 'after-start';
+      await workerFor({ store, grants, tickets }, tasks, 1).run();
+      await new Promise(resolve => setTimeout(resolve, 5));
+      await workerFor({ store, grants, tickets }, tasks, 1).run();
+
+      const [orphan, second] = tasks.startsFor(request.id);
+      expect((await store.getRequest(request.id))!.scaffolderTaskId).toBe(
+        second.taskId,
+      );
+      // The orphan reaches its gate late: its ticket was replaced.
+      expect(await tasks.runGate(orphan.taskId)).toBe('unknown');
+      expect(await tasks.runGate(second.taskId)).toBe('passed');
+    });
 
     it('tries again soon after the scaffolder could not be reached, within a long lease', async () => {
       const { store, grants, tickets, tasks } = await createStore();

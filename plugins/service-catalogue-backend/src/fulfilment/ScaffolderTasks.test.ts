@@ -2,13 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
+import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUtils';
 import {
   GATE_ACTION_ID,
   TaskMarker,
@@ -182,5 +183,78 @@ describe('ScaffolderServiceTasks against the scaffolder backend', () => {
     expect(refusal).toBeInstanceOf(ScaffolderError);
     expect((refusal as ScaffolderError).permanent).toBe(true);
     expect((refusal as Error).message).toMatch(/tunnel/);
+  });
+});
+
+describe('ScaffolderServiceTasks.status of a task someone retried', () => {
+  // The events the scaffolder keeps of a task that completed, was retried
+  // by a user (it drops the completion and adds `recovered`), and whose
+  // retry the gate stopped.
+  const log = (stepId: string, status: string) => ({
+    type: 'log' as const,
+    body: { message: `${stepId} ${status}`, stepId, status },
+  });
+  const task = (status: 'failed' | 'cancelled' | 'completed') => ({
+    id: 'task-1',
+    status,
+    createdAt: '2026-12-01T10:00:00.000Z',
+    spec: {
+      apiVersion: 'scaffolder.backstage.io/v1beta3' as const,
+      parameters: {},
+      output: {},
+      steps: [
+        { id: 'gate', name: 'Gate', action: GATE_ACTION_ID },
+        { id: 'grant', name: 'Grant', action: 'demo:access-list:add' },
+      ],
+    },
+  });
+  const tasksWith = (
+    status: 'failed' | 'cancelled' | 'completed',
+    events: Array<{ type: string; body: object }>,
+  ) =>
+    ScaffolderServiceTasks.create({
+      auth: mockServices.auth(),
+      catalog: catalogServiceMock(),
+      scaffolder: scaffolderServiceMock.mock({
+        getTask: async () => task(status) as any,
+        getLogs: async () =>
+          events.map((event, id) => ({
+            ...event,
+            id,
+            taskId: 'task-1',
+            createdAt: '2026-12-01T10:00:00.000Z',
+          })) as any,
+      }),
+    });
+
+  it('is completed when every step completed before the retry', async () => {
+    const tasks = tasksWith('failed', [
+      log('gate', 'processing'),
+      log('gate', 'completed'),
+      log('grant', 'processing'),
+      log('grant', 'completed'),
+      { type: 'recovered', body: {} },
+      log('gate', 'processing'),
+      log('gate', 'failed'),
+      log('grant', 'skipped'),
+    ]);
+    expect(await tasks.status('task-1')).toBe('completed');
+  });
+
+  it('is failed when the first run failed too, or nobody retried it', async () => {
+    expect(
+      await tasksWith('failed', [
+        log('gate', 'completed'),
+        log('grant', 'failed'),
+        { type: 'recovered', body: {} },
+        log('gate', 'failed'),
+      ]).status('task-1'),
+    ).toBe('failed');
+    expect(
+      await tasksWith('cancelled', [
+        log('gate', 'completed'),
+        log('grant', 'processing'),
+      ]).status('task-1'),
+    ).toBe('cancelled');
   });
 });

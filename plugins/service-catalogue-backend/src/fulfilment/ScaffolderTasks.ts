@@ -29,6 +29,8 @@ export type TaskStatus =
 export interface TaskDescription {
   templateRef?: string;
   values: JsonObject;
+  /** The user the scaffolder says created the task, if one did. */
+  createdBy?: string;
 }
 
 /**
@@ -48,6 +50,11 @@ export interface ScaffolderTasks {
     marker: TaskMarker;
   }): Promise<string>;
 
+  /**
+   * Where the task stands. A task that completed every step and was then
+   * retried by someone else, whose retry the gate stopped, is `completed`:
+   * what it provisioned is there.
+   */
   status(taskId: string): Promise<TaskStatus>;
 
   /** Which step failed and why, from the task's events. */
@@ -73,7 +80,8 @@ export class ScaffolderError extends Error {
   }
 
   get permanent(): boolean {
-    return this.status >= 400 && this.status < 500;
+    // Not 401, 408 or 429: a token or a queue that may be fine next time.
+    return [400, 403, 404, 409, 422].includes(this.status);
   }
 }
 
@@ -140,7 +148,28 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
 
   async status(taskId: string): Promise<TaskStatus> {
     const task = await this.getTask(taskId);
-    return task.status;
+    if (task.status !== 'failed' && task.status !== 'cancelled') {
+      return task.status;
+    }
+    // The scaffolder lets anyone who may read a task retry it, also one that
+    // completed: it drops the completion and runs the task again as the
+    // retrier, and the gate stops that run. What the first run did stands.
+    const events = await this.events(taskId);
+    const retried = events.findIndex(event => event.type === 'recovered');
+    if (retried < 0) {
+      return task.status;
+    }
+    const completed = new Set(
+      events
+        .slice(0, retried)
+        .filter(
+          event => event.type === 'log' && event.body.status === 'completed',
+        )
+        .map(event => event.body.stepId),
+    );
+    return task.spec.steps.every(step => completed.has(step.id))
+      ? 'completed'
+      : task.status;
   }
 
   async describe(taskId: string): Promise<TaskDescription> {
@@ -148,14 +177,12 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
     return {
       templateRef: task.spec.templateInfo?.entityRef,
       values: task.spec.parameters,
+      ...(task.spec.user?.ref ? { createdBy: task.spec.user.ref } : {}),
     };
   }
 
   async failure(taskId: string): Promise<RequestFailure> {
-    const credentials = await this.auth.getOwnServiceCredentials();
-    const events = await this.call(() =>
-      this.scaffolder.getLogs({ taskId }, { credentials }),
-    );
+    const events = await this.events(taskId);
     const failedStep = [...events]
       .reverse()
       .find(e => e.type === 'log' && e.body.status === 'failed')?.body.stepId;
@@ -169,10 +196,12 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
   }
 
   async log(taskId: string): Promise<TaskLogLine[]> {
-    const credentials = await this.auth.getOwnServiceCredentials();
-    const events = await this.call(() =>
-      this.scaffolder.getLogs({ taskId }, { credentials }),
-    );
+    // The scaffolder holds a request for the events of a task that has none
+    // yet until one comes; a task still waiting has nothing to show.
+    if ((await this.getTask(taskId)).status === 'open') {
+      return [];
+    }
+    const events = await this.events(taskId);
     return events
       .filter(event => event.type === 'log')
       .map(event => ({
@@ -187,6 +216,13 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
           .join('\n')
           .trim(),
       }));
+  }
+
+  private async events(taskId: string) {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    return this.call(() =>
+      this.scaffolder.getLogs({ taskId }, { credentials }),
+    );
   }
 
   private async getTask(taskId: string) {

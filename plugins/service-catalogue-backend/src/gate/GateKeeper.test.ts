@@ -131,10 +131,18 @@ describe.each(databases.eachSupportedId())(
       /** A task as the scaffolder stored it, and the gate asked about it. */
       async function check(
         values: JsonObject,
-        options: { initiator?: GateInitiator; templateRef?: string } = {},
+        options: {
+          initiator?: GateInitiator;
+          templateRef?: string;
+          createdBy?: string;
+        } = {},
       ) {
         const taskId = `task-${++taskCount}`;
-        tasks.set(taskId, { templateRef: options.templateRef ?? VPN, values });
+        tasks.set(taskId, {
+          templateRef: options.templateRef ?? VPN,
+          values,
+          ...(options.createdBy ? { createdBy: options.createdBy } : {}),
+        });
         return {
           taskId,
           result: await gate.check({
@@ -235,6 +243,44 @@ describe.each(databases.eachSupportedId())(
         ).toBe('passed');
       },
     );
+
+    it('refuses a task the scaffolder says a user created, whatever initiator it is told', async () => {
+      const { provisioning, check, sent } = await setUp();
+      const { request, marker } = await provisioning();
+
+      const { result } = await check(
+        { ...request.formValues, serviceCatalogue: marker },
+        { createdBy: 'user:default/grace' },
+      );
+      expect(result).toEqual({
+        allowed: false,
+        reason: expect.stringContaining('created by user:default/grace'),
+      });
+      expect(sent).toHaveLength(1);
+    });
+
+    it('audits, but raises no alarm about, its own task that a later ticket replaced', async () => {
+      const { provisioning, check, audits, sent, tickets } = await setUp();
+      const { request, marker } = await provisioning();
+      // A worker died after creating the task; the next one issued anew.
+      await tickets.issue({
+        purpose: 'provision',
+        subjectId: request.id,
+        run: marker.run,
+        templateRef: VPN,
+      });
+
+      const { result } = await check({
+        ...request.formValues,
+        serviceCatalogue: marker,
+      });
+      expect(result).toMatchObject({
+        allowed: false,
+        reason: expect.stringContaining('not the current one'),
+      });
+      expect(audits).toEqual([expect.objectContaining({ outcome: 'fail' })]);
+      expect(sent).toEqual([]);
+    });
 
     it('refuses a task of its own with another forUser or another value, naming them', async () => {
       const { provisioning, check } = await setUp();

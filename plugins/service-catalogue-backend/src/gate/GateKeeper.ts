@@ -33,7 +33,16 @@ type Verdict =
       trackingNumber: string;
       forUser: string;
     }
-  | { allowed: false; reason: string; ownerRef?: string };
+  | {
+      allowed: false;
+      reason: string;
+      ownerRef?: string;
+      /**
+       * A task of the backend's own that lost its ticket to a later one (a
+       * worker died after creating it): worth a log line, not an alarm.
+       */
+      superseded?: boolean;
+    };
 
 /**
  * The backend's half of the gate. Before a worker creates a provisioning or
@@ -109,7 +118,9 @@ export class GateKeeper {
     this.deps.logger.warn(
       `The gate refused task ${body.taskId} of ${meta.templateRef} by ${initiator}: ${verdict.reason}`,
     );
-    await this.tellOwners(task, verdict, initiator);
+    if (!verdict.superseded) {
+      await this.tellOwners(task, verdict, initiator);
+    }
     return { allowed: false, reason: verdict.reason };
   }
 
@@ -124,6 +135,14 @@ export class GateKeeper {
         reason: `only the service catalogue may run this template, for an approved request; this task was created by ${describeInitiator(
           initiator,
         )}`,
+      };
+    }
+    // The scaffolder records who created a task; the backend's own tasks
+    // have nobody.
+    if (task.createdBy) {
+      return {
+        allowed: false,
+        reason: `only the service catalogue may run this template, for an approved request; this task was created by ${task.createdBy}`,
       };
     }
     const { [TASK_MARKER_KEY]: markerValue, ...values } = task.values;
@@ -178,6 +197,7 @@ export class GateKeeper {
       return {
         allowed: false,
         ownerRef: subject.ownerRef,
+        superseded: passed === 'unknown' || passed === 'used',
         reason: {
           unknown: `its ticket is not the current one of ${subject.trackingNumber}`,
           'other-template': `${subject.trackingNumber} is not fulfilled by ${task.templateRef}`,

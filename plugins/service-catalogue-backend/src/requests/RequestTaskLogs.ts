@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { RequestTaskLog } from '@service-catalogue/plugin-service-catalogue-common';
-import { ScaffolderTasks } from '../fulfilment/ScaffolderTasks';
+import {
+  ScaffolderError,
+  ScaffolderTasks,
+} from '../fulfilment/ScaffolderTasks';
 import { RequestService } from './RequestService';
 
 /**
@@ -39,9 +42,18 @@ export class RequestTaskLogs {
         `${request.trackingNumber} has no provisioning task`,
       );
     }
-    return {
-      taskId: request.scaffolderTaskId,
-      lines: await this.tasks.log(request.scaffolderTaskId),
-    };
+    try {
+      return {
+        taskId: request.scaffolderTaskId,
+        lines: await this.tasks.log(request.scaffolderTaskId),
+      };
+    } catch (error) {
+      if (error instanceof ScaffolderError && error.status === 404) {
+        throw new NotFoundError(
+          `The scaffolder no longer has the task of ${request.trackingNumber}`,
+        );
+      }
+      throw error;
+    }
   }
 }
