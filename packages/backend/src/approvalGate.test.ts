@@ -106,17 +106,17 @@ describe('the example offering templates', () => {
         'moved',
         'swapped',
       ];
-      for (const template of await offeringTemplates(folder)) {
+      const enums = (await offeringTemplates(folder)).flatMap(template => {
         const reason = template.spec.parameters
           .map(step => step.properties.reason)
           .find(Boolean);
-        if (Array.isArray(reason?.enum)) {
-          expect([template.metadata.name, reason!.enum]).toEqual([
-            template.metadata.name,
-            expect.arrayContaining(reasons),
-          ]);
-        }
-      }
+        return Array.isArray(reason?.enum)
+          ? [[template.metadata.name, reason!.enum]]
+          : [];
+      });
+      expect(enums).toEqual(
+        enums.map(([name]) => [name, expect.arrayContaining(reasons)]),
+      );
     },
   );
 });
