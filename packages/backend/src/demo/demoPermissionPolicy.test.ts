@@ -163,7 +163,7 @@ describe('DemoPermissionPolicy', () => {
     });
   });
 
-  it('lets nobody run the gate or the provisioning actions by hand, administrators included', async () => {
+  it('lets nobody run the provisioning actions by hand, administrators and calls without a user included, but lets the gate run', async () => {
     const runnable = {
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'scaffolder',
@@ -171,7 +171,6 @@ describe('DemoPermissionPolicy', () => {
       conditions: {
         not: {
           anyOf: [
-            'service-catalogue:gate',
             'demo:access-list:add',
             'demo:access-list:remove',
             'ldap:group:add-member',
@@ -192,13 +191,14 @@ describe('DemoPermissionPolicy', () => {
         ),
       ).toEqual(runnable);
     }
-    // The service catalogue starts provisioning with its own credentials.
+    // The service catalogue starts provisioning with its own credentials,
+    // which the permissions service allows before asking the policy.
     expect(
       await policy.handle({ permission: actionExecutePermission }),
-    ).toEqual({ result: AuthorizeResult.ALLOW });
+    ).toEqual(runnable);
   });
 
-  it('lets people read their own scaffolder tasks, administrators every task', async () => {
+  it('lets people read their own scaffolder tasks, administrators every task, calls without a user none', async () => {
     expect(
       await policy.handle(
         { permission: taskReadPermission },
@@ -220,5 +220,8 @@ describe('DemoPermissionPolicy', () => {
         asUser('user:default/carol'),
       ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await policy.handle({ permission: taskReadPermission })).toEqual({
+      result: AuthorizeResult.DENY,
+    });
   });
 });

@@ -1,8 +1,9 @@
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
+  AuditorServiceCreateEventOptions,
   AuthService,
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -13,12 +14,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import {
-  createTemplateAction,
-  scaffolderActionsExtensionPoint,
-} from '@backstage/plugin-scaffolder-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue';
+import serviceCataloguePlugin from '@service-catalogue/plugin-service-catalogue-backend';
 import request from 'supertest';
 import {
   AccessListFiles,
@@ -28,19 +29,24 @@ import { permissionModuleDemoPolicy } from './demoPermissionPolicy';
 
 jest.setTimeout(60_000);
 
-// The demo's permission policy with the real scaffolder and the real
-// permission backend: what a person can do with the scaffolder's own API,
-// around the service catalogue.
+// The demo's permission policy with the real scaffolder, the real
+// permission backend and the real service catalogue with its gate: what a
+// person can do with the scaffolder's own API, around the service catalogue.
 
 type Step = NonNullable<Entity['spec']>;
 
-const template = (name: string, type: string, steps: Step[]): Entity => ({
+const template = (
+  name: string,
+  type: string,
+  steps: Step[],
+  owner = 'group:default/network-team',
+): Entity => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
   metadata: { name, namespace: 'default' },
   spec: {
     type,
-    owner: 'group:default/network-team',
+    owner,
     parameters: [{ properties: { forUser: { type: 'string' } } }],
     steps,
   },
@@ -57,11 +63,28 @@ const entities: Entity[] = [
     { id: 'gate', action: 'service-catalogue:gate' },
     addToVpn,
   ]),
-  // An offering template that forgot its gate.
-  template('vpn-access-ungated', 'service-catalogue', [addToVpn]),
+  {
+    apiVersion: 'service-catalogue.io/v1alpha1',
+    kind: 'Offering',
+    metadata: { name: 'vpn-access', namespace: 'default', title: 'VPN' },
+    // No approval stages: a request goes straight to provisioning.
+    spec: {
+      owner: 'group:default/network-team',
+      category: 'access',
+      template: 'template:default/vpn-access',
+    },
+  },
+  // A template of grace's own that skips the gate and adds to the list.
+  template('vpn-shortcut', 'standard', [addToVpn], 'user:default/grace'),
   template('hello', 'standard', [
     { id: 'log', action: 'debug:log', input: { message: 'hello' } },
   ]),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'network-team', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
   ...['grace', 'frank', 'carol'].map(
     (name): Entity => ({
       apiVersion: 'backstage.io/v1alpha1',
@@ -71,29 +94,6 @@ const entities: Entity[] = [
     }),
   ),
 ];
-
-// The real gate action, the first layer, lets a task go on only when the
-// service catalogue started that task. This stand-in lets everything
-// through, so that what stops users here is the permission policy alone.
-const scaffolderModuleGateStandIn = createBackendModule({
-  pluginId: 'scaffolder',
-  moduleId: 'gate-stand-in',
-  register(reg) {
-    reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(
-          createTemplateAction({
-            id: 'service-catalogue:gate',
-            async handler(ctx) {
-              ctx.logger.info('let through');
-            },
-          }),
-        );
-      },
-    });
-  },
-});
 
 // Like the real auth service, and unlike the mock one, a plugin's token on
 // behalf of a user names the plugin as the actor: the permission backend
@@ -127,12 +127,22 @@ const authWithActors = createServiceFactory({
 
 const directory = createMockDirectory();
 
+const audits: Array<{
+  plugin: string;
+  options: AuditorServiceCreateEventOptions;
+  outcome?: 'success' | 'fail';
+  error?: string;
+}> = [];
+const notifications: Array<{ recipients: unknown; title: string }> = [];
+
 async function startBackend() {
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
       scaffolderModuleDemoAccessLists,
-      scaffolderModuleGateStandIn,
+      scaffolderModuleServiceCatalogue,
+      serviceCataloguePlugin,
+      schedulerServiceFactory,
       permissionPlugin,
       permissionModuleDemoPolicy,
       permissionsServiceFactory,
@@ -157,7 +167,50 @@ async function startBackend() {
             accessLists: { directory: directory.path },
             permission: { adminGroups: ['group:default/it-managers'] },
           },
+          serviceCatalogue: {
+            categories: [{ id: 'access', title: 'Access' }],
+            fulfilment: { frequency: { milliseconds: 200 } },
+          },
         },
+      }),
+      createServiceFactory({
+        service: coreServices.auditor,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) => ({
+          async createEvent(options) {
+            const audit: (typeof audits)[number] = {
+              plugin: plugin.getId(),
+              options,
+            };
+            audits.push(audit);
+            return {
+              async success() {
+                audit.outcome = 'success';
+              },
+              async fail({ error }) {
+                audit.outcome = 'fail';
+                audit.error = error.message;
+              },
+            };
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({
+          send: async (notification: any) => {
+            notifications.push({
+              recipients: notification.recipients,
+              title: notification.payload.title,
+            });
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
       }),
     ],
   });
@@ -231,22 +284,71 @@ describe('the demo permission policy with the scaffolder', () => {
     return { steps, error };
   };
 
+  /**
+   * Submits a request for the VPN offering as a user and waits until the
+   * service catalogue's task has provisioned it; returns that task.
+   */
+  const provisioned = async (name: string): Promise<string> => {
+    const submitted = await request(server)
+      .post('/api/service-catalogue/requests')
+      .set('Authorization', asUser(name))
+      .send({ offeringRef: 'offering:default/vpn-access', formValues: {} });
+    expect(submitted.status).toBe(201);
+    for (;;) {
+      const res = await request(server)
+        .get(`/api/service-catalogue/requests/${submitted.body.trackingNumber}`)
+        .set('Authorization', asUser(name));
+      expect(res.status).toBe(200);
+      expect(res.body.request.state).not.toBe('FAILED');
+      if (res.body.request.state === 'DONE') {
+        return res.body.request.scaffolderTaskId;
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  };
+
+  /** The gate's audit events for a task. */
+  const gateChecks = (taskId: string) =>
+    audits.filter(
+      a =>
+        a.plugin === 'service-catalogue' &&
+        a.options.eventId === 'gate-check' &&
+        a.options.meta?.taskId === taskId,
+    );
+
   it('runs offering templates only for the service catalogue, and shows people only their own tasks', async () => {
-    // A user may create a task from an offering template, but it stops at
-    // the gate step, before anything is provisioned.
+    // A user may create a task from an offering template; the policy lets
+    // the gate run, and the gate stops the task before anything is
+    // provisioned, audits the attempt and tells the offering's owners.
     const byGrace = await start(asUser('grace'), 'vpn-access');
     expect(await ended(asUser('grace'), byGrace)).toBe('failed');
     expect(await outcome(asUser('grace'), byGrace)).toEqual({
       steps: { gate: 'failed', grant: 'skipped' },
-      error:
-        'Unauthorized action: service-catalogue:gate. The action is not allowed.',
+      error: expect.stringMatching(
+        /^The service catalogue's gate stopped this task: only the service catalogue may run this template.*user:default\/grace$/,
+      ),
     });
     expect(await vpnMembers()).toEqual([]);
+    expect(gateChecks(byGrace)).toEqual([
+      expect.objectContaining({
+        options: expect.objectContaining({
+          severityLevel: 'high',
+          meta: expect.objectContaining({ initiator: 'user:default/grace' }),
+        }),
+        outcome: 'fail',
+        error: expect.stringMatching(/only the service catalogue/),
+      }),
+    ]);
+    expect(notifications).toContainEqual({
+      recipients: { type: 'entity', entityRef: ['group:default/network-team'] },
+      title: 'The gate stopped a task of template:default/vpn-access',
+    });
 
-    // Nor do the provisioning actions run for a user without the gate.
-    const ungated = await start(asUser('grace'), 'vpn-access-ungated');
-    expect(await ended(asUser('grace'), ungated)).toBe('failed');
-    expect(await outcome(asUser('grace'), ungated)).toEqual({
+    // Nor does a provisioning action run in a user's own template, which
+    // has no gate: the policy refuses it.
+    const shortcut = await start(asUser('grace'), 'vpn-shortcut');
+    expect(await ended(asUser('grace'), shortcut)).toBe('failed');
+    expect(await outcome(asUser('grace'), shortcut)).toEqual({
       steps: { grant: 'failed' },
       error:
         'Unauthorized action: demo:access-list:add. The action is not allowed.',
@@ -259,14 +361,24 @@ describe('the demo permission policy with the scaffolder', () => {
     const franks = await start(asUser('frank'), 'hello');
     expect(await ended(asUser('frank'), franks)).toBe('completed');
 
-    // The service catalogue's own task runs every step.
-    const provisioning = await start(asServiceCatalogue(), 'vpn-access');
-    expect(await ended(asServiceCatalogue(), provisioning)).toBe('completed');
+    // The task the service catalogue starts for grace's request runs every
+    // step.
+    const provisioning = await provisioned('grace');
     expect(await outcome(asServiceCatalogue(), provisioning)).toEqual({
       steps: { gate: 'completed', grant: 'completed' },
       error: undefined,
     });
     expect(await vpnMembers()).toEqual(['user:default/grace']);
+    expect(gateChecks(provisioning)).toEqual([
+      expect.objectContaining({
+        options: expect.objectContaining({
+          meta: expect.objectContaining({
+            initiator: 'plugin:service-catalogue',
+          }),
+        }),
+        outcome: 'success',
+      }),
+    ]);
 
     // grace lists and reads only the tasks she created.
     const listed = await request(server)
@@ -274,7 +386,7 @@ describe('the demo permission policy with the scaffolder', () => {
       .set('Authorization', asUser('grace'));
     expect(listed.status).toBe(200);
     expect(listed.body.tasks.map((t: { id: string }) => t.id).sort()).toEqual(
-      [byGrace, ungated, hello].sort(),
+      [byGrace, shortcut, hello].sort(),
     );
     for (const other of [franks, provisioning]) {
       for (const path of ['', '/events', '/eventstream']) {
@@ -297,7 +409,7 @@ describe('the demo permission policy with the scaffolder', () => {
       .get('/api/scaffolder/v2/tasks')
       .set('Authorization', asUser('carol'));
     expect(all.body.tasks.map((t: { id: string }) => t.id).sort()).toEqual(
-      [byGrace, ungated, hello, franks, provisioning].sort(),
+      [byGrace, shortcut, hello, franks, provisioning].sort(),
     );
     const read = await request(server)
       .get(`/api/scaffolder/v2/tasks/${provisioning}`)
@@ -306,19 +418,15 @@ describe('the demo permission policy with the scaffolder', () => {
   });
 
   it('does not provision again when an administrator retries the service catalogue’s task', async () => {
-    const provisioning = await start(
-      asServiceCatalogue(),
-      'vpn-access',
-      'user:default/frank',
-    );
-    expect(await ended(asServiceCatalogue(), provisioning)).toBe('completed');
+    const provisioning = await provisioned('frank');
     expect(await vpnMembers()).toContain('user:default/frank');
     await new AccessListFiles(directory.path).remove(
       'corp-vpn',
       'user:default/frank',
     );
 
-    // A retry runs the task again with the credentials of whoever retried.
+    // A retry runs the task again with the credentials of whoever retried,
+    // and the gate stops it.
     const retried = await request(server)
       .post(`/api/scaffolder/v2/tasks/${provisioning}/retry`)
       .set('Authorization', asUser('carol'))
@@ -329,5 +437,11 @@ describe('the demo permission policy with the scaffolder', () => {
       steps: { gate: 'failed', grant: 'skipped' },
     });
     expect(await vpnMembers()).not.toContain('user:default/frank');
+    expect(
+      gateChecks(provisioning).map(a => [a.options.meta?.initiator, a.outcome]),
+    ).toEqual([
+      ['plugin:service-catalogue', 'success'],
+      ['user:default/carol', 'fail'],
+    ]);
   });
 });
