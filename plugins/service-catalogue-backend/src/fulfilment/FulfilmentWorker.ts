@@ -26,8 +26,8 @@ import { SYSTEM_ACTOR_REF } from '../systemActor';
  * that dies holding a claim leaves it to expire; the next claim of the same
  * run adopts the task that already passed the gate, if one did, instead of
  * starting a second one; otherwise it issues a new ticket, so that a task
- * the dead worker created but that never reached its gate is refused there.
- * The lease is much longer than the time a task takes to reach its gate.
+ * the dead worker created but that had not reached its gate by then is
+ * refused there, audited as superseded, and provisions nothing.
  *
  * @internal
  */

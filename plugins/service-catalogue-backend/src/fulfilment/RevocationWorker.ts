@@ -9,9 +9,9 @@ import { ScaffolderError, ScaffolderTasks } from './ScaffolderTasks';
 /**
  * Runs the revoke templates of ending grants, exactly once per run, the way
  * the fulfilment worker runs provisioning (see there): claim, issue the
- * run's gate ticket or adopt the task that passed with it, start, record; then follow the task and end
- * the grant, or keep it `revoking` with the reason it failed, for an owner
- * to revoke again.
+ * run's gate ticket or adopt the task that passed with it, start, record;
+ * then follow the task and end the grant, or keep it `revoking` with the
+ * reason it failed, for an owner to revoke again.
  *
  * @internal
  */

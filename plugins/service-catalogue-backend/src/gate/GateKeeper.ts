@@ -24,7 +24,7 @@ import {
 import { RequestNotifier } from '../requests/RequestNotifier';
 
 /** The principal the backend starts its tasks as. */
-export const OWN_SUBJECT = 'plugin:service-catalogue';
+const OWN_SUBJECT = 'plugin:service-catalogue';
 
 type Verdict =
   | {
