@@ -241,6 +241,16 @@ describe('ScaffolderServiceTasks.status of a task someone retried', () => {
     expect(await tasks.status('task-1')).toBe('completed');
   });
 
+  it('is completed when a step its condition left out was skipped', async () => {
+    const tasks = tasksWith('failed', [
+      log('gate', 'completed'),
+      log('grant', 'skipped'),
+      { type: 'recovered', body: {} },
+      log('gate', 'failed'),
+    ]);
+    expect(await tasks.status('task-1')).toBe('completed');
+  });
+
   it('is failed when the first run failed too, or nobody retried it', async () => {
     expect(
       await tasksWith('failed', [

@@ -159,15 +159,17 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
     if (retried < 0) {
       return task.status;
     }
-    const completed = new Set(
-      events
-        .slice(0, retried)
+    // Steps whose `if` was false are skipped in a run that completes.
+    const before = events.slice(0, retried).filter(e => e.type === 'log');
+    const done = new Set(
+      before
         .filter(
-          event => event.type === 'log' && event.body.status === 'completed',
+          e => e.body.status === 'completed' || e.body.status === 'skipped',
         )
-        .map(event => event.body.stepId),
+        .map(e => e.body.stepId),
     );
-    return task.spec.steps.every(step => completed.has(step.id))
+    const failedBefore = before.some(e => e.body.status === 'failed');
+    return !failedBefore && task.spec.steps.every(step => done.has(step.id))
       ? 'completed'
       : task.status;
   }
