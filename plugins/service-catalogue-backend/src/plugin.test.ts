@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { serviceCataloguePlugin } from './plugin';
 import {
@@ -199,4 +200,70 @@ describe('serviceCataloguePlugin', () => {
       ).toHaveLength(warnings);
     },
   );
+
+  it('tells those who fulfil an offering, and nobody else, what keeps its templates from running', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        serviceCataloguePlugin,
+        catalogServiceMock.factory({
+          entities: [
+            ...entities,
+            {
+              apiVersion: 'scaffolder.backstage.io/v1beta3',
+              kind: 'Template',
+              metadata: { name: 'ungated', namespace: 'default' },
+              spec: {
+                type: 'service-catalogue',
+                owner: 'platform-team',
+                parameters: [],
+                steps: [{ id: 'provision', action: 'demo:access-list:add' }],
+              },
+            },
+            {
+              apiVersion: 'service-catalogue.io/v1alpha1',
+              kind: 'Offering',
+              metadata: { name: 'ungated-access', namespace: 'default' },
+              spec: {
+                owner: 'platform-team',
+                category: 'access',
+                template: 'ungated',
+                grant: { revokeTemplate: 'gone-revoke' },
+              },
+            },
+          ],
+        }),
+        userInfoFromEntities().factory,
+        // Nobody administers the service catalogue here.
+        mockServices.permissions.mock({
+          async authorize(requests) {
+            return requests.map(() => ({ result: AuthorizeResult.DENY }));
+          },
+        }).factory,
+        mockServices.rootConfig.factory({
+          data: { serviceCatalogue: { categories } },
+        }),
+      ],
+    });
+    const offering = (who: string) =>
+      request(server)
+        .get('/api/service-catalogue/offerings/default/ungated-access')
+        .set(
+          'Authorization',
+          mockCredentials.user.header(`user:default/${who}`),
+        );
+
+    const owner = await offering('alice');
+    expect(owner.status).toBe(200);
+    expect(owner.body.problems).toEqual([
+      expect.stringMatching(
+        /^The template template:default\/ungated may not run: its first step must be the service-catalogue:gate action/,
+      ),
+      expect.stringMatching(
+        /^The template template:default\/gone-revoke is not in the catalog/,
+      ),
+    ]);
+    const requester = await offering('frank');
+    expect(requester.status).toBe(200);
+    expect(requester.body.problems).toBeUndefined();
+  });
 });

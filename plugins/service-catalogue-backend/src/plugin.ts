@@ -15,6 +15,7 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Duration } from 'luxon';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
+import { TemplateChecks } from './catalogue/TemplateChecks';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
 import { DatabaseGateTicketStore } from './database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
@@ -73,7 +74,13 @@ export const serviceCataloguePlugin = createBackendPlugin({
         const store = await DatabaseRequestStore.create({
           database: deps.database,
         });
-        const offerings = OfferingCatalogue.create(deps);
+        const fulfillers = Fulfillers.fromConfig(config, deps);
+        const templates = TemplateChecks.create(deps);
+        const offerings = OfferingCatalogue.create({
+          ...deps,
+          fulfillers,
+          templates,
+        });
 
         permissionsRegistry.addPermissions(serviceCataloguePermissions);
         permissionsRegistry.addResourceType({
@@ -91,7 +98,6 @@ export const serviceCataloguePlugin = createBackendPlugin({
             .triggerTask('service-catalogue-reconciliation')
             .catch(() => undefined);
         const notifier = RequestNotifier.create(deps);
-        const fulfillers = Fulfillers.fromConfig(config, deps);
         const requests = RequestService.fromConfig(config, {
           ...deps,
           store,
@@ -119,7 +125,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
             "The scaffolder's task recovery is on: a retried task skips the steps it completed, its gate step included. Let users read only their own scaffolder tasks (decideScaffolderPermission), or they can retry the service catalogue's provisioning tasks.",
           );
         }
-        const tasks = ScaffolderServiceTasks.create(deps);
+        const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
         const tickets = await DatabaseGateTicketStore.create(deps);
         const gate = GateKeeper.create({
           ...deps,

@@ -57,6 +57,12 @@ export interface OfferingSummary {
   template?: string;
   /** The inline form of an offering without a template. */
   form?: OfferingForm;
+  /**
+   * Why requests for it cannot be fulfilled as it stands, such as a
+   * template that does not run the gate first; only for those who fulfil
+   * it.
+   */
+  problems?: string[];
 }
 
 /**

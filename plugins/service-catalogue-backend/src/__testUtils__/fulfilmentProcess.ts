@@ -11,6 +11,7 @@
 import { ScaffolderClient } from '@backstage/plugin-scaffolder-common';
 import { GATE_ACTION_ID } from '@service-catalogue/plugin-service-catalogue-common';
 import knexFactory from 'knex';
+import { TemplateChecks } from '../catalogue/TemplateChecks';
 import { DatabaseGateTicketStore } from '../database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
@@ -32,6 +33,7 @@ async function main() {
     error: (message: string) => process.stderr.write(`${message}\n`),
     child: () => logger,
   };
+  const auth = { getOwnServiceCredentials: async () => ({}) } as any;
   const worker = FulfilmentWorker.create({
     store: await DatabaseRequestStore.create({
       database,
@@ -40,12 +42,15 @@ async function main() {
     grants: await DatabaseGrantStore.create({ database }),
     tickets: await DatabaseGateTicketStore.create({ database }),
     tasks: ScaffolderServiceTasks.create({
-      auth: { getOwnServiceCredentials: async () => ({}) } as any,
-      catalog: {
-        getEntityByRef: async () => ({
-          spec: { steps: [{ id: 'gate', action: GATE_ACTION_ID }] },
-        }),
-      } as any,
+      auth,
+      templates: TemplateChecks.create({
+        auth,
+        catalog: {
+          getEntityByRef: async () => ({
+            spec: { steps: [{ id: 'gate', action: GATE_ACTION_ID }] },
+          }),
+        } as any,
+      }),
       scaffolder: scaffolderService(scaffolderUrl) as any,
     }),
     notifier: RequestNotifier.create({

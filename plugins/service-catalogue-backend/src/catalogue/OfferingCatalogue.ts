@@ -17,6 +17,9 @@ import {
   OfferingSummary,
   isOfferingEntity,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { Fulfillers } from '../requests/Fulfillers';
+import { ownerOf } from '../requests/offeringSpec';
+import { TemplateChecks } from './TemplateChecks';
 
 /**
  * Reads offerings from the catalog and decides which of them a caller may
@@ -30,11 +33,15 @@ export class OfferingCatalogue {
     auth: AuthService;
     catalog: CatalogService;
     userInfo: UserInfoService;
+    fulfillers: Fulfillers;
+    templates: TemplateChecks;
   }): OfferingCatalogue {
     return new OfferingCatalogue(
       options.auth,
       options.catalog,
       options.userInfo,
+      options.fulfillers,
+      options.templates,
     );
   }
 
@@ -42,6 +49,8 @@ export class OfferingCatalogue {
     private readonly auth: AuthService,
     private readonly catalog: CatalogService,
     private readonly userInfo: UserInfoService,
+    private readonly fulfillers: Fulfillers,
+    private readonly templates: TemplateChecks,
   ) {}
 
   async listOfferings(options: {
@@ -59,11 +68,26 @@ export class OfferingCatalogue {
       .sort((a, b) => a.title.localeCompare(b.title));
   }
 
+  /**
+   * One offering the caller may see; with the problems of its templates
+   * when the caller fulfils it, so that its owners find them before a
+   * request fails on them.
+   */
   async getOffering(options: {
     entityRef: string;
     credentials: BackstageCredentials;
   }): Promise<OfferingSummary> {
-    return toSummary(await this.getOfferingEntity(options));
+    const offering = await this.getOfferingEntity(options);
+    const summary = toSummary(offering);
+    const { credentials } = options;
+    if (
+      !this.auth.isPrincipal(credentials, 'user') ||
+      !(await this.fulfillers.include(ownerOf(offering), credentials))
+    ) {
+      return summary;
+    }
+    const problems = await this.templates.problemsOfOffering(offering);
+    return problems.length ? { ...summary, problems } : summary;
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   TaskMarker,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue';
+import { TemplateChecks } from '../catalogue/TemplateChecks';
 import { ScaffolderError, ScaffolderServiceTasks } from './ScaffolderTasks';
 
 jest.setTimeout(60_000);
@@ -81,7 +82,10 @@ async function startScaffolder() {
               scaffolder: scaffolderServiceRef,
             },
             async init(deps) {
-              tasks = ScaffolderServiceTasks.create(deps);
+              tasks = ScaffolderServiceTasks.create({
+                ...deps,
+                templates: TemplateChecks.create(deps),
+              });
             },
           });
         },
@@ -214,7 +218,10 @@ describe('ScaffolderServiceTasks.status of a task someone retried', () => {
   ) =>
     ScaffolderServiceTasks.create({
       auth: mockServices.auth(),
-      catalog: catalogServiceMock(),
+      templates: TemplateChecks.create({
+        auth: mockServices.auth(),
+        catalog: catalogServiceMock(),
+      }),
       scaffolder: scaffolderServiceMock.mock({
         getTask: async () => task(status) as any,
         getLogs: async () =>

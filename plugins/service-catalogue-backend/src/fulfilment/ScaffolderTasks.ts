@@ -1,6 +1,5 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import {
@@ -8,8 +7,8 @@ import {
   TASK_MARKER_KEY,
   TaskLogLine,
   TaskMarker,
-  findGateProblem,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { TemplateChecks } from '../catalogue/TemplateChecks';
 
 /** @internal */
 export type TaskStatus =
@@ -96,19 +95,19 @@ export class ScaffolderError extends Error {
 export class ScaffolderServiceTasks implements ScaffolderTasks {
   static create(options: {
     auth: AuthService;
-    catalog: CatalogService;
+    templates: TemplateChecks;
     scaffolder: ScaffolderService;
   }): ScaffolderServiceTasks {
     return new ScaffolderServiceTasks(
       options.auth,
-      options.catalog,
+      options.templates,
       options.scaffolder,
     );
   }
 
   private constructor(
     private readonly auth: AuthService,
-    private readonly catalog: CatalogService,
+    private readonly templates: TemplateChecks,
     private readonly scaffolder: ScaffolderService,
   ) {}
 
@@ -117,23 +116,14 @@ export class ScaffolderServiceTasks implements ScaffolderTasks {
     values: JsonObject;
     marker: TaskMarker;
   }): Promise<string> {
-    const credentials = await this.auth.getOwnServiceCredentials();
-    const template = await this.catalog.getEntityByRef(options.templateRef, {
-      credentials,
-    });
-    if (!template) {
-      throw new ScaffolderError(
-        404,
-        `The template ${options.templateRef} is not in the catalog`,
-      );
-    }
-    const problem = findGateProblem(template);
+    const problem = await this.templates.problemOf(options.templateRef);
     if (problem) {
       throw new ScaffolderError(
-        400,
-        `The template ${options.templateRef} may not run: ${problem}`,
+        problem.kind === 'missing' ? 404 : 400,
+        problem.message,
       );
     }
+    const credentials = await this.auth.getOwnServiceCredentials();
     const { taskId } = await this.call(() =>
       this.scaffolder.scaffold(
         {

@@ -143,6 +143,37 @@ describe('OfferingPage', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('warns those who fulfil it what keeps requests from being fulfilled', async () => {
+    await renderPage(
+      api({
+        getOffering: async () => ({
+          ...laptop,
+          problems: [
+            'The template template:default/laptop may not run: its first step must be the service-catalogue:gate action',
+          ],
+        }),
+      }),
+    );
+
+    const warning = await screen.findByRole('alert');
+    expect(warning).toHaveTextContent(
+      'Requests for this offering cannot be fulfilled',
+    );
+    expect(warning).toHaveTextContent(
+      'its first step must be the service-catalogue:gate action',
+    );
+  });
+
+  it('shows no warning when there is nothing to fix', async () => {
+    await renderPage(api());
+    expect(
+      await screen.findByRole('heading', { name: 'New laptop' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('Requests for this offering cannot be fulfilled'),
+    ).not.toBeInTheDocument();
+  });
+
   it('submits the inline form and shows the tracking number', async () => {
     const serviceCatalogueApi = api({
       submitRequest: async () =>

@@ -189,6 +189,21 @@ function OfferingDetails(props: { namespace: string; name: string }) {
   return (
     <PageLayout title={offering.title} subtitle={offering.description}>
       <Grid container spacing={3}>
+        {offering.problems?.length ? (
+          // Only those who fulfil the offering are told; fixing it is theirs.
+          <Grid item xs={12}>
+            <Alert severity="warning">
+              <AlertTitle>
+                Requests for this offering cannot be fulfilled
+              </AlertTitle>
+              <ul>
+                {offering.problems.map(problem => (
+                  <li key={problem}>{problem}</li>
+                ))}
+              </ul>
+            </Alert>
+          </Grid>
+        ) : null}
         <Grid item xs={12} md={4}>
           <Grid container spacing={3} direction="column">
             <Grid item>

@@ -244,6 +244,14 @@ export const spec = {
             description:
               'The inline form of an offering without a template, in the shape of template `parameters`.',
           },
+          problems: {
+            type: 'array',
+            description:
+              'Why requests for it cannot be fulfilled as it stands, such as a template that does not run the gate first; only for those who fulfil it.',
+            items: {
+              type: 'string',
+            },
+          },
         },
         required: [
           'entityRef',
