@@ -121,7 +121,10 @@ export class OfferingCatalogue {
   /**
    * Whether the offering's audience includes a user, judged from the
    * catalog's memberships rather than anyone's credentials: a request for a
-   * colleague must fit the colleague.
+   * colleague must fit the colleague. Someone the catalog does not know
+   * (such as a guest sign-in) belongs to no group: like the list of
+   * offerings shows them, they may request what is open to everyone or
+   * names them.
    */
   async isInAudience(
     offering: OfferingEntityV1alpha1,
@@ -129,10 +132,7 @@ export class OfferingCatalogue {
   ): Promise<boolean> {
     const credentials = await this.auth.getOwnServiceCredentials();
     const user = await this.catalog.getEntityByRef(userRef, { credentials });
-    if (!user) {
-      return false;
-    }
-    const groups = (user.relations ?? [])
+    const groups = (user?.relations ?? [])
       .filter(relation => relation.type === RELATION_MEMBER_OF)
       .map(relation => relation.targetRef);
     const identities = await this.withAncestors(
