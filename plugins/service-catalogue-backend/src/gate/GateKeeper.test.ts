@@ -73,6 +73,13 @@ describe.each(databases.eachSupportedId())(
               metadata: { name: 'vpn-access', namespace: 'default' },
               spec: { owner: 'network-team', template: VPN },
             },
+            {
+              apiVersion: 'service-catalogue.io/v1alpha1',
+              kind: 'Offering',
+              metadata: { name: 'vpn-access-legacy', namespace: 'default' },
+              // Names its template by name alone.
+              spec: { owner: 'it-managers', template: 'vpn-access' },
+            },
           ],
         }),
         auth: mockServices.auth(),
@@ -225,7 +232,10 @@ describe.each(databases.eachSupportedId())(
           {
             recipients: {
               type: 'entity',
-              entityRef: ['group:default/network-team'],
+              entityRef: [
+                'group:default/network-team',
+                'group:default/it-managers',
+              ],
             },
             title: `The gate stopped a task of ${VPN}`,
           },

@@ -299,11 +299,12 @@ export class GateKeeper {
       return [];
     }
     const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const spellings = spellingsOf(templateRef);
     const { items } = await this.deps.catalog.getEntities(
       {
         filter: [
-          { kind: OFFERING_KIND, 'spec.template': templateRef },
-          { kind: OFFERING_KIND, 'spec.grant.revokeTemplate': templateRef },
+          { kind: OFFERING_KIND, 'spec.template': spellings },
+          { kind: OFFERING_KIND, 'spec.grant.revokeTemplate': spellings },
         ],
         fields: ['metadata.namespace', 'spec.owner'],
       },
@@ -320,6 +321,21 @@ export class GateKeeper {
     });
     return ownerRefOf(template?.spec?.owner, template?.metadata.namespace);
   }
+}
+
+/**
+ * The ways an offering may name a template: in full, or without the kind,
+ * or (in the default namespace) by its name alone.
+ */
+function spellingsOf(templateRef: string): string[] {
+  const { namespace, name } = parseEntityRef(templateRef, {
+    defaultKind: 'template',
+  });
+  return [
+    `template:${namespace}/${name}`,
+    `${namespace}/${name}`,
+    ...(namespace === 'default' ? [name, `template:${name}`] : []),
+  ];
 }
 
 function ownerRefOf(owner: unknown, namespace: string | undefined): string[] {
