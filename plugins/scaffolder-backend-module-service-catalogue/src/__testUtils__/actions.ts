@@ -22,7 +22,7 @@ export function mockServiceCatalogue(): jest.Mocked<ServiceCatalogueService> {
  */
 export function retriedActionContext<T extends Record<string, any>>(
   options: Parameters<typeof createMockActionContext<T>>[0],
-) {
+): ReturnType<typeof createMockActionContext<T>> {
   const checkpoints = new Map<string, JsonValue | void>();
   return {
     ...createMockActionContext<T>(options),
