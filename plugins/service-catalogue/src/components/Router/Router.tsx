@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
+import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import { Progress } from '@backstage/core-components';
 import { ApprovalsPage } from '../ApprovalsPage';
 import { CataloguePage, NfsCataloguePage } from '../CataloguePage';
@@ -58,9 +59,13 @@ export function Router() {
  * @internal
  */
 export function NfsRouter() {
+  // Since 1.57 the app owns the browser history; the adapter scopes React
+  // Router to this page so its relative routes and params keep working.
   return (
-    <NewFrontendSystemProvider>
-      <PluginRoutes nfs />
-    </NewFrontendSystemProvider>
+    <ReactRouterV6PageRouter>
+      <NewFrontendSystemProvider>
+        <PluginRoutes nfs />
+      </NewFrontendSystemProvider>
+    </ReactRouterV6PageRouter>
   );
 }
