@@ -43,12 +43,22 @@ export async function tokenFor(userName: string): Promise<string> {
  * has not loaded yet.
  */
 export async function openCreatePage(page: Page) {
-  const templatesRead = page.waitForResponse(
-    response =>
-      response.url().includes('/api/catalog/entities') &&
-      /kind=template/i.test(decodeURIComponent(response.url())) &&
-      response.ok(),
-  );
+  // Since Backstage 1.57 the list is a POST to entities/by-query with the
+  // filter in its body; requests with limit 0 only count.
+  const templatesRead = page.waitForResponse(response => {
+    if (
+      !response.ok() ||
+      !response.url().includes('/api/catalog/entities/by-query')
+    ) {
+      return false;
+    }
+    const body = response.request().postData();
+    if (!body) {
+      return false;
+    }
+    const { query, limit } = JSON.parse(body);
+    return query?.kind === 'template' && limit !== 0;
+  });
   await page.goto('/create');
   await templatesRead;
   await expect(page.getByRole('progressbar')).toHaveCount(0);
