@@ -1,9 +1,8 @@
 import {
   ApiBlueprint,
   PageBlueprint,
+  coreApis,
   createFrontendPlugin,
-  discoveryApiRef,
-  fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import StorefrontIcon from '@material-ui/icons/Storefront';
@@ -23,7 +22,7 @@ const api = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: serviceCatalogueApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      deps: { discoveryApi: coreApis.discovery, fetchApi: coreApis.fetch },
       factory: ({ discoveryApi, fetchApi }) =>
         new ServiceCatalogueClient({ discoveryApi, fetchApi }),
     }),
