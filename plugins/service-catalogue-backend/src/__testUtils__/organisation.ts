@@ -1,6 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { UserInfoService } from '@backstage/backend-plugin-api';
-import { mockServices, ServiceMock } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 
 const group = (name: string, parent?: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -66,7 +65,7 @@ export const entities: Entity[] = [
  * Resolves ownership like the auth backend's default: the user and the
  * groups listed in their memberOf.
  */
-export const userInfoFromEntities = (): ServiceMock<UserInfoService> =>
+export const userInfoFromEntities = () =>
   mockServices.userInfo.mock({
     async getUserInfo(credentials: any) {
       const userEntityRef: string = credentials.principal.userEntityRef;
