@@ -1,3 +1,4 @@
+import { JSX } from 'react';
 import {
   createApiFactory,
   createComponentExtension,
@@ -62,13 +63,14 @@ export const serviceCataloguePlugin = createPlugin({
  *
  * @public
  */
-export const ServiceCataloguePage = serviceCataloguePlugin.provide(
-  createRoutableExtension({
-    name: 'ServiceCataloguePage',
-    component: () => import('./components/Router').then(m => m.Router),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const ServiceCataloguePage: () => JSX.Element =
+  serviceCataloguePlugin.provide(
+    createRoutableExtension({
+      name: 'ServiceCataloguePage',
+      component: () => import('./components/Router').then(m => m.Router),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * The Access tab of catalog entities, for the legacy frontend system: the
@@ -79,14 +81,15 @@ export const ServiceCataloguePage = serviceCataloguePlugin.provide(
  *
  * @public
  */
-export const EntityAccessContent = serviceCataloguePlugin.provide(
-  createComponentExtension({
-    name: 'EntityAccessContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityAccessContent').then(
-          m => m.EntityAccessContent,
-        ),
-    },
-  }),
-);
+export const EntityAccessContent: () => JSX.Element =
+  serviceCataloguePlugin.provide(
+    createComponentExtension({
+      name: 'EntityAccessContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityAccessContent').then(
+            m => m.EntityAccessContent,
+          ),
+      },
+    }),
+  );

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { JsonObject } from '@backstage/types';
+import { JsonValue } from '@backstage/types';
 import { ServiceCatalogueService } from '@service-catalogue/plugin-service-catalogue-node';
 import { examples } from './createRequest.examples';
 import { toOfferingRef } from './refs';
@@ -41,9 +41,11 @@ export function createRequestCreateAction(options: {
                 'Entity ref of the colleague the request is for; defaults to the user who runs the template',
             })
             .optional(),
+        // Typed as JSON rather than unknown: the action's input must be a
+        // JsonObject for the published TemplateAction type to hold.
         values: z =>
           z
-            .record(z.string(), z.unknown(), {
+            .record(z.string(), z.custom<JsonValue>(), {
               description:
                 "The values of the offering's form (its template's parameters or its inline form)",
             })
@@ -72,7 +74,7 @@ export function createRequestCreateAction(options: {
             credentials,
             offeringRef,
             ...(ctx.input.forUser ? { forUser: ctx.input.forUser } : {}),
-            formValues: (ctx.input.values ?? {}) as JsonObject,
+            formValues: ctx.input.values ?? {},
           });
           return {
             requestId: created.id,
