@@ -1,24 +1,13 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
-  AuditorServiceCreateEventOptions,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { RELATION_MEMBER_OF } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { JsonObject, JsonValue } from '@backstage/types';
 import catalogModuleServiceCatalogue from '@service-catalogue/plugin-catalog-backend-module-service-catalogue';
 import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue';
@@ -33,6 +22,11 @@ import {
   demoAccessListsPlugin,
   scaffolderModuleDemoAccessLists,
 } from './demo/demoAccessLists';
+import {
+  recordingAuditor,
+  recordingNotifications,
+  userInfoFromCatalog,
+} from './__testUtils__/services';
 
 jest.setTimeout(180_000);
 
@@ -152,13 +146,9 @@ function sampleOf(schema: JsonObject): JsonValue {
 describe('the approval gate, without any permission policy', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let accessLists: string;
-  const audits: Array<{
-    plugin: string;
-    options: AuditorServiceCreateEventOptions;
-    outcome?: 'success' | 'fail';
-    error?: string;
-  }> = [];
-  const notifications: Array<{ recipients: unknown; title: string }> = [];
+  const auditor = recordingAuditor();
+  const { audits } = auditor;
+  const notifications = recordingNotifications();
 
   /** The demo access lists as they are on disk. */
   async function snapshot(): Promise<Record<string, string>> {
@@ -265,31 +255,7 @@ describe('the approval gate, without any permission policy', () => {
             },
           },
         }),
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: { catalog: catalogServiceRef, auth: coreServices.auth },
-          async factory({ catalog, auth }) {
-            return {
-              async getUserInfo(credentials: BackstageCredentials) {
-                const { userEntityRef } = (
-                  credentials as BackstageCredentials<BackstageUserPrincipal>
-                ).principal;
-                const user = await catalog.getEntityByRef(userEntityRef, {
-                  credentials: await auth.getOwnServiceCredentials(),
-                });
-                return {
-                  userEntityRef,
-                  ownershipEntityRefs: [
-                    userEntityRef,
-                    ...(user?.relations ?? [])
-                      .filter(r => r.type === RELATION_MEMBER_OF)
-                      .map(r => r.targetRef),
-                  ],
-                };
-              },
-            };
-          },
-        }),
+        userInfoFromCatalog,
         // No policy: everyone may do everything the plugins allow.
         mockServices.permissions.mock({
           async authorize(requests) {
@@ -299,45 +265,8 @@ describe('the approval gate, without any permission policy', () => {
             return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
           },
         }).factory,
-        createServiceFactory({
-          service: coreServices.auditor,
-          deps: { plugin: coreServices.pluginMetadata },
-          factory: ({ plugin }) => ({
-            async createEvent(options) {
-              const audit: (typeof audits)[number] = {
-                plugin: plugin.getId(),
-                options,
-              };
-              audits.push(audit);
-              return {
-                async success() {
-                  audit.outcome = 'success';
-                },
-                async fail({ error }) {
-                  audit.outcome = 'fail';
-                  audit.error = error.message;
-                },
-              };
-            },
-          }),
-        }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({
-            send: async (notification: any) => {
-              notifications.push({
-                recipients: notification.recipients,
-                title: notification.payload.title,
-              });
-            },
-          }),
-        }),
-        createServiceFactory({
-          service: signalsServiceRef,
-          deps: {},
-          factory: () => ({ publish: async () => {} }),
-        }),
+        auditor.factory,
+        ...notifications.factories,
       ],
     }));
     // The catalog has read the example offerings and templates.
@@ -407,7 +336,7 @@ describe('the approval gate, without any permission policy', () => {
 
     expect(await snapshot()).toEqual(before);
     // The owners of the offerings heard of it.
-    expect(notifications).toEqual(
+    expect(notifications.sent).toEqual(
       expect.arrayContaining([
         {
           recipients: {

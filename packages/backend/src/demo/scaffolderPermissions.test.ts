@@ -1,7 +1,6 @@
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
-  AuditorServiceCreateEventOptions,
   AuthService,
   coreServices,
   createServiceFactory,
@@ -14,10 +13,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffolder-backend-module-service-catalogue';
 import serviceCataloguePlugin from '@service-catalogue/plugin-service-catalogue-backend';
 import request from 'supertest';
@@ -26,6 +23,10 @@ import {
   scaffolderModuleDemoAccessLists,
 } from './demoAccessLists';
 import { permissionModuleDemoPolicy } from './demoPermissionPolicy';
+import {
+  recordingAuditor,
+  recordingNotifications,
+} from '../__testUtils__/services';
 
 jest.setTimeout(60_000);
 
@@ -127,13 +128,9 @@ const authWithActors = createServiceFactory({
 
 const directory = createMockDirectory();
 
-const audits: Array<{
-  plugin: string;
-  options: AuditorServiceCreateEventOptions;
-  outcome?: 'success' | 'fail';
-  error?: string;
-}> = [];
-const notifications: Array<{ recipients: unknown; title: string }> = [];
+const auditor = recordingAuditor();
+const { audits } = auditor;
+const notifications = recordingNotifications();
 
 async function startBackend() {
   const { server } = await startTestBackend({
@@ -173,45 +170,8 @@ async function startBackend() {
           },
         },
       }),
-      createServiceFactory({
-        service: coreServices.auditor,
-        deps: { plugin: coreServices.pluginMetadata },
-        factory: ({ plugin }) => ({
-          async createEvent(options) {
-            const audit: (typeof audits)[number] = {
-              plugin: plugin.getId(),
-              options,
-            };
-            audits.push(audit);
-            return {
-              async success() {
-                audit.outcome = 'success';
-              },
-              async fail({ error }) {
-                audit.outcome = 'fail';
-                audit.error = error.message;
-              },
-            };
-          },
-        }),
-      }),
-      createServiceFactory({
-        service: notificationService,
-        deps: {},
-        factory: () => ({
-          send: async (notification: any) => {
-            notifications.push({
-              recipients: notification.recipients,
-              title: notification.payload.title,
-            });
-          },
-        }),
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
+      auditor.factory,
+      ...notifications.factories,
     ],
   });
   return server;
@@ -339,7 +299,7 @@ describe('the demo permission policy with the scaffolder', () => {
         error: expect.stringMatching(/only the service catalogue/),
       }),
     ]);
-    expect(notifications).toContainEqual({
+    expect(notifications.sent).toContainEqual({
       recipients: { type: 'entity', entityRef: ['group:default/network-team'] },
       title: 'The gate stopped a task of template:default/vpn-access',
     });

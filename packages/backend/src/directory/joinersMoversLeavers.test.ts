@@ -1,20 +1,13 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { RELATION_MEMBER_OF } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleLdap from '@backstage/plugin-catalog-backend-module-ldap';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -27,6 +20,7 @@ import { Attribute, Change, Client, NoSuchObjectError } from 'ldapts';
 import { resolve as resolvePath } from 'node:path';
 import request from 'supertest';
 import { catalogModuleDirectoryManagers } from './catalogModuleDirectoryManagers';
+import { userInfoFromCatalog } from '../__testUtils__/services';
 
 // Joiners, movers and leavers end to end, against the directory that
 // `bash scripts/ldap.sh start` serves (examples/ldap/acme.ldif): the real
@@ -251,33 +245,7 @@ describeWithLdap()('joiners, movers and leavers from the directory', () => {
             },
           },
         }),
-        // Who a caller is and which groups they are in, as a sign-in
-        // resolver would put it in their token: from the catalog.
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: { catalog: catalogServiceRef, auth: coreServices.auth },
-          async factory({ catalog, auth }) {
-            return {
-              async getUserInfo(credentials: BackstageCredentials) {
-                const { userEntityRef } = (
-                  credentials as BackstageCredentials<BackstageUserPrincipal>
-                ).principal;
-                const user = await catalog.getEntityByRef(userEntityRef, {
-                  credentials: await auth.getOwnServiceCredentials(),
-                });
-                return {
-                  userEntityRef,
-                  ownershipEntityRefs: [
-                    userEntityRef,
-                    ...(user?.relations ?? [])
-                      .filter(r => r.type === RELATION_MEMBER_OF)
-                      .map(r => r.targetRef),
-                  ],
-                };
-              },
-            };
-          },
-        }),
+        userInfoFromCatalog,
         mockServices.permissions.mock({
           async authorize(requests) {
             return requests.map(({ permission }) => ({
