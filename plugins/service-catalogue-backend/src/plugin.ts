@@ -19,7 +19,16 @@ import { TemplateChecks } from './catalogue/TemplateChecks';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
 import { DatabaseGateTicketStore } from './database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
+import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
+import { applyDatabaseMigrations } from './database/migrations';
+import { ApprovalService } from './approvals/ApprovalService';
+import { DeskService } from './desk/DeskService';
+import { EntityAccessService } from './grants/EntityAccessService';
+import { SwapService } from './grants/SwapService';
+import { People } from './requests/People';
+import { RequestViewer } from './requests/requestView';
+import { SubmissionService } from './requests/SubmissionService';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
 import { ScaffolderServiceTasks } from './fulfilment/ScaffolderTasks';
 import { GateKeeper } from './gate/GateKeeper';
@@ -29,6 +38,7 @@ import {
   requestPermissionResourceRef,
   requestPermissionRules,
 } from './permissions';
+import { RequestAccess } from './requests/access';
 import { Fulfillers } from './requests/Fulfillers';
 import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestService } from './requests/RequestService';
@@ -71,9 +81,10 @@ export const serviceCataloguePlugin = createBackendPlugin({
           config.has(`serviceCatalogue.${key}`)
             ? readDurationFromConfig(config, { key: `serviceCatalogue.${key}` })
             : otherwise;
-        const store = await DatabaseRequestStore.create({
-          database: deps.database,
-        });
+        await applyDatabaseMigrations(deps.database);
+        const store = await DatabaseRequestStore.create(deps);
+        const grantStore = await DatabaseGrantStore.create(deps);
+        const delegations = await DatabaseDelegationStore.create(deps);
         const fulfillers = Fulfillers.fromConfig(config, deps);
         const templates = TemplateChecks.create(deps);
         const offerings = OfferingCatalogue.create({
@@ -91,30 +102,67 @@ export const serviceCataloguePlugin = createBackendPlugin({
             Promise.all(refs.map(ref => store.getRequest(ref))),
         });
 
-        const grantStore = await DatabaseGrantStore.create(deps);
         // A run already under way leaves what changed to the next one.
         const reconcileSoon = () =>
           deps.scheduler
             .triggerTask('service-catalogue-reconciliation')
             .catch(() => undefined);
         const notifier = RequestNotifier.create(deps);
-        const requests = RequestService.fromConfig(config, {
-          ...deps,
+        const access = RequestAccess.create(deps);
+        const people = People.fromConfig(config, { ...deps, fulfillers });
+        const stages = ApproverResolver.create(deps);
+        const viewer = RequestViewer.create({
           store,
-          offerings,
-          notifier,
+          delegations,
+          access,
           fulfillers,
-          stages: ApproverResolver.create(deps),
         });
+        const services = {
+          submissions: SubmissionService.create({
+            ...deps,
+            store,
+            offerings,
+            stages,
+            people,
+            access,
+            notifier,
+            fulfillers,
+          }),
+          requests: RequestService.create({
+            ...deps,
+            store,
+            viewer,
+            access,
+            notifier,
+          }),
+          approvals: ApprovalService.create({
+            ...deps,
+            store,
+            delegations,
+            viewer,
+            access,
+            people,
+            notifier,
+          }),
+          desk: DeskService.create({
+            ...deps,
+            store,
+            viewer,
+            fulfillers,
+            people,
+            notifier,
+          }),
+        };
         const grants = GrantService.create({
           ...deps,
           grants: grantStore,
           requests: store,
           offerings,
+          stages,
           fulfillers,
+          people,
+          access,
           notifier,
-          requestService: requests,
-          reconcileSoon,
         });
 
         if (
@@ -207,13 +255,26 @@ export const serviceCataloguePlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
+            ...services,
             gate,
-            taskLogs: RequestTaskLogs.create({ requests, tasks }),
+            taskLogs: RequestTaskLogs.create({ viewer, tasks }),
             grants,
+            swaps: SwapService.create({
+              ...deps,
+              grants: grantStore,
+              offerings,
+              fulfillers,
+              reconcileSoon,
+            }),
+            entityAccess: EntityAccessService.create({
+              grants: grantStore,
+              requests: store,
+              offerings,
+              fulfillers,
+            }),
             httpAuth: deps.httpAuth,
             categories: CategoryRegistry.fromConfig(config),
             offerings,
-            requests,
           }),
         );
         httpRouter.addAuthPolicy({

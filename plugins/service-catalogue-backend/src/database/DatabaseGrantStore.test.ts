@@ -2,6 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseGrantStore } from './DatabaseGrantStore';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { NewRequest } from './RequestStore';
+import { applyDatabaseMigrations } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -37,6 +38,7 @@ describe.each(databases.eachSupportedId())(
     async function setUp() {
       const knex = await databases.init(databaseId);
       const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
 

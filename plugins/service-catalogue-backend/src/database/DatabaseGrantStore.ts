@@ -13,64 +13,9 @@ import { Knex } from 'knex';
 import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { GrantStore, RevocationClaim, SwapItem } from './GrantStore';
-import { Timestamp, toIso } from './timestamps';
+import { DepartureRow, GrantRow, SwapItemRow, SwapRow } from './tables';
+import { toIso } from './timestamps';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
-
-type GrantRow = {
-  id: string;
-  request_id: string;
-  holder_ref: string;
-  offering_ref: string;
-  offering_title: string;
-  offering_owner_ref: string;
-  target_ref: string | null;
-  state: Grant['state'];
-  version: number;
-  granted_at: Timestamp;
-  expires_at: Timestamp | null;
-  reminded_at: Timestamp | null;
-  ended_at: Timestamp | null;
-  end_reason: GrantEndReason | null;
-  ended_by_ref: string | null;
-  revoke_template_ref: string | null;
-  revoke_task_id: string | null;
-  revoke_run: number;
-  revoke_claimed_by: string | null;
-  revoke_claimed_until: Timestamp | null;
-  failure: string | null;
-  birthright_group_ref: string | null;
-  review_reason: string | null;
-  review_flagged_at: Timestamp | null;
-};
-
-type DepartureRow = {
-  id: string;
-  user_ref: string;
-  detected_at: Timestamp;
-  reason: Departure['reason'];
-  revoked_grants: string;
-  cancelled_requests: string;
-};
-
-type SwapRow = {
-  id: string;
-  from_offering_ref: string;
-  to_offering_ref: string;
-  actor_ref: string;
-  state: Swap['state'];
-  total: number;
-  created_at: Timestamp;
-  finished_at: Timestamp | null;
-};
-
-type SwapItemRow = {
-  swap_id: string;
-  grant_id: string;
-  holder_ref: string;
-  state: SwapItem['state'];
-  request_id: string | null;
-  failure: string | null;
-};
 
 /**
  * A grant row with its request's sequence, for the tracking number, and its
@@ -269,7 +214,6 @@ export class DatabaseGrantStore implements GrantStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseGrantStore> {
-    // The request store runs the migrations both stores share.
     return new DatabaseGrantStore(await options.database.getClient());
   }
 

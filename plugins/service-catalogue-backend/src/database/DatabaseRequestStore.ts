@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
@@ -13,8 +10,6 @@ import {
   ApprovalDecision,
   FULFILMENT_REQUEST_STATES,
   ApprovalPolicy,
-  ApprovalStageStatus,
-  ApproverSource,
   CommentVisibility,
   RequestAction,
   RequestActor,
@@ -22,14 +17,22 @@ import {
   RequestComment,
   RequestEvent,
   RequestState,
-  OfferingFulfilment,
   ServiceRequest,
   findRequestTransition,
   formatTrackingNumber,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { Timestamp, toIso } from './timestamps';
+import {
+  CommentRow,
+  DecisionRow,
+  EventRow,
+  RequestRow,
+  StageApproverRow,
+  StageRow,
+} from './tables';
+import { toIso } from './timestamps';
+import { applyRequestFilter } from './requestFilter';
 import {
   extendGrantFor,
   findActiveGrant,
@@ -38,104 +41,12 @@ import {
 } from './DatabaseGrantStore';
 import {
   DecisionOutcome,
-  Delegation,
   FulfilmentClaim,
   ListRequestsQuery,
   NewRequest,
   RequestStore,
 } from './RequestStore';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
-
-const migrationsDir = resolvePackagePath(
-  '@service-catalogue/plugin-service-catalogue-backend',
-  'migrations',
-);
-
-type RequestRow = {
-  sequence: number;
-  id: string;
-  offering_ref: string;
-  offering_title: string;
-  offering_owner_ref: string;
-  requester_ref: string;
-  submitted_by_ref: string;
-  state: RequestState;
-  version: number;
-  form_values: string;
-  current_stage: number | null;
-  assignee_ref: string | null;
-  sla_due_at: Timestamp | null;
-  scaffolder_task_id: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  fulfilment: OfferingFulfilment;
-  template_ref: string | null;
-  fulfilment_claimed_by: string | null;
-  fulfilment_claimed_at: Timestamp | null;
-  fulfilment_claimed_until: Timestamp | null;
-  fulfilment_run: number;
-  failure: string | null;
-  target_ref: string | null;
-  grant_spec: string | null;
-  extends_grant_id: string | null;
-};
-
-type StageRow = {
-  request_id: string;
-  stage_index: number;
-  approver_spec: string;
-  source: ApproverSource;
-  policy: string;
-  required: number;
-  status: ApprovalStageStatus;
-};
-
-type StageApproverRow = {
-  request_id: string;
-  stage_index: number;
-  approver_ref: string;
-};
-
-type DecisionRow = {
-  id: number;
-  request_id: string;
-  stage_index: number;
-  approver_ref: string;
-  decided_by_ref: string;
-  decision: ApprovalDecision['decision'];
-  comment: string | null;
-  decided_at: Timestamp;
-};
-
-type CommentRow = {
-  id: string;
-  request_id: string;
-  author_ref: string;
-  body: string;
-  visibility: CommentVisibility;
-  created_at: Timestamp;
-};
-
-type EventRow = {
-  id: number;
-  request_id: string;
-  type: RequestEvent['type'];
-  actor_ref: string;
-  from_state: RequestState | null;
-  to_state: RequestState | null;
-  data: string | null;
-  created_at: Timestamp;
-};
-
-type DelegationRow = {
-  id: string;
-  approver_ref: string;
-  delegate_ref: string;
-  starts_at: Timestamp;
-  ends_at: Timestamp;
-  reason: string | null;
-  created_at: Timestamp;
-};
 
 /** Thrown inside a transaction when another one changed the request first. */
 class StaleVersionError extends Error {}
@@ -155,13 +66,8 @@ const TRACKING_NUMBER = /^REQ-(\d{1,9})$/i;
 export class DatabaseRequestStore implements RequestStore {
   static async create(options: {
     database: DatabaseService;
-    skipMigrations?: boolean;
   }): Promise<DatabaseRequestStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseRequestStore(client);
+    return new DatabaseRequestStore(await options.database.getClient());
   }
 
   private constructor(private readonly db: Knex) {}
@@ -390,6 +296,12 @@ export class DatabaseRequestStore implements RequestStore {
       if (query.offeringRef) {
         builder.where('offering_ref', query.offeringRef);
       }
+      if (query.offeringRefs) {
+        builder.whereIn('offering_ref', query.offeringRefs);
+      }
+      if (query.readable) {
+        applyRequestFilter(builder, query.readable, this.db);
+      }
       if (query.requesterRef) {
         builder.where('requester_ref', query.requesterRef);
       }
@@ -418,7 +330,7 @@ export class DatabaseRequestStore implements RequestStore {
       .count<{ count: number | string }[]>({ count: '*' });
     const rows = await filtered
       .clone()
-      .orderBy('sequence', 'desc')
+      .orderBy('sequence', query.order === 'oldest' ? 'asc' : 'desc')
       .limit(query.limit ?? 50)
       .offset(query.offset ?? 0);
     return {
@@ -1075,64 +987,6 @@ export class DatabaseRequestStore implements RequestStore {
     }));
   }
 
-  async addDelegation(delegation: Omit<Delegation, 'id'>): Promise<Delegation> {
-    const startsAt = new Date(delegation.startsAt);
-    const endsAt = new Date(delegation.endsAt);
-    if (isNaN(startsAt.getTime()) || isNaN(endsAt.getTime())) {
-      throw new InputError('A delegation needs valid start and end times');
-    }
-    if (endsAt <= startsAt) {
-      throw new InputError('A delegation must end after it starts');
-    }
-    if (delegation.approverRef === delegation.delegateRef) {
-      throw new InputError('An approver cannot delegate to themselves');
-    }
-    const row: DelegationRow = {
-      id: randomUUID(),
-      approver_ref: delegation.approverRef,
-      delegate_ref: delegation.delegateRef,
-      starts_at: startsAt,
-      ends_at: endsAt,
-      reason: delegation.reason ?? null,
-      created_at: new Date(),
-    };
-    await this.db<DelegationRow>('approval_delegations').insert(row);
-    return toDelegation(row);
-  }
-
-  async removeDelegation(options: {
-    id: string;
-    approverRef: string;
-  }): Promise<void> {
-    const deleted = await this.db<DelegationRow>('approval_delegations')
-      .where({ id: options.id, approver_ref: options.approverRef })
-      .delete();
-    if (deleted === 0) {
-      throw new NotFoundError(`No delegation ${options.id}`);
-    }
-  }
-
-  async listDelegations(options: {
-    approverRef: string;
-  }): Promise<Delegation[]> {
-    const rows = await this.db<DelegationRow>('approval_delegations')
-      .where({ approver_ref: options.approverRef })
-      .orderBy('starts_at', 'asc');
-    return rows.map(toDelegation);
-  }
-
-  async listDelegatorsOf(options: {
-    delegateRef: string;
-    at: Date;
-  }): Promise<string[]> {
-    const rows = await this.db<DelegationRow>('approval_delegations')
-      .where({ delegate_ref: options.delegateRef })
-      .where('starts_at', '<=', options.at)
-      .where('ends_at', '>', options.at)
-      .distinct('approver_ref');
-    return rows.map(row => row.approver_ref).sort();
-  }
-
   /**
    * Reads the request inside a transaction. On PostgreSQL the row stays
    * locked until the transaction ends, so concurrent changes queue up rather
@@ -1341,17 +1195,6 @@ function toComment(row: CommentRow): RequestComment {
     body: row.body,
     visibility: row.visibility,
     createdAt: toIso(row.created_at),
-  };
-}
-
-function toDelegation(row: DelegationRow): Delegation {
-  return {
-    id: row.id,
-    approverRef: row.approver_ref,
-    delegateRef: row.delegate_ref,
-    startsAt: toIso(row.starts_at),
-    endsAt: toIso(row.ends_at),
-    ...(row.reason ? { reason: row.reason } : {}),
   };
 }
 

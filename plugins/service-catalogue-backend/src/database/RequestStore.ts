@@ -1,3 +1,4 @@
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
   OfferingFulfilment,
@@ -11,6 +12,7 @@ import {
   RequestState,
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { RequestFilter } from '../permissions/rules';
 
 /**
  * An approval stage as routing resolved it, before anyone decided.
@@ -69,6 +71,12 @@ export interface ListRequestsQuery {
   requesterRef?: string;
   /** `null` for requests nobody took yet. */
   assigneeRef?: string | null;
+  /** Requests for one of these offerings. */
+  offeringRefs?: string[];
+  /** What the permission policy lets the caller read; everything without. */
+  readable?: PermissionCriteria<RequestFilter>;
+  /** Newest first unless said otherwise. */
+  order?: 'newest' | 'oldest';
   limit?: number;
   offset?: number;
 }
@@ -104,16 +112,6 @@ export interface FulfilmentClaim {
    * starts at most one task.
    */
   run: number;
-}
-
-/** @internal */
-export interface Delegation {
-  id: string;
-  approverRef: string;
-  delegateRef: string;
-  startsAt: string;
-  endsAt: string;
-  reason?: string;
 }
 
 /**
@@ -270,16 +268,4 @@ export interface RequestStore {
   ): Promise<RequestComment[]>;
 
   listEvents(requestId: string): Promise<RequestEvent[]>;
-
-  addDelegation(delegation: Omit<Delegation, 'id'>): Promise<Delegation>;
-
-  removeDelegation(options: { id: string; approverRef: string }): Promise<void>;
-
-  listDelegations(options: { approverRef: string }): Promise<Delegation[]>;
-
-  /** The approvers for whom this user may decide at this moment. */
-  listDelegatorsOf(options: {
-    delegateRef: string;
-    at: Date;
-  }): Promise<string[]>;
 }

@@ -19,6 +19,7 @@ import {
   TaskDescription,
   TaskStatus,
 } from './ScaffolderTasks';
+import { applyDatabaseMigrations } from '../database/migrations';
 
 jest.setTimeout(120_000);
 
@@ -168,6 +169,7 @@ describe.each(databases.eachSupportedId())(
     async function createStore(knex?: Knex) {
       const client = knex ?? (await databases.init(databaseId));
       const database = { getClient: async () => client };
+      await applyDatabaseMigrations(database);
       const store = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
       const tickets = await DatabaseGateTicketStore.create({ database });

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DatabaseGateTicketStore } from '../database/DatabaseGateTicketStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
+import { applyDatabaseMigrations } from '../database/migrations';
 
 jest.setTimeout(180_000);
 
@@ -130,9 +131,9 @@ const postgres = databases
       'is finished once by the next process when killed %s the scaffolder created the task',
       async phase => {
         const knex = await databases.init(databaseId as TestDatabaseId);
-        const store = await DatabaseRequestStore.create({
-          database: { getClient: async () => knex },
-        });
+        const database = { getClient: async () => knex };
+        await applyDatabaseMigrations(database);
+        const store = await DatabaseRequestStore.create({ database });
         const requests = [];
         for (const name of ['grace', 'leo', 'mia']) {
           const { request } = await store.createRequest({

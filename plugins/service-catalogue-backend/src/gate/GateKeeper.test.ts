@@ -17,6 +17,7 @@ import { NewRequest } from '../database/RequestStore';
 import { TaskDescription } from '../fulfilment/ScaffolderTasks';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { GateKeeper } from './GateKeeper';
+import { applyDatabaseMigrations } from '../database/migrations';
 
 jest.setTimeout(60_000);
 
@@ -48,6 +49,7 @@ describe.each(databases.eachSupportedId())(
     async function setUp() {
       const knex = await databases.init(databaseId);
       const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
       const tickets = await DatabaseGateTicketStore.create({ database });

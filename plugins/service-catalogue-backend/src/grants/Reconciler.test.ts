@@ -11,6 +11,7 @@ import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { Reconciler } from './Reconciler';
+import { applyDatabaseMigrations } from '../database/migrations';
 
 jest.setTimeout(180_000);
 
@@ -82,6 +83,7 @@ describe.each(databases.eachSupportedId())(
     async function setUp() {
       const knex = await databases.init(databaseId);
       const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
       const notifier = RequestNotifier.create({

@@ -15,7 +15,8 @@ import {
   isOfferingEntity,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GrantStore } from '../database/GrantStore';
-import { ListRequestsQuery, RequestStore } from '../database/RequestStore';
+import { RequestStore } from '../database/RequestStore';
+import { listAllRequests } from '../requests/listAllRequests';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import {
   fulfilmentOf,
@@ -27,8 +28,6 @@ import { normalizeRef } from '../requests/refs';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { Directory } from './Directory';
-
-const PAGE_SIZE = 500;
 
 const NOT_IN_AUDIENCE =
   'The holder is no longer in the offering’s audience; revoke it unless they still need it.';
@@ -139,7 +138,9 @@ export class Reconciler {
     }
     const [active, open] = await Promise.all([
       this.deps.grants.listGrants({ states: ['active'] }),
-      this.allRequests({ states: [...CANCELLABLE_REQUEST_STATES] }).then(requests =>
+      listAllRequests(this.deps.requests, {
+        states: [...CANCELLABLE_REQUEST_STATES],
+      }).then(requests =>
         // What the backend itself may still call off for someone who left:
         // what waits, and what the desk has not taken yet.
         requests.filter(request =>
@@ -421,7 +422,7 @@ export class Reconciler {
         offeringRefs: [offeringRef],
         states: ['active', 'revoking'],
       }),
-      this.allRequests({
+      listAllRequests(this.deps.requests, {
         offeringRef,
         states: [...OPEN_REQUEST_STATES],
       }),
@@ -430,23 +431,6 @@ export class Reconciler {
       ...grants.map(g => g.holderRef),
       ...requests.map(r => r.requesterRef),
     ]);
-  }
-
-  private async allRequests(
-    query: Omit<ListRequestsQuery, 'limit' | 'offset'>,
-  ): Promise<ServiceRequest[]> {
-    const all: ServiceRequest[] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const { items } = await this.deps.requests.listRequests({
-        ...query,
-        limit: PAGE_SIZE,
-        offset,
-      });
-      all.push(...items);
-      if (items.length < PAGE_SIZE) {
-        return all;
-      }
-    }
   }
 
   private async raiseFor(
