@@ -28,6 +28,7 @@ import { EntityAccessService } from './grants/EntityAccessService';
 import { SwapService } from './grants/SwapService';
 import { People } from './requests/People';
 import { RequestViewer } from './requests/requestView';
+import { RequestLifecycle } from './requests/RequestLifecycle';
 import { SubmissionService } from './requests/SubmissionService';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
 import { ScaffolderServiceTasks } from './fulfilment/ScaffolderTasks';
@@ -111,6 +112,10 @@ export const serviceCataloguePlugin = createBackendPlugin({
         const access = RequestAccess.create(deps);
         const people = People.fromConfig(config, { ...deps, fulfillers });
         const stages = ApproverResolver.create(deps);
+        const lifecycle = RequestLifecycle.create({
+          requests: store,
+          grants: grantStore,
+        });
         const viewer = RequestViewer.create({
           store,
           delegations,
@@ -121,6 +126,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           submissions: SubmissionService.create({
             ...deps,
             store,
+            lifecycle,
             offerings,
             stages,
             people,
@@ -131,6 +137,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           requests: RequestService.create({
             ...deps,
             store,
+            lifecycle,
             viewer,
             access,
             notifier,
@@ -138,6 +145,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           approvals: ApprovalService.create({
             ...deps,
             store,
+            lifecycle,
             delegations,
             viewer,
             access,
@@ -147,6 +155,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           desk: DeskService.create({
             ...deps,
             store,
+            lifecycle,
             viewer,
             fulfillers,
             people,
@@ -156,7 +165,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         const grants = GrantService.create({
           ...deps,
           grants: grantStore,
-          requests: store,
+          lifecycle,
           offerings,
           stages,
           fulfillers,

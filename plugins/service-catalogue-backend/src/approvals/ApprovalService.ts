@@ -21,6 +21,7 @@ import {
   currentStageOf,
   isOwnRequest,
 } from './whoMayDecide';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -33,6 +34,7 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 export class ApprovalService {
   static create(options: {
     store: RequestStore;
+    lifecycle: RequestLifecycle;
     delegations: DelegationStore;
     viewer: RequestViewer;
     access: RequestAccess;
@@ -46,6 +48,7 @@ export class ApprovalService {
   private constructor(
     private readonly deps: {
       store: RequestStore;
+      lifecycle: RequestLifecycle;
       delegations: DelegationStore;
       viewer: RequestViewer;
       access: RequestAccess;
@@ -114,7 +117,7 @@ export class ApprovalService {
           userRef,
           options.stageIndex,
         );
-        const { request: decided, outcome } = await this.deps.store.decide({
+        const { request: decided, outcome } = await this.deps.lifecycle.decide({
           requestId: request.id,
           approverRef,
           decidedByRef: userRef,

@@ -10,9 +10,16 @@ import {
   formatTrackingNumber,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Knex } from 'knex';
-import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
-import { GrantStore, RevocationClaim, SwapItem } from './GrantStore';
+import {
+  GrantStore,
+  LockedGrant,
+  NewGrant,
+  RevocationClaim,
+  SwapItem,
+} from './GrantStore';
+import { StoreTransaction } from './RequestStore';
+import { compareAndSet, forUpdate, skipLocked } from './transactions';
 import { DepartureRow, GrantRow, SwapItemRow, SwapRow } from './tables';
 import { toIso } from './timestamps';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
@@ -26,182 +33,6 @@ type JoinedRow = GrantRow & {
   extension_id: string | null;
   extension_sequence: number | null;
 };
-
-/**
- * What a request remembers of its offering's `grant` settings.
- *
- * @internal
- */
-export type GrantSpec = {
-  duration?: string;
-  revokeTemplateRef?: string;
-  birthrightGroupRef?: string;
-};
-
-/**
- * The fields of a request a grant is made from.
- *
- * @internal
- */
-export type GrantedRequestRow = {
-  id: string;
-  requester_ref: string;
-  offering_ref: string;
-  offering_title: string;
-  offering_owner_ref: string;
-  target_ref: string | null;
-  grant_spec: string | null;
-};
-
-/**
- * Records the grant of a request that was just fulfilled, inside the
- * transaction that moved it to DONE, so that access is never given without
- * a record of it. One-off services leave no grant.
- *
- * @internal
- */
-export async function insertGrantFor(
-  tx: Knex.Transaction,
-  request: GrantedRequestRow,
-  now: Date,
-  options?: { expiresAt?: Date },
-): Promise<string | undefined> {
-  if (!request.grant_spec) {
-    return undefined;
-  }
-  const spec: GrantSpec = JSON.parse(request.grant_spec);
-  const duration = spec.duration ? Duration.fromISO(spec.duration) : undefined;
-  const id = randomUUID();
-  const defaultEnd =
-    duration?.isValid && duration.toMillis() > 0
-      ? new Date(now.getTime() + duration.toMillis())
-      : null;
-  await tx<GrantRow>('grants').insert({
-    id,
-    request_id: request.id,
-    holder_ref: request.requester_ref,
-    offering_ref: request.offering_ref,
-    offering_title: request.offering_title,
-    offering_owner_ref: request.offering_owner_ref,
-    target_ref: request.target_ref,
-    state: 'active',
-    version: 1,
-    granted_at: now,
-    expires_at: options?.expiresAt ?? defaultEnd,
-    revoke_template_ref: spec.revokeTemplateRef ?? null,
-    birthright_group_ref: spec.birthrightGroupRef ?? null,
-  });
-  return id;
-}
-
-/**
- * The active grant a holder has on an offering, if any, read inside the
- * caller's transaction.
- *
- * @internal
- */
-export async function findActiveGrant(
-  tx: Knex.Transaction,
-  options: { holderRef: string; offeringRef: string },
-): Promise<string | undefined> {
-  const row = await tx<GrantRow>('grants')
-    .where({
-      holder_ref: options.holderRef,
-      offering_ref: options.offeringRef,
-      state: 'active',
-    })
-    .orderBy('granted_at', 'desc')
-    .first('id');
-  return row?.id;
-}
-
-/**
- * Locks a grant its holder asks more time for, inside the transaction that
- * stores the extension request, and refuses one that cannot be extended:
- * someone else's, one that ended or never ends, or one that already has an
- * open extension request. The lock makes two concurrent asks one request.
- *
- * @internal
- */
-export async function lockExtendableGrant(
-  tx: Knex.Transaction,
-  options: { grantId: string; holderRef: string },
-): Promise<{ offeringRef: string }> {
-  const query = tx<GrantRow>('grants').where('id', options.grantId);
-  if (tx.client.config.client === 'pg') {
-    query.forUpdate();
-  }
-  const row = await query.first();
-  if (!row || row.holder_ref !== options.holderRef) {
-    throw new NotFoundError(`No grant ${options.grantId}`);
-  }
-  if (row.state !== 'active') {
-    throw new ConflictError(
-      `${row.offering_title} of ${row.holder_ref} has ended; request it again instead`,
-    );
-  }
-  if (!row.expires_at) {
-    throw new ConflictError(
-      `${row.offering_title} of ${row.holder_ref} does not expire`,
-    );
-  }
-  const open = await tx('requests')
-    .where('extends_grant_id', row.id)
-    .whereIn('state', OPEN_EXTENSION_STATES)
-    .first('sequence');
-  if (open) {
-    throw new ConflictError(
-      `More time for ${
-        row.offering_title
-      } was already asked for in ${formatTrackingNumber(open.sequence)}`,
-    );
-  }
-  return { offeringRef: row.offering_ref };
-}
-
-/**
- * Moves the end of an extended grant by the offering's duration, from its
- * current end or from now when that is sooner, inside the transaction that
- * completes the extension request. A grant that ended meanwhile is not
- * brought back: the caller fails the request with the message returned.
- *
- * @internal
- */
-export async function extendGrantFor(
-  tx: Knex.Transaction,
-  request: { extends_grant_id: string; grant_spec: string | null },
-  now: Date,
-): Promise<{ expiresAt: Date } | { failure: string }> {
-  const query = tx<GrantRow>('grants').where('id', request.extends_grant_id);
-  if (tx.client.config.client === 'pg') {
-    query.forUpdate();
-  }
-  const row = await query.first();
-  if (!row || row.state !== 'active') {
-    return { failure: 'The access ended before the extension was approved' };
-  }
-  const spec: GrantSpec = request.grant_spec
-    ? JSON.parse(request.grant_spec)
-    : {};
-  const duration = spec.duration ? Duration.fromISO(spec.duration) : undefined;
-  if (!duration?.isValid || duration.toMillis() <= 0) {
-    return { failure: 'The offering no longer limits how long access lasts' };
-  }
-  const currentEnd = row.expires_at
-    ? new Date(toIso(row.expires_at)).getTime()
-    : now.getTime();
-  const from = Math.max(now.getTime(), currentEnd);
-  const expiresAt = new Date(from + duration.toMillis());
-  await tx<GrantRow>('grants')
-    .where({ id: row.id })
-    .update({
-      expires_at: expiresAt,
-      // The new end deserves its own reminder.
-      reminded_at: null,
-      version: row.version + 1,
-    });
-  return { expiresAt };
-}
 
 class StaleGrantError extends Error {}
 
@@ -218,6 +49,68 @@ export class DatabaseGrantStore implements GrantStore {
   }
 
   private constructor(private readonly db: Knex) {}
+
+  async insertGrant(tx: StoreTransaction, grant: NewGrant): Promise<string> {
+    const id = randomUUID();
+    await tx<GrantRow>('grants').insert({
+      id,
+      request_id: grant.requestId,
+      holder_ref: grant.holderRef,
+      offering_ref: grant.offeringRef,
+      offering_title: grant.offeringTitle,
+      offering_owner_ref: grant.offeringOwnerRef,
+      target_ref: grant.targetRef ?? null,
+      state: 'active',
+      version: 1,
+      granted_at: grant.grantedAt,
+      expires_at: grant.expiresAt ?? null,
+      revoke_template_ref: grant.revokeTemplateRef ?? null,
+      birthright_group_ref: grant.birthrightGroupRef ?? null,
+    });
+    return id;
+  }
+
+  async findActiveGrant(
+    tx: StoreTransaction,
+    options: { holderRef: string; offeringRef: string },
+  ): Promise<Grant | undefined> {
+    const [row] = await this.select(tx)
+      .where({
+        'g.holder_ref': options.holderRef,
+        'g.offering_ref': options.offeringRef,
+        'g.state': 'active',
+      })
+      .orderBy('g.granted_at', 'desc')
+      .limit(1);
+    return row ? toGrant(row) : undefined;
+  }
+
+  async lockGrant(
+    tx: StoreTransaction,
+    grantId: string,
+  ): Promise<LockedGrant | undefined> {
+    const row = await forUpdate(
+      tx,
+      tx<GrantRow>('grants').where('id', grantId),
+    ).first();
+    if (!row) {
+      return undefined;
+    }
+    const [joined] = await this.select(tx).where('g.id', grantId);
+    return { ...toGrant(joined), version: row.version };
+  }
+
+  async setExpiry(
+    tx: StoreTransaction,
+    grant: { id: string; version: number },
+    expiresAt: Date,
+  ): Promise<void> {
+    await compareAndSet<GrantRow>(tx, 'grants', grant, {
+      expires_at: expiresAt,
+      // The new end deserves its own reminder.
+      reminded_at: null,
+    });
+  }
 
   async getGrant(id: string): Promise<Grant | undefined> {
     const [row] = await this.select(this.db).where('g.id', id);
@@ -352,10 +245,7 @@ export class DatabaseGrantStore implements GrantStore {
         )
         .orderBy('id', 'asc')
         .limit(options.limit);
-      if (this.db.client.config.client === 'pg') {
-        query.forUpdate().skipLocked();
-      }
-      const rows = await query;
+      const rows = await skipLocked(tx, query);
       const result: Array<{ id: string; run: number }> = [];
       for (const row of rows) {
         const updated = await tx<GrantRow>('grants')
@@ -630,11 +520,10 @@ export class DatabaseGrantStore implements GrantStore {
     decide: (row: GrantRow, now: Date) => Promise<Partial<GrantRow>>,
   ): Promise<void> {
     await this.db.transaction(async tx => {
-      const query = tx<GrantRow>('grants').where('id', grantId);
-      if (this.db.client.config.client === 'pg') {
-        query.forUpdate();
-      }
-      const row = await query.first();
+      const row = await forUpdate(
+        tx,
+        tx<GrantRow>('grants').where('id', grantId),
+      ).first();
       if (!row) {
         throw new NotFoundError(`No grant ${grantId}`);
       }

@@ -5,6 +5,44 @@ import {
   RequestFailure,
   Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { StoreTransaction } from './RequestStore';
+
+/**
+ * What a request remembers of its offering's `grant` settings.
+ *
+ * @internal
+ */
+export type GrantSpec = {
+  duration?: string;
+  revokeTemplateRef?: string;
+  /** For a birthright: the group whose members hold it. */
+  birthrightGroupRef?: string;
+};
+
+/**
+ * A grant about to be recorded for a fulfilled request.
+ *
+ * @internal
+ */
+export interface NewGrant {
+  requestId: string;
+  holderRef: string;
+  offeringRef: string;
+  offeringTitle: string;
+  offeringOwnerRef: string;
+  targetRef?: string;
+  grantedAt: Date;
+  expiresAt?: Date;
+  revokeTemplateRef?: string;
+  birthrightGroupRef?: string;
+}
+
+/**
+ * A grant read to change it inside a transaction.
+ *
+ * @internal
+ */
+export type LockedGrant = Grant & { version: number };
 
 /**
  * One holder of a swap: `waiting` until their request for the new offering
@@ -32,13 +70,34 @@ export interface RevocationClaim {
 }
 
 /**
- * Where grants live. They are created in the same transaction that moves
- * their request to DONE (see the request store); every later change
- * compares and sets the grant's version.
+ * Where grants live. The domain records them in the same transaction that
+ * moves their request to DONE, and moves their end in the one that settles
+ * an extension; every later change compares and sets the grant's version.
  *
  * @internal
  */
 export interface GrantStore {
+  insertGrant(tx: StoreTransaction, grant: NewGrant): Promise<string>;
+
+  /** The holder's active grant on an offering, read inside a transaction. */
+  findActiveGrant(
+    tx: StoreTransaction,
+    options: { holderRef: string; offeringRef: string },
+  ): Promise<Grant | undefined>;
+
+  /** Reads a grant to change it; on PostgreSQL it stays locked. */
+  lockGrant(
+    tx: StoreTransaction,
+    grantId: string,
+  ): Promise<LockedGrant | undefined>;
+
+  /** Moves a grant's end, if it is still at the version it was read at. */
+  setExpiry(
+    tx: StoreTransaction,
+    grant: { id: string; version: number },
+    expiresAt: Date,
+  ): Promise<void>;
+
   getGrant(id: string): Promise<Grant | undefined>;
 
   listGrants(query: {

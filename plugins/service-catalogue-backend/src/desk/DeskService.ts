@@ -15,6 +15,7 @@ import { People } from '../requests/People';
 import { normalizeRef, userRefOf } from '../requests/refs';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { RequestViewer } from '../requests/requestView';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -28,6 +29,7 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 export class DeskService {
   static create(options: {
     store: RequestStore;
+    lifecycle: RequestLifecycle;
     viewer: RequestViewer;
     fulfillers: Fulfillers;
     people: People;
@@ -40,6 +42,7 @@ export class DeskService {
   private constructor(
     private readonly deps: {
       store: RequestStore;
+      lifecycle: RequestLifecycle;
       viewer: RequestViewer;
       fulfillers: Fulfillers;
       people: People;
@@ -115,7 +118,7 @@ export class DeskService {
         if (assigneeRef !== userRef) {
           await this.deps.people.knownUser(assigneeRef, 'assigneeRef');
         }
-        const assigned = await this.deps.store.assign({
+        const assigned = await this.deps.lifecycle.assign({
           requestId: request.id,
           assigneeRef,
           actorRef: userRef,
@@ -154,7 +157,7 @@ export class DeskService {
         if (options.outcome === 'fail' && !message) {
           throw new InputError('reason: say why the request failed');
         }
-        const { request: finished } = await this.deps.store.transition({
+        const { request: finished } = await this.deps.lifecycle.transition({
           requestId: request.id,
           action: options.outcome,
           actor: 'fulfiller',
@@ -200,7 +203,7 @@ export class DeskService {
             `${request.trackingNumber} asked for more time on access that has ended; there is nothing to retry`,
           );
         }
-        const { request: retried } = await this.deps.store.transition({
+        const { request: retried } = await this.deps.lifecycle.transition({
           requestId: request.id,
           action: 'retry',
           actor: 'fulfiller',

@@ -3,15 +3,24 @@ import { ConflictError } from '@backstage/errors';
 import {
   RequestFailure,
   ServiceRequest,
+  findRequestTransition,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GateTicketStore } from '../database/GateTicketStore';
 import { randomUUID } from 'node:crypto';
 import { FulfilmentClaim, RequestStore } from '../database/RequestStore';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { GrantStore } from '../database/GrantStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { RevocationWorker } from './RevocationWorker';
 import { ScaffolderError, ScaffolderTasks } from './ScaffolderTasks';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
+
+// An approved automatic request starts when a worker claims it.
+const START = findRequestTransition({
+  from: 'APPROVED',
+  action: 'start',
+  actor: 'system',
+})!;
 
 /**
  * Runs the provisioning of automatic requests: starts the offering's
@@ -47,6 +56,10 @@ export class FulfilmentWorker {
     const retryAfterMs = options.retryAfterMs ?? 30_000;
     return new FulfilmentWorker(
       options.store,
+      RequestLifecycle.create({
+        requests: options.store,
+        grants: options.grants,
+      }),
       options.tickets,
       options.tasks,
       options.notifier,
@@ -67,6 +80,7 @@ export class FulfilmentWorker {
 
   private constructor(
     private readonly store: RequestStore,
+    private readonly lifecycle: RequestLifecycle,
     private readonly tickets: GateTicketStore,
     private readonly tasks: ScaffolderTasks,
     private readonly notifier: RequestNotifier,
@@ -89,6 +103,7 @@ export class FulfilmentWorker {
         worker,
         leaseMs: this.leaseMs,
         limit: 5,
+        start: START,
         excludeIds: [...seen],
       });
       if (claims.length === 0) {
@@ -170,7 +185,7 @@ export class FulfilmentWorker {
     try {
       const status = await this.tasks.status(taskId);
       if (status === 'completed') {
-        const { request: done } = await this.store.transition({
+        const { request: done } = await this.lifecycle.transition({
           requestId: request.id,
           action: 'complete',
           actor: 'system',
@@ -199,7 +214,7 @@ export class FulfilmentWorker {
     request: ServiceRequest,
     failure: RequestFailure,
   ): Promise<void> {
-    const { request: failed } = await this.store.transition({
+    const { request: failed } = await this.lifecycle.transition({
       requestId: request.id,
       action: 'fail',
       actor: 'system',

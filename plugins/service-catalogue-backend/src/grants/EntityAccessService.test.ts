@@ -9,6 +9,7 @@ import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 import { NewRequest } from '../database/RequestStore';
 import { Fulfillers } from '../requests/Fulfillers';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { EntityAccessService } from './EntityAccessService';
 import { applyDatabaseMigrations } from '../database/migrations';
 
@@ -38,6 +39,7 @@ describe.each(databases.eachSupportedId())(
       await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
+      const lifecycle = RequestLifecycle.create({ requests, grants });
       const vpn: Partial<OfferingSummary> = {
         entityRef: 'offering:default/vpn-access',
         owner: 'group:default/network-team',
@@ -55,11 +57,11 @@ describe.each(databases.eachSupportedId())(
         } as unknown as Fulfillers,
       });
 
-      const { request: open } = await requests.createRequest(
+      const { request: open } = await lifecycle.createRequest(
         requestFor('vpn-access'),
       );
       for (let i = 0; i < 201; i++) {
-        await requests.createRequest(requestFor('laptop'));
+        await lifecycle.createRequest(requestFor('laptop'));
       }
 
       const access = await service.entityAccess({

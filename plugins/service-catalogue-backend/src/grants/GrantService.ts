@@ -18,7 +18,6 @@ import {
 import { DateTime } from 'luxon';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GrantStore } from '../database/GrantStore';
-import { RequestStore } from '../database/RequestStore';
 import { describeEnd } from '../fulfilment/RevocationWorker';
 import { RequestAccess } from '../requests/access';
 import { audited } from '../requests/audit';
@@ -32,6 +31,7 @@ import {
 } from '../requests/offeringSpec';
 import { People } from '../requests/People';
 import { normalizeRef, offeringRefOf, userRefOf } from '../requests/refs';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { StageResolver } from '../requests/SubmissionService';
 
@@ -54,7 +54,7 @@ const ORDER: Record<Grant['state'], number> = {
 export class GrantService {
   static create(options: {
     grants: GrantStore;
-    requests: RequestStore;
+    lifecycle: RequestLifecycle;
     offerings: OfferingCatalogue;
     stages: StageResolver;
     fulfillers: Fulfillers;
@@ -69,7 +69,7 @@ export class GrantService {
   private constructor(
     private readonly deps: {
       grants: GrantStore;
-      requests: RequestStore;
+      lifecycle: RequestLifecycle;
       offerings: OfferingCatalogue;
       stages: StageResolver;
       fulfillers: Fulfillers;
@@ -161,7 +161,7 @@ export class GrantService {
           );
         }
         const reason = options.reason?.trim();
-        const { request } = await this.deps.requests.createRequest({
+        const { request } = await this.deps.lifecycle.createRequest({
           offeringRef: held.offeringRef,
           offeringTitle: offeringTitle(offering),
           offeringOwnerRef: ownerOf(offering),
@@ -253,7 +253,7 @@ export class GrantService {
           );
         }
         const reason = options.reason?.trim();
-        const recorded = await this.deps.requests.recordFulfilled({
+        const recorded = await this.deps.lifecycle.recordFulfilled({
           offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
           offeringTitle: offeringTitle(offering),
           offeringOwnerRef: ownerRef,

@@ -12,6 +12,7 @@ import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { Reconciler } from './Reconciler';
 import { applyDatabaseMigrations } from '../database/migrations';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 
 jest.setTimeout(180_000);
 
@@ -86,6 +87,10 @@ describe.each(databases.eachSupportedId())(
       await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
+      const lifecycle = RequestLifecycle.create({
+        requests: requests,
+        grants: grants,
+      });
       const notifier = RequestNotifier.create({
         notifications: notifications as any,
         signals: { publish: async () => {} } as any,
@@ -108,7 +113,7 @@ describe.each(databases.eachSupportedId())(
           states: ['IN_PROGRESS'],
         });
         for (const r of items) {
-          await requests.transition({
+          await lifecycle.transition({
             requestId: r.id,
             action: 'complete',
             actor: 'system',
@@ -116,7 +121,15 @@ describe.each(databases.eachSupportedId())(
           });
         }
       };
-      return { knex, requests, grants, reconcile, fulfil, logger };
+      return {
+        lifecycle,
+        knex,
+        requests,
+        grants,
+        reconcile,
+        fulfil,
+        logger,
+      };
     }
 
     it('gives the members of a birthright group the offering once, through a request that needs no approval', async () => {
@@ -175,10 +188,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('ends the birthright of a mover, and flags what they asked for instead of revoking it', async () => {
-      const { requests, grants, reconcile, fulfil } = await setUp();
+      const { lifecycle, grants, reconcile, fulfil } = await setUp();
       const before = [...groups, user('grace', ['web-team']), ide, db];
       await reconcile(before);
-      await requests.createRequest({
+      await lifecycle.createRequest({
         offeringRef: 'offering:default/db-read',
         offeringTitle: 'db-read',
         offeringOwnerRef: 'group:default/it',
@@ -254,7 +267,8 @@ describe.each(databases.eachSupportedId())(
     ])(
       'takes everything from someone who %s, cancels what they asked for, and reports it once',
       async (_case, grace) => {
-        const { requests, grants, reconcile, fulfil } = await setUp();
+        const { lifecycle, requests, grants, reconcile, fulfil } =
+          await setUp();
         const here = [
           ...groups,
           user('grace', ['web-team']),
@@ -264,7 +278,7 @@ describe.each(databases.eachSupportedId())(
         ];
         await reconcile(here);
         await fulfil();
-        const { request: pending } = await requests.createRequest({
+        const { request: pending } = await lifecycle.createRequest({
           offeringRef: 'offering:default/db-read',
           offeringTitle: 'db-read',
           offeringOwnerRef: 'group:default/it',
@@ -285,7 +299,7 @@ describe.each(databases.eachSupportedId())(
           grant: { duration: 'P30D' },
         });
         // Needed no approval; the desk has not taken it yet.
-        const { request: untaken } = await requests.createRequest({
+        const { request: untaken } = await lifecycle.createRequest({
           offeringRef: 'offering:default/laptop',
           offeringTitle: 'laptop',
           offeringOwnerRef: 'group:default/it',
@@ -362,7 +376,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('swaps 500 holders from one offering to another, and a second run changes nothing', async () => {
-      const { requests, grants, reconcile } = await setUp();
+      const { lifecycle, requests, grants, reconcile } = await setUp();
       const oldTool = offering('old-tool', { grant: {} });
       const newTool = offering('new-tool', {
         grant: { revokeTemplate: 'template:default/new-tool-revoke' },
@@ -371,7 +385,7 @@ describe.each(databases.eachSupportedId())(
         user(`person-${i}`, ['web-team']),
       );
       for (const person of people) {
-        await requests.recordFulfilled({
+        await lifecycle.recordFulfilled({
           offeringRef: 'offering:default/old-tool',
           offeringTitle: 'old-tool',
           offeringOwnerRef: 'group:default/it',
@@ -449,7 +463,7 @@ describe.each(databases.eachSupportedId())(
 
       // A bare baseline in the same run: the 500 requests stored directly,
       // without reading the catalog or checking anyone's access.
-      const { requests: bare } = await setUp();
+      const { lifecycle: bare } = await setUp();
       const baseline = Date.now();
       for (const person of people) {
         await bare.createRequest({

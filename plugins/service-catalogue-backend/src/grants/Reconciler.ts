@@ -17,6 +17,7 @@ import {
 import { GrantStore } from '../database/GrantStore';
 import { RequestStore } from '../database/RequestStore';
 import { listAllRequests } from '../requests/listAllRequests';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import {
   fulfilmentOf,
@@ -73,6 +74,7 @@ export class Reconciler {
   ): Reconciler {
     return new Reconciler(
       options,
+      RequestLifecycle.create(options),
       config.getOptionalNumber(
         'serviceCatalogue.reconciliation.maxDeparturesPerRun',
       ) ?? 25,
@@ -88,6 +90,7 @@ export class Reconciler {
       notifier: RequestNotifier;
       logger: LoggerService;
     },
+    private readonly lifecycle: RequestLifecycle,
     private readonly maxDepartures: number,
   ) {}
 
@@ -192,7 +195,7 @@ export class Reconciler {
     const cancelled: ServiceRequest[] = [];
     for (const request of requests) {
       try {
-        const { request: done } = await this.deps.requests.transition({
+        const { request: done } = await this.lifecycle.transition({
           requestId: request.id,
           action: 'cancel',
           actor: 'system',
@@ -439,7 +442,7 @@ export class Reconciler {
     options: { why: string; birthrightGroupRef?: string },
   ): Promise<ServiceRequest> {
     const { grant, targetRef } = grantOf(offering);
-    const { request } = await this.deps.requests.createRequest({
+    const { request } = await this.lifecycle.createRequest({
       offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
       offeringTitle: offeringTitle(offering),
       offeringOwnerRef: ownerOf(offering),

@@ -19,6 +19,7 @@ import { audited } from './audit';
 import { userRefOf } from './refs';
 import { RequestNotifier } from './RequestNotifier';
 import { RequestViewer } from './requestView';
+import { RequestLifecycle } from './RequestLifecycle';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -32,6 +33,7 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 export class RequestService {
   static create(options: {
     store: RequestStore;
+    lifecycle: RequestLifecycle;
     viewer: RequestViewer;
     access: RequestAccess;
     notifier: RequestNotifier;
@@ -43,6 +45,7 @@ export class RequestService {
   private constructor(
     private readonly deps: {
       store: RequestStore;
+      lifecycle: RequestLifecycle;
       viewer: RequestViewer;
       access: RequestAccess;
       notifier: RequestNotifier;
@@ -98,7 +101,7 @@ export class RequestService {
             `Only the requester can cancel ${request.trackingNumber}`,
           );
         }
-        const { request: cancelled } = await this.deps.store.transition({
+        const { request: cancelled } = await this.deps.lifecycle.transition({
           requestId: request.id,
           action: 'cancel',
           actor: 'requester',

@@ -31,6 +31,7 @@ import {
 import { People } from './People';
 import { normalizeRef, offeringRefOf, userRefOf } from './refs';
 import { RequestNotifier } from './RequestNotifier';
+import { RequestLifecycle } from './RequestLifecycle';
 
 /** Resolves an offering's approval stages for a requester. */
 export interface StageResolver {
@@ -52,6 +53,7 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 export class SubmissionService {
   static create(options: {
     store: RequestStore;
+    lifecycle: RequestLifecycle;
     offerings: OfferingCatalogue;
     stages: StageResolver;
     catalog: CatalogService;
@@ -69,6 +71,7 @@ export class SubmissionService {
   private constructor(
     private readonly deps: {
       store: RequestStore;
+      lifecycle: RequestLifecycle;
       offerings: OfferingCatalogue;
       stages: StageResolver;
       catalog: CatalogService;
@@ -190,7 +193,7 @@ export class SubmissionService {
           requesterRef,
           submitterRef: submittedByRef,
         });
-        const { request } = await this.deps.store.createRequest({
+        const { request } = await this.deps.lifecycle.createRequest({
           offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
           offeringTitle: offeringTitle(offering),
           offeringOwnerRef: ownerOf(offering),
