@@ -2,48 +2,45 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { readDurationFromConfig } from '@backstage/config';
-import { HumanDuration } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  USER_CHANGED_TOPIC,
-  serviceCataloguePermissions,
-} from '@service-catalogue/plugin-service-catalogue-common';
-import { Duration } from 'luxon';
+import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-catalogue-common';
+import { ApprovalService } from './approvals/ApprovalService';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
-import { TemplateChecks } from './catalogue/TemplateChecks';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
+import { TemplateChecks } from './catalogue/TemplateChecks';
+import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
 import { DatabaseGateTicketStore } from './database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
-import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
 import { applyDatabaseMigrations } from './database/migrations';
-import { ApprovalService } from './approvals/ApprovalService';
 import { DeskService } from './desk/DeskService';
-import { EntityAccessService } from './grants/EntityAccessService';
-import { SwapService } from './grants/SwapService';
-import { People } from './requests/People';
-import { RequestViewer } from './requests/requestView';
-import { RequestLifecycle } from './requests/RequestLifecycle';
-import { SubmissionService } from './requests/SubmissionService';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
 import { ScaffolderServiceTasks } from './fulfilment/ScaffolderTasks';
 import { GateKeeper } from './gate/GateKeeper';
+import { EntityAccessService } from './grants/EntityAccessService';
 import { GrantService } from './grants/GrantService';
 import { Reconciler } from './grants/Reconciler';
+import { SwapService } from './grants/SwapService';
+import { FulfilmentJob } from './jobs/FulfilmentJob';
+import { GrantExpiryJob } from './jobs/GrantExpiryJob';
+import { ReconciliationJob } from './jobs/ReconciliationJob';
 import {
   requestPermissionResourceRef,
   requestPermissionRules,
 } from './permissions';
 import { RequestAccess } from './requests/access';
 import { Fulfillers } from './requests/Fulfillers';
+import { People } from './requests/People';
+import { RequestLifecycle } from './requests/RequestLifecycle';
 import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestService } from './requests/RequestService';
 import { RequestTaskLogs } from './requests/RequestTaskLogs';
+import { RequestViewer } from './requests/requestView';
+import { SubmissionService } from './requests/SubmissionService';
 import { ApproverResolver } from './routing/ApproverResolver';
 import { createRouter } from './service/router';
 
@@ -78,21 +75,12 @@ export const serviceCataloguePlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, httpRouter, permissionsRegistry } = deps;
-        const durationOf = (key: string, otherwise: HumanDuration) =>
-          config.has(`serviceCatalogue.${key}`)
-            ? readDurationFromConfig(config, { key: `serviceCatalogue.${key}` })
-            : otherwise;
+
         await applyDatabaseMigrations(deps.database);
         const store = await DatabaseRequestStore.create(deps);
         const grantStore = await DatabaseGrantStore.create(deps);
         const delegations = await DatabaseDelegationStore.create(deps);
-        const fulfillers = Fulfillers.fromConfig(config, deps);
-        const templates = TemplateChecks.create(deps);
-        const offerings = OfferingCatalogue.create({
-          ...deps,
-          fulfillers,
-          templates,
-        });
+        const tickets = await DatabaseGateTicketStore.create(deps);
 
         permissionsRegistry.addPermissions(serviceCataloguePermissions);
         permissionsRegistry.addResourceType({
@@ -103,11 +91,23 @@ export const serviceCataloguePlugin = createBackendPlugin({
             Promise.all(refs.map(ref => store.getRequest(ref))),
         });
 
-        // A run already under way leaves what changed to the next one.
-        const reconcileSoon = () =>
-          deps.scheduler
-            .triggerTask('service-catalogue-reconciliation')
-            .catch(() => undefined);
+        if (
+          config.getOptionalBoolean('scaffolder.taskRecovery.enabled') ??
+          config.getOptionalBoolean('scaffolder.EXPERIMENTAL_recoverTasks')
+        ) {
+          deps.logger.warn(
+            "The scaffolder's task recovery is on: a retried task skips the steps it completed, its gate step included. Let users read only their own scaffolder tasks (decideScaffolderPermission), or they can retry the service catalogue's provisioning tasks.",
+          );
+        }
+
+        const fulfillers = Fulfillers.fromConfig(config, deps);
+        const templates = TemplateChecks.create(deps);
+        const offerings = OfferingCatalogue.create({
+          ...deps,
+          fulfillers,
+          templates,
+        });
+        const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
         const notifier = RequestNotifier.create(deps);
         const access = RequestAccess.create(deps);
         const people = People.fromConfig(config, { ...deps, fulfillers });
@@ -122,158 +122,65 @@ export const serviceCataloguePlugin = createBackendPlugin({
           access,
           fulfillers,
         });
-        const services = {
-          submissions: SubmissionService.create({
-            ...deps,
-            store,
-            lifecycle,
-            offerings,
-            stages,
-            people,
-            access,
-            notifier,
-            fulfillers,
-          }),
-          requests: RequestService.create({
-            ...deps,
-            store,
-            lifecycle,
-            viewer,
-            access,
-            notifier,
-          }),
-          approvals: ApprovalService.create({
-            ...deps,
-            store,
-            lifecycle,
-            delegations,
-            viewer,
-            access,
-            people,
-            notifier,
-          }),
-          desk: DeskService.create({
-            ...deps,
-            store,
-            lifecycle,
-            viewer,
-            fulfillers,
-            people,
-            notifier,
-          }),
-        };
+        const common = { ...deps, store, lifecycle, viewer, access, notifier };
         const grants = GrantService.create({
-          ...deps,
+          ...common,
           grants: grantStore,
-          lifecycle,
           offerings,
           stages,
           fulfillers,
           people,
-          access,
-          notifier,
         });
 
-        if (
-          config.getOptionalBoolean('scaffolder.taskRecovery.enabled') ??
-          config.getOptionalBoolean('scaffolder.EXPERIMENTAL_recoverTasks')
-        ) {
-          deps.logger.warn(
-            "The scaffolder's task recovery is on: a retried task skips the steps it completed, its gate step included. Let users read only their own scaffolder tasks (decideScaffolderPermission), or they can retry the service catalogue's provisioning tasks.",
-          );
-        }
-        const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
-        const tickets = await DatabaseGateTicketStore.create(deps);
-        const gate = GateKeeper.create({
+        const reconciliation = ReconciliationJob.fromConfig(config, {
           ...deps,
-          tickets,
-          requests: store,
-          grants: grantStore,
-          tasks,
-          notifier,
+          reconciler: Reconciler.fromConfig(config, {
+            ...deps,
+            grants: grantStore,
+            requests: store,
+            notifier,
+          }),
         });
-        const fulfilment = FulfilmentWorker.create({
+        await reconciliation.start();
+        await FulfilmentJob.fromConfig(config, {
           ...deps,
-          store,
-          grants: grantStore,
-          tickets,
-          notifier,
-          tasks,
-        });
-        await deps.scheduler.scheduleTask({
-          id: 'service-catalogue-fulfilment',
-          // Global: one replica at a time follows the tasks; the claims keep
-          // starting them exactly once even if two ever overlap.
-          scope: 'global',
-          frequency: durationOf('fulfilment.frequency', { seconds: 10 }),
-          timeout: { minutes: 5 },
-          fn: () => fulfilment.run(),
-        });
-
-        const reminderBefore = durationOf('grants.reminderBefore', { days: 7 });
-        await deps.scheduler.scheduleTask({
-          id: 'service-catalogue-grant-expiry',
-          scope: 'global',
-          frequency: { minutes: 1 },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            const now = new Date();
-            await grants.expireDue(now);
-            await grants.remind(
-              now,
-              Duration.fromObject(reminderBefore).toMillis(),
-            );
-          },
-        });
-
-        const reconciler = Reconciler.fromConfig(config, {
-          ...deps,
-          grants: grantStore,
-          requests: store,
-          notifier,
-        });
-        await deps.scheduler.scheduleTask({
-          id: 'service-catalogue-reconciliation',
-          // Global: one replica at a time; each step looks at the present
-          // state before it acts, so runs never repeat each other's work.
-          scope: 'global',
-          frequency: durationOf('reconciliation.frequency', { minutes: 5 }),
-          timeout: { minutes: 30 },
-          fn: async () => {
-            const report = await reconciler.run();
-            deps.logger.info(
-              `Reconciled access: ${report.granted.length} birthright requests, ${report.moved.length} ended for movers, ${report.flagged.length} flagged, ${report.departures.length} departures, ${report.swapped} swapped`,
-            );
-          },
-        });
-
-        // The catalog module says when a user's groups change; a directory
-        // sync changes many at once, so a burst makes one run.
-        let soon: NodeJS.Timeout | undefined;
-        await deps.events.subscribe({
-          id: 'service-catalogue-reconciliation',
-          topics: [USER_CHANGED_TOPIC],
-          onEvent: async () => {
-            soon ??= setTimeout(() => {
-              soon = undefined;
-              reconcileSoon();
-            }, 2_000);
-          },
-        });
-        deps.lifecycle.addShutdownHook(() => clearTimeout(soon));
+          worker: FulfilmentWorker.create({
+            ...deps,
+            store,
+            grants: grantStore,
+            tickets,
+            notifier,
+            tasks,
+          }),
+        }).start();
+        await GrantExpiryJob.fromConfig(config, { ...deps, grants }).start();
 
         httpRouter.use(
           await createRouter({
-            ...services,
-            gate,
-            taskLogs: RequestTaskLogs.create({ viewer, tasks }),
+            httpAuth: deps.httpAuth,
+            categories: CategoryRegistry.fromConfig(config),
+            offerings,
+            submissions: SubmissionService.create({
+              ...common,
+              offerings,
+              stages,
+              people,
+              fulfillers,
+            }),
+            requests: RequestService.create(common),
+            approvals: ApprovalService.create({
+              ...common,
+              delegations,
+              people,
+            }),
+            desk: DeskService.create({ ...common, fulfillers, people }),
             grants,
             swaps: SwapService.create({
               ...deps,
               grants: grantStore,
               offerings,
               fulfillers,
-              reconcileSoon,
+              reconcileSoon: () => reconciliation.runSoon(),
             }),
             entityAccess: EntityAccessService.create({
               grants: grantStore,
@@ -281,9 +188,15 @@ export const serviceCataloguePlugin = createBackendPlugin({
               offerings,
               fulfillers,
             }),
-            httpAuth: deps.httpAuth,
-            categories: CategoryRegistry.fromConfig(config),
-            offerings,
+            gate: GateKeeper.create({
+              ...deps,
+              tickets,
+              requests: store,
+              grants: grantStore,
+              tasks,
+              notifier,
+            }),
+            taskLogs: RequestTaskLogs.create({ viewer, tasks }),
           }),
         );
         httpRouter.addAuthPolicy({
