@@ -16,6 +16,7 @@ import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
 import { DatabaseGateTicketStore } from './database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
+import { DatabaseSwapStore } from './database/DatabaseSwapStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DeskService } from './desk/DeskService';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
@@ -81,6 +82,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         const grantStore = await DatabaseGrantStore.create(deps);
         const delegations = await DatabaseDelegationStore.create(deps);
         const tickets = await DatabaseGateTicketStore.create(deps);
+        const swapStore = await DatabaseSwapStore.create(deps);
 
         permissionsRegistry.addPermissions(serviceCataloguePermissions);
         permissionsRegistry.addResourceType({
@@ -137,6 +139,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           reconciler: Reconciler.fromConfig(config, {
             ...deps,
             grants: grantStore,
+            swaps: swapStore,
             requests: store,
             notifier,
           }),
@@ -177,7 +180,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
             grants,
             swaps: SwapService.create({
               ...deps,
-              grants: grantStore,
+              swaps: swapStore,
               offerings,
               fulfillers,
               reconcileSoon: () => reconciliation.runSoon(),

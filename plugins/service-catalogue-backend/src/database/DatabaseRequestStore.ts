@@ -4,7 +4,6 @@ import {
   ApprovalDecision,
   ApprovalStageStatus,
   CommentVisibility,
-  FULFILMENT_REQUEST_STATES,
   OPEN_EXTENSION_STATES,
   RequestComment,
   RequestEvent,
@@ -17,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { applyRequestFilter } from './requestFilter';
+import { claimFulfilment } from './operations/claimFulfilment';
 import { hydrateRequests, toComment, toEvent } from './requestRows';
 import {
   FulfilmentClaim,
@@ -36,12 +36,7 @@ import {
   StageApproverRow,
   StageRow,
 } from './tables';
-import {
-  compareAndSet,
-  forUpdate,
-  inTransaction,
-  skipLocked,
-} from './transactions';
+import { compareAndSet, forUpdate, inTransaction } from './transactions';
 
 // Nine digits fit every database's integer column; longer is no request.
 const TRACKING_NUMBER = /^REQ-(\d{1,9})$/i;
@@ -357,69 +352,15 @@ export class DatabaseRequestStore implements RequestStore {
     return hydrateRequests(this.db, rows);
   }
 
-  async claimFulfilment(options: {
+  claimFulfilment(options: {
     worker: string;
     leaseMs: number;
     limit: number;
     start: RequestTransition;
     excludeIds?: string[];
+    now?: Date;
   }): Promise<FulfilmentClaim[]> {
-    const claims = await inTransaction(this.db, async tx => {
-      const now = new Date();
-      const query = tx<RequestRow>('requests')
-        .where('fulfilment', 'automatic')
-        .whereNull('scaffolder_task_id')
-        .whereIn('state', FULFILMENT_REQUEST_STATES)
-        .whereNotIn('id', options.excludeIds ?? [])
-        .where(builder =>
-          builder
-            .whereNull('fulfilment_claimed_until')
-            .orWhere('fulfilment_claimed_until', '<', now),
-        )
-        .orderBy('sequence', 'asc')
-        .limit(options.limit);
-      const rows = await skipLocked(tx, query);
-      const claimed: Array<{ id: string; run: number }> = [];
-      for (const row of rows) {
-        const start =
-          row.state === options.start.from ? options.start : undefined;
-        await compareAndSet<RequestRow>(tx, 'requests', row, {
-          state: start?.to ?? row.state,
-          fulfilment_claimed_by: options.worker,
-          fulfilment_claimed_at: now,
-          fulfilment_claimed_until: new Date(now.getTime() + options.leaseMs),
-          updated_at: now,
-        });
-        if (start) {
-          await this.appendEvent(tx, {
-            requestId: row.id,
-            type: start.action,
-            actorRef: SYSTEM_ACTOR_REF,
-            fromState: start.from,
-            toState: start.to,
-            at: now,
-          });
-        }
-        claimed.push({
-          id: row.id,
-          run: row.fulfilment_run,
-        });
-      }
-      return { claimed, at: now };
-    });
-    const requests = await hydrateRequests(
-      this.db,
-      await this.db<RequestRow>('requests')
-        .whereIn(
-          'id',
-          claims.claimed.map(c => c.id),
-        )
-        .orderBy('sequence', 'asc'),
-    );
-    return requests.map(request => {
-      const { run } = claims.claimed.find(c => c.id === request.id)!;
-      return { request, claimedAt: claims.at, run };
-    });
+    return claimFulfilment(this.db, this, options);
   }
 
   async recordTask(options: {
@@ -459,10 +400,12 @@ export class DatabaseRequestStore implements RequestStore {
     requestId: string;
     worker: string;
     retryAfterMs: number;
+    now?: Date;
   }): Promise<void> {
     // Only the claim's holder, only ever shorter, and without a version
     // bump: nothing about the request changed.
-    const until = new Date(Date.now() + options.retryAfterMs);
+    const now = options.now ?? new Date();
+    const until = new Date(now.getTime() + options.retryAfterMs);
     await this.db<RequestRow>('requests')
       .where({
         id: options.requestId,

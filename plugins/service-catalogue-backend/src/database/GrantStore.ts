@@ -1,9 +1,7 @@
 import {
-  Departure,
   Grant,
   GrantEndReason,
   RequestFailure,
-  Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { StoreTransaction } from './RequestStore';
 
@@ -43,19 +41,6 @@ export interface NewGrant {
  * @internal
  */
 export type LockedGrant = Grant & { version: number };
-
-/**
- * One holder of a swap: `waiting` until their request for the new offering
- * is raised and their old grant is ending (`moved`), or that `failed`.
- *
- * @internal
- */
-export interface SwapItem {
-  swapId: string;
-  grantId: string;
-  holderRef: string;
-  state: 'waiting' | 'moved' | 'failed';
-}
 
 /**
  * A grant whose revoke template a worker claimed.
@@ -133,6 +118,8 @@ export interface GrantStore {
     limit: number;
     /** Grants this pass already tried: left for a later pass. */
     excludeIds?: string[];
+    /** When the claim begins: now, unless the worker's clock says. */
+    now?: Date;
   }): Promise<RevocationClaim[]>;
 
   /**
@@ -144,6 +131,7 @@ export interface GrantStore {
     grantId: string;
     worker: string;
     retryAfterMs: number;
+    now?: Date;
   }): Promise<void>;
 
   recordRevokeTask(options: {
@@ -172,35 +160,4 @@ export interface GrantStore {
     grantId: string;
     reason: string | null;
   }): Promise<boolean>;
-
-  recordDeparture(departure: Omit<Departure, 'id'>): Promise<Departure>;
-
-  listDepartures(options: { limit: number }): Promise<Departure[]>;
-
-  /**
-   * Starts moving every active holder of one offering to another: one item
-   * per holder, `running` until each moved or failed; `done` at once when
-   * there are none.
-   */
-  createSwap(options: {
-    fromOfferingRef: string;
-    toOfferingRef: string;
-    actorRef: string;
-  }): Promise<Swap>;
-
-  getSwap(id: string): Promise<Swap | undefined>;
-
-  /** Holders of running swaps still to move, oldest swap first. */
-  listWaitingSwapItems(options: {
-    limit: number;
-  }): Promise<Array<SwapItem & { swap: Swap }>>;
-
-  /** Records how moving one holder ended; the last one finishes the swap. */
-  finishSwapItem(options: {
-    swapId: string;
-    grantId: string;
-    state: 'moved' | 'failed';
-    requestId?: string;
-    failure?: string;
-  }): Promise<void>;
 }

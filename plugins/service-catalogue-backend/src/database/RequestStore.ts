@@ -258,6 +258,8 @@ export interface RequestStore {
     start: RequestTransition;
     /** Requests this pass already tried: left for a later pass. */
     excludeIds?: string[];
+    /** When the claim begins: now, unless the worker's clock says. */
+    now?: Date;
   }): Promise<FulfilmentClaim[]>;
 
   /**
@@ -279,6 +281,7 @@ export interface RequestStore {
     requestId: string;
     worker: string;
     retryAfterMs: number;
+    now?: Date;
   }): Promise<void>;
 
   /** IN_PROGRESS automatic requests whose task runs. */

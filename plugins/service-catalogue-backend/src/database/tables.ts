@@ -12,7 +12,7 @@ import {
   Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GateTicketKey } from './GateTicketStore';
-import { SwapItem } from './GrantStore';
+import { SwapItem } from './SwapStore';
 import { Timestamp } from './timestamps';
 
 // The rows of the plugin's tables, as the migrations define them.

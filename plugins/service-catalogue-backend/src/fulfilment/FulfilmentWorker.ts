@@ -51,7 +51,10 @@ export class FulfilmentWorker {
     leaseMs?: number;
     /** How soon a start that failed for now is tried again. */
     retryAfterMs?: number;
+    /** What time it is for claims and their leases. */
+    clock?: () => Date;
   }): FulfilmentWorker {
+    const clock = options.clock ?? (() => new Date());
     const leaseMs = options.leaseMs ?? 5 * 60_000;
     const retryAfterMs = options.retryAfterMs ?? 30_000;
     return new FulfilmentWorker(
@@ -74,7 +77,9 @@ export class FulfilmentWorker {
         options.logger,
         leaseMs,
         retryAfterMs,
+        clock,
       ),
+      clock,
     );
   }
 
@@ -88,6 +93,7 @@ export class FulfilmentWorker {
     private readonly leaseMs: number,
     private readonly retryAfterMs: number,
     private readonly revocations: RevocationWorker,
+    private readonly clock: () => Date,
   ) {}
 
   /** One pass: start what waits, then follow what runs. */
@@ -105,6 +111,7 @@ export class FulfilmentWorker {
         limit: 5,
         start: START,
         excludeIds: [...seen],
+        now: this.clock(),
       });
       if (claims.length === 0) {
         break;
@@ -175,6 +182,7 @@ export class FulfilmentWorker {
           requestId: request.id,
           worker,
           retryAfterMs: this.retryAfterMs,
+          now: this.clock(),
         })
         .catch(() => undefined);
     }

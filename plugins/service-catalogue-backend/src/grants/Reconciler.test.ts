@@ -7,6 +7,7 @@ import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
+import { DatabaseSwapStore } from '../database/DatabaseSwapStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
@@ -87,6 +88,7 @@ describe.each(databases.eachSupportedId())(
       await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
+      const swaps = await DatabaseSwapStore.create({ database });
       const lifecycle = RequestLifecycle.create({
         requests: requests,
         grants: grants,
@@ -103,6 +105,7 @@ describe.each(databases.eachSupportedId())(
           catalog: catalogServiceMock({ entities }),
           auth: mockServices.auth(),
           grants,
+          swaps,
           requests,
           notifier,
           logger,
@@ -122,6 +125,7 @@ describe.each(databases.eachSupportedId())(
         }
       };
       return {
+        swaps,
         lifecycle,
         knex,
         requests,
@@ -267,7 +271,7 @@ describe.each(databases.eachSupportedId())(
     ])(
       'takes everything from someone who %s, cancels what they asked for, and reports it once',
       async (_case, grace) => {
-        const { lifecycle, requests, grants, reconcile, fulfil } =
+        const { lifecycle, requests, grants, swaps, reconcile, fulfil } =
           await setUp();
         const here = [
           ...groups,
@@ -352,7 +356,7 @@ describe.each(databases.eachSupportedId())(
           departures: [],
           granted: [],
         });
-        expect(await grants.listDepartures({ limit: 10 })).toHaveLength(1);
+        expect(await swaps.listDepartures({ limit: 10 })).toHaveLength(1);
       },
     );
 
@@ -376,7 +380,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('swaps 500 holders from one offering to another, and a second run changes nothing', async () => {
-      const { lifecycle, requests, grants, reconcile } = await setUp();
+      const { swaps, lifecycle, requests, grants, reconcile } = await setUp();
       const oldTool = offering('old-tool', { grant: {} });
       const newTool = offering('new-tool', {
         grant: { revokeTemplate: 'template:default/new-tool-revoke' },
@@ -398,7 +402,7 @@ describe.each(databases.eachSupportedId())(
         });
       }
       const org = [...groups, ...people, oldTool, newTool];
-      const swap = await grants.createSwap({
+      const swap = await swaps.createSwap({
         fromOfferingRef: 'offering:default/old-tool',
         toOfferingRef: 'offering:default/new-tool',
         actorRef: 'user:default/carol',
@@ -409,7 +413,7 @@ describe.each(databases.eachSupportedId())(
       const report = await reconcile(org);
       const elapsed = Date.now() - started;
       expect(report.swapped).toBe(500);
-      expect(await grants.getSwap(swap.id)).toMatchObject({
+      expect(await swaps.getSwap(swap.id)).toMatchObject({
         state: 'done',
         moved: 500,
         failed: 0,

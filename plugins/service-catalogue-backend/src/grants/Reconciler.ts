@@ -15,6 +15,7 @@ import {
   isOfferingEntity,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GrantStore } from '../database/GrantStore';
+import { SwapStore } from '../database/SwapStore';
 import { RequestStore } from '../database/RequestStore';
 import { listAllRequests } from '../requests/listAllRequests';
 import { RequestLifecycle } from '../requests/RequestLifecycle';
@@ -67,6 +68,7 @@ export class Reconciler {
       catalog: CatalogService;
       auth: AuthService;
       grants: GrantStore;
+      swaps: SwapStore;
       requests: RequestStore;
       notifier: RequestNotifier;
       logger: LoggerService;
@@ -86,6 +88,7 @@ export class Reconciler {
       catalog: CatalogService;
       auth: AuthService;
       grants: GrantStore;
+      swaps: SwapStore;
       requests: RequestStore;
       notifier: RequestNotifier;
       logger: LoggerService;
@@ -209,7 +212,7 @@ export class Reconciler {
         }
       }
     }
-    const departure = await this.deps.grants.recordDeparture({
+    const departure = await this.deps.swaps.recordDeparture({
       userRef,
       reason,
       detectedAt: new Date().toISOString(),
@@ -362,7 +365,7 @@ export class Reconciler {
   ): Promise<void> {
     const servedOn = new Map<string, Set<string>>();
     for (;;) {
-      const items = await this.deps.grants.listWaitingSwapItems({
+      const items = await this.deps.swaps.listWaitingSwapItems({
         limit: 100,
       });
       if (items.length === 0) {
@@ -383,7 +386,7 @@ export class Reconciler {
           failure = `${item.holderRef} no longer holds ${item.swap.fromOfferingRef}`;
         }
         if (failure || !to) {
-          await this.deps.grants.finishSwapItem({
+          await this.deps.swaps.finishSwapItem({
             ...item,
             state: 'failed',
             failure,
@@ -408,7 +411,7 @@ export class Reconciler {
         if (grant?.state === 'active') {
           await this.endGrant(grant, 'swapped', item.swap.actorRef);
         }
-        await this.deps.grants.finishSwapItem({
+        await this.deps.swaps.finishSwapItem({
           ...item,
           state: 'moved',
           requestId,

@@ -11,7 +11,7 @@ import {
   Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
-import { GrantStore } from '../database/GrantStore';
+import { SwapStore } from '../database/SwapStore';
 import { audited } from '../requests/audit';
 import { Fulfillers } from '../requests/Fulfillers';
 import { ownerOf } from '../requests/offeringSpec';
@@ -28,7 +28,7 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  */
 export class SwapService {
   static create(options: {
-    grants: GrantStore;
+    swaps: SwapStore;
     offerings: OfferingCatalogue;
     fulfillers: Fulfillers;
     auditor: AuditorService;
@@ -40,7 +40,7 @@ export class SwapService {
 
   private constructor(
     private readonly deps: {
-      grants: GrantStore;
+      swaps: SwapStore;
       offerings: OfferingCatalogue;
       fulfillers: Fulfillers;
       auditor: AuditorService;
@@ -105,7 +105,7 @@ export class SwapService {
             );
           }
         }
-        const swap = await this.deps.grants.createSwap({
+        const swap = await this.deps.swaps.createSwap({
           fromOfferingRef: fromRef,
           toOfferingRef: toRef,
           actorRef: userRef,
@@ -120,7 +120,7 @@ export class SwapService {
     swapId: string;
     credentials: UserCredentials;
   }): Promise<Swap> {
-    const swap = await this.deps.grants.getSwap(options.swapId);
+    const swap = await this.deps.swaps.getSwap(options.swapId);
     const from = swap
       ? await this.deps.offerings
           .getOfferingEntity({
@@ -152,7 +152,7 @@ export class SwapService {
         'Only the service desk and administrators see who left and what they lost',
       );
     }
-    return this.deps.grants.listDepartures({ limit: 200 });
+    return this.deps.swaps.listDepartures({ limit: 200 });
   }
 }
 
