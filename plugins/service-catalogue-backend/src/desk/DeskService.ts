@@ -1,23 +1,19 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   FULFILMENT_REQUEST_STATES,
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { RequestStore } from '../database/RequestStore';
 import { audited } from '../requests/audit';
 import { Fulfillers } from '../requests/Fulfillers';
 import { People } from '../requests/People';
 import { normalizeRef, userRefOf } from '../requests/refs';
-import { RequestNotifier } from '../requests/RequestNotifier';
-import { RequestViewer } from '../requests/requestView';
-import { RequestLifecycle } from '../requests/RequestLifecycle';
+import { UseCaseDeps, UserCredentials } from '../requests/useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What DeskService works with. */
+type DeskServiceDeps = UseCaseDeps & {
+  fulfillers: Fulfillers;
+  people: People;
+};
 
 /**
  * The fulfillers' work: the desk queue of manual requests, taking one or
@@ -27,29 +23,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class DeskService {
-  static create(options: {
-    store: RequestStore;
-    lifecycle: RequestLifecycle;
-    viewer: RequestViewer;
-    fulfillers: Fulfillers;
-    people: People;
-    notifier: RequestNotifier;
-    auditor: AuditorService;
-  }): DeskService {
-    return new DeskService(options);
+  static create(deps: DeskServiceDeps): DeskService {
+    return new DeskService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      store: RequestStore;
-      lifecycle: RequestLifecycle;
-      viewer: RequestViewer;
-      fulfillers: Fulfillers;
-      people: People;
-      notifier: RequestNotifier;
-      auditor: AuditorService;
-    },
-  ) {}
+  private constructor(private readonly deps: DeskServiceDeps) {}
 
   /**
    * The desk queue: manual requests for the offerings the caller fulfils

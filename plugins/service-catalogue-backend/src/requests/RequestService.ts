@@ -1,8 +1,3 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import {
   CommentVisibility,
@@ -13,15 +8,12 @@ import {
   serviceCatalogueRequestCommentPermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { currentStageOf, isOwnRequest } from '../approvals/whoMayDecide';
-import { RequestStore } from '../database/RequestStore';
-import { RequestAccess } from './access';
 import { audited } from './audit';
 import { userRefOf } from './refs';
-import { RequestNotifier } from './RequestNotifier';
-import { RequestViewer } from './requestView';
-import { RequestLifecycle } from './RequestLifecycle';
+import { UseCaseDeps, UserCredentials } from './useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What RequestService works with. */
+type RequestServiceDeps = UseCaseDeps;
 
 /**
  * The requests people are involved in: reading one, listing one's own,
@@ -31,27 +23,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class RequestService {
-  static create(options: {
-    store: RequestStore;
-    lifecycle: RequestLifecycle;
-    viewer: RequestViewer;
-    access: RequestAccess;
-    notifier: RequestNotifier;
-    auditor: AuditorService;
-  }): RequestService {
-    return new RequestService(options);
+  static create(deps: RequestServiceDeps): RequestService {
+    return new RequestService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      store: RequestStore;
-      lifecycle: RequestLifecycle;
-      viewer: RequestViewer;
-      access: RequestAccess;
-      notifier: RequestNotifier;
-      auditor: AuditorService;
-    },
-  ) {}
+  private constructor(private readonly deps: RequestServiceDeps) {}
 
   getRequest(options: {
     idOrTrackingNumber: string;
