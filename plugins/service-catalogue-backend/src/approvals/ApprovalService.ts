@@ -4,7 +4,7 @@ import {
   serviceCatalogueRequestDecidePermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Delegation, DelegationStore } from '../database/DelegationStore';
-import { audited } from '../requests/audit';
+import { auditedOnRequest } from '../requests/audit';
 import { People } from '../requests/People';
 import { normalizeRef, userRefOf } from '../requests/refs';
 import {
@@ -69,18 +69,11 @@ export class ApprovalService {
     stageIndex?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-decide',
-        meta: {
-          request: options.idOrTrackingNumber,
-          decision: options.decision,
-          actorRef: userRef,
-        },
-      },
-      async () => {
+      'request-decide',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.readable(options);
         await this.deps.access.requireOn(
           serviceCatalogueRequestDecidePermission,
@@ -133,6 +126,7 @@ export class ApprovalService {
         }
         return decided;
       },
+      { decision: options.decision },
     );
   }
 

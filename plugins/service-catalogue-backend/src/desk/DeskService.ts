@@ -3,10 +3,10 @@ import {
   FULFILMENT_REQUEST_STATES,
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { audited } from '../requests/audit';
+import { auditedOnRequest } from '../requests/audit';
 import { Fulfillers } from '../requests/Fulfillers';
 import { People } from '../requests/People';
-import { normalizeRef, userRefOf } from '../requests/refs';
+import { normalizeRef } from '../requests/refs';
 import { UseCaseDeps, UserCredentials } from '../requests/useCase';
 
 /** What DeskService works with. */
@@ -75,14 +75,11 @@ export class DeskService {
     expectedVersion?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-assign',
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      'request-assign',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.forFulfiller({
           ...options,
           manual: true,
@@ -119,14 +116,11 @@ export class DeskService {
     message?: string;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: `request-${options.outcome}`,
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      `request-${options.outcome}`,
+      options,
+      async userRef => {
         const request = await this.deps.viewer.forFulfiller({
           ...options,
           manual: true,
@@ -167,14 +161,11 @@ export class DeskService {
     idOrTrackingNumber: string;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-retry',
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      'request-retry',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.forFulfiller(options);
         if (request.extendsGrantId) {
           throw new ConflictError(

@@ -8,7 +8,7 @@ import {
   serviceCatalogueRequestCommentPermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { currentStageOf, isOwnRequest } from '../approvals/whoMayDecide';
-import { audited } from './audit';
+import { auditedOnRequest } from './audit';
 import { userRefOf } from './refs';
 import { UseCaseDeps, UserCredentials } from './useCase';
 
@@ -58,14 +58,11 @@ export class RequestService {
     expectedVersion?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-cancel',
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      'request-cancel',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.readable(options);
         await this.deps.access.requireOn(
           serviceCatalogueRequestCancelPermission,
@@ -101,18 +98,11 @@ export class RequestService {
     visibility: CommentVisibility;
     credentials: UserCredentials;
   }): Promise<RequestComment> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-comment',
-        meta: {
-          request: options.idOrTrackingNumber,
-          visibility: options.visibility,
-          actorRef: userRef,
-        },
-      },
-      async () => {
+      'request-comment',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.readable(options);
         await this.deps.access.requireOn(
           serviceCatalogueRequestCommentPermission,
@@ -144,6 +134,7 @@ export class RequestService {
         });
         return comment;
       },
+      { visibility: options.visibility },
     );
   }
 }
