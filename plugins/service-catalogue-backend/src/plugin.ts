@@ -2,37 +2,46 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { readDurationFromConfig } from '@backstage/config';
-import { HumanDuration } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  USER_CHANGED_TOPIC,
-  serviceCataloguePermissions,
-} from '@service-catalogue/plugin-service-catalogue-common';
-import { Duration } from 'luxon';
+import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-catalogue-common';
+import { ApprovalService } from './approvals/ApprovalService';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
-import { TemplateChecks } from './catalogue/TemplateChecks';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
+import { TemplateChecks } from './catalogue/TemplateChecks';
+import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
 import { DatabaseGateTicketStore } from './database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
+import { DatabaseSwapStore } from './database/DatabaseSwapStore';
+import { applyDatabaseMigrations } from './database/migrations';
+import { DeskService } from './desk/DeskService';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
 import { ScaffolderServiceTasks } from './fulfilment/ScaffolderTasks';
 import { GateKeeper } from './gate/GateKeeper';
+import { EntityAccessService } from './grants/EntityAccessService';
 import { GrantService } from './grants/GrantService';
 import { Reconciler } from './grants/Reconciler';
+import { SwapService } from './grants/SwapService';
+import { FulfilmentJob } from './jobs/FulfilmentJob';
+import { GrantExpiryJob } from './jobs/GrantExpiryJob';
+import { ReconciliationJob } from './jobs/ReconciliationJob';
 import {
   requestPermissionResourceRef,
   requestPermissionRules,
 } from './permissions';
+import { RequestAccess } from './requests/access';
 import { Fulfillers } from './requests/Fulfillers';
+import { People } from './requests/People';
+import { RequestLifecycle } from './requests/RequestLifecycle';
 import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestService } from './requests/RequestService';
 import { RequestTaskLogs } from './requests/RequestTaskLogs';
+import { RequestViewer } from './requests/requestView';
+import { SubmissionService } from './requests/SubmissionService';
 import { ApproverResolver } from './routing/ApproverResolver';
 import { createRouter } from './service/router';
 
@@ -67,20 +76,13 @@ export const serviceCataloguePlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, httpRouter, permissionsRegistry } = deps;
-        const durationOf = (key: string, otherwise: HumanDuration) =>
-          config.has(`serviceCatalogue.${key}`)
-            ? readDurationFromConfig(config, { key: `serviceCatalogue.${key}` })
-            : otherwise;
-        const store = await DatabaseRequestStore.create({
-          database: deps.database,
-        });
-        const fulfillers = Fulfillers.fromConfig(config, deps);
-        const templates = TemplateChecks.create(deps);
-        const offerings = OfferingCatalogue.create({
-          ...deps,
-          fulfillers,
-          templates,
-        });
+
+        await applyDatabaseMigrations(deps.database);
+        const store = await DatabaseRequestStore.create(deps);
+        const grantStore = await DatabaseGrantStore.create(deps);
+        const delegations = await DatabaseDelegationStore.create(deps);
+        const tickets = await DatabaseGateTicketStore.create(deps);
+        const swapStore = await DatabaseSwapStore.create(deps);
 
         permissionsRegistry.addPermissions(serviceCataloguePermissions);
         permissionsRegistry.addResourceType({
@@ -91,32 +93,6 @@ export const serviceCataloguePlugin = createBackendPlugin({
             Promise.all(refs.map(ref => store.getRequest(ref))),
         });
 
-        const grantStore = await DatabaseGrantStore.create(deps);
-        // A run already under way leaves what changed to the next one.
-        const reconcileSoon = () =>
-          deps.scheduler
-            .triggerTask('service-catalogue-reconciliation')
-            .catch(() => undefined);
-        const notifier = RequestNotifier.create(deps);
-        const requests = RequestService.fromConfig(config, {
-          ...deps,
-          store,
-          offerings,
-          notifier,
-          fulfillers,
-          stages: ApproverResolver.create(deps),
-        });
-        const grants = GrantService.create({
-          ...deps,
-          grants: grantStore,
-          requests: store,
-          offerings,
-          fulfillers,
-          notifier,
-          requestService: requests,
-          reconcileSoon,
-        });
-
         if (
           config.getOptionalBoolean('scaffolder.taskRecovery.enabled') ??
           config.getOptionalBoolean('scaffolder.EXPERIMENTAL_recoverTasks')
@@ -125,95 +101,105 @@ export const serviceCataloguePlugin = createBackendPlugin({
             "The scaffolder's task recovery is on: a retried task skips the steps it completed, its gate step included. Let users read only their own scaffolder tasks (decideScaffolderPermission), or they can retry the service catalogue's provisioning tasks.",
           );
         }
+
+        const fulfillers = Fulfillers.fromConfig(config, deps);
+        const templates = TemplateChecks.create(deps);
+        const offerings = OfferingCatalogue.create({
+          ...deps,
+          fulfillers,
+          templates,
+        });
         const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
-        const tickets = await DatabaseGateTicketStore.create(deps);
-        const gate = GateKeeper.create({
-          ...deps,
-          tickets,
+        const notifier = RequestNotifier.create(deps);
+        const access = RequestAccess.create(deps);
+        const people = People.fromConfig(config, { ...deps, fulfillers });
+        const stages = ApproverResolver.create(deps);
+        const lifecycle = RequestLifecycle.create({
           requests: store,
           grants: grantStore,
-          tasks,
-          notifier,
         });
-        const fulfilment = FulfilmentWorker.create({
-          ...deps,
+        const viewer = RequestViewer.create({
           store,
+          delegations,
+          access,
+          fulfillers,
+        });
+        const common = { ...deps, store, lifecycle, viewer, access, notifier };
+        const grants = GrantService.create({
+          ...common,
           grants: grantStore,
-          tickets,
-          notifier,
-          tasks,
-        });
-        await deps.scheduler.scheduleTask({
-          id: 'service-catalogue-fulfilment',
-          // Global: one replica at a time follows the tasks; the claims keep
-          // starting them exactly once even if two ever overlap.
-          scope: 'global',
-          frequency: durationOf('fulfilment.frequency', { seconds: 10 }),
-          timeout: { minutes: 5 },
-          fn: () => fulfilment.run(),
+          offerings,
+          stages,
+          fulfillers,
+          people,
         });
 
-        const reminderBefore = durationOf('grants.reminderBefore', { days: 7 });
-        await deps.scheduler.scheduleTask({
-          id: 'service-catalogue-grant-expiry',
-          scope: 'global',
-          frequency: { minutes: 1 },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            const now = new Date();
-            await grants.expireDue(now);
-            await grants.remind(
-              now,
-              Duration.fromObject(reminderBefore).toMillis(),
-            );
-          },
-        });
-
-        const reconciler = Reconciler.fromConfig(config, {
+        const reconciliation = ReconciliationJob.fromConfig(config, {
           ...deps,
-          grants: grantStore,
-          requests: store,
-          notifier,
+          reconciler: Reconciler.fromConfig(config, {
+            ...deps,
+            grants: grantStore,
+            swaps: swapStore,
+            requests: store,
+            notifier,
+          }),
         });
-        await deps.scheduler.scheduleTask({
-          id: 'service-catalogue-reconciliation',
-          // Global: one replica at a time; each step looks at the present
-          // state before it acts, so runs never repeat each other's work.
-          scope: 'global',
-          frequency: durationOf('reconciliation.frequency', { minutes: 5 }),
-          timeout: { minutes: 30 },
-          fn: async () => {
-            const report = await reconciler.run();
-            deps.logger.info(
-              `Reconciled access: ${report.granted.length} birthright requests, ${report.moved.length} ended for movers, ${report.flagged.length} flagged, ${report.departures.length} departures, ${report.swapped} swapped`,
-            );
-          },
-        });
-
-        // The catalog module says when a user's groups change; a directory
-        // sync changes many at once, so a burst makes one run.
-        let soon: NodeJS.Timeout | undefined;
-        await deps.events.subscribe({
-          id: 'service-catalogue-reconciliation',
-          topics: [USER_CHANGED_TOPIC],
-          onEvent: async () => {
-            soon ??= setTimeout(() => {
-              soon = undefined;
-              reconcileSoon();
-            }, 2_000);
-          },
-        });
-        deps.lifecycle.addShutdownHook(() => clearTimeout(soon));
+        await reconciliation.start();
+        await FulfilmentJob.fromConfig(config, {
+          ...deps,
+          worker: FulfilmentWorker.create({
+            ...deps,
+            store,
+            grants: grantStore,
+            tickets,
+            notifier,
+            tasks,
+          }),
+        }).start();
+        await GrantExpiryJob.fromConfig(config, { ...deps, grants }).start();
 
         httpRouter.use(
           await createRouter({
-            gate,
-            taskLogs: RequestTaskLogs.create({ requests, tasks }),
-            grants,
             httpAuth: deps.httpAuth,
             categories: CategoryRegistry.fromConfig(config),
             offerings,
-            requests,
+            submissions: SubmissionService.create({
+              ...common,
+              offerings,
+              stages,
+              people,
+              fulfillers,
+            }),
+            requests: RequestService.create(common),
+            approvals: ApprovalService.create({
+              ...common,
+              delegations,
+              people,
+            }),
+            desk: DeskService.create({ ...common, fulfillers, people }),
+            grants,
+            swaps: SwapService.create({
+              ...deps,
+              swaps: swapStore,
+              offerings,
+              fulfillers,
+              reconcileSoon: () => reconciliation.runSoon(),
+            }),
+            entityAccess: EntityAccessService.create({
+              grants: grantStore,
+              requests: store,
+              offerings,
+              fulfillers,
+            }),
+            gate: GateKeeper.create({
+              ...deps,
+              tickets,
+              requests: store,
+              grants: grantStore,
+              tasks,
+              notifier,
+            }),
+            taskLogs: RequestTaskLogs.create({ viewer, tasks }),
           }),
         );
         httpRouter.addAuthPolicy({

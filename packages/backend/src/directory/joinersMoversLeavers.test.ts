@@ -1,5 +1,9 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -151,6 +155,23 @@ async function eventually<T>(
   }
 }
 
+/**
+ * A logger that keeps what it is told, for the test to see the jobs run;
+ * warnings and errors still reach the console.
+ */
+function recordingLogger(lines: string[]): LoggerService {
+  const logger: LoggerService = {
+    error: (message, meta) => console.error(message, meta ?? ''),
+    warn: (message, meta) => console.warn(message, meta ?? ''),
+    info: message => {
+      lines.push(message);
+    },
+    debug: () => {},
+    child: () => logger,
+  };
+  return logger;
+}
+
 function timed(scenario: string) {
   const started = Date.now();
   return () =>
@@ -159,6 +180,10 @@ function timed(scenario: string) {
 
 describeWithLdap()('joiners, movers and leavers from the directory', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  const logLines: string[] = [];
+  /** How many reconciliation runs finished so far. */
+  const reconciliations = () =>
+    logLines.filter(line => line.startsWith('Reconciled access:')).length;
 
   const grantsOf = async (name: string) =>
     (await request(server).get(`${api}/grants`).set('Authorization', as(name)))
@@ -214,6 +239,11 @@ describeWithLdap()('joiners, movers and leavers from the directory', () => {
         scaffolderModuleServiceCatalogue,
         serviceCataloguePlugin,
         schedulerServiceFactory,
+        createServiceFactory({
+          service: coreServices.rootLogger,
+          deps: {},
+          factory: () => recordingLogger(logLines),
+        }),
         mockServices.rootConfig.factory({
           data: {
             catalog: {
@@ -412,9 +442,14 @@ describeWithLdap()('joiners, movers and leavers from the directory', () => {
     };
 
     const before = await snapshot();
-    // Several periods of the reconciliation, the fulfilment and the
-    // directory read.
-    await new Promise(r => setTimeout(r, 5_000));
+    // Two more runs of the reconciliation: the second began after the
+    // snapshot, so at least one whole run saw the settled state. The
+    // fulfilment and the directory read run more often still.
+    const runsBefore = reconciliations();
+    await eventually('two more reconciliation runs', async () => ({
+      done: reconciliations() >= runsBefore + 2 ? true : undefined,
+      saw: { runsBefore, runs: reconciliations() },
+    }));
     expect(await snapshot()).toEqual(before);
     expect(before.directory).toEqual(
       [placeholder, person('leo'), person('peggy')].sort(),

@@ -35,10 +35,7 @@ async function main() {
   };
   const auth = { getOwnServiceCredentials: async () => ({}) } as any;
   const worker = FulfilmentWorker.create({
-    store: await DatabaseRequestStore.create({
-      database,
-      skipMigrations: true,
-    }),
+    store: await DatabaseRequestStore.create({ database }),
     grants: await DatabaseGrantStore.create({ database }),
     tickets: await DatabaseGateTicketStore.create({ database }),
     tasks: ScaffolderServiceTasks.create({

@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseGateTicketStore } from './DatabaseGateTicketStore';
-import { DatabaseRequestStore } from './DatabaseRequestStore';
+import { applyDatabaseMigrations } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -19,8 +19,7 @@ describe.each(databases.eachSupportedId())(
     async function createStore() {
       const knex = await databases.init(databaseId);
       const database = { getClient: async () => knex };
-      // The request store owns the migrations.
-      await DatabaseRequestStore.create({ database });
+      await applyDatabaseMigrations(database);
       return {
         knex,
         tickets: await DatabaseGateTicketStore.create({ database }),

@@ -3,25 +3,13 @@ import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GateTicketKey, GateTicketStore } from './GateTicketStore';
-import { Timestamp } from './timestamps';
-
-type GateTicketRow = {
-  purpose: GateTicketKey['purpose'];
-  subject_id: string;
-  run: number;
-  secret_hash: string;
-  template_ref: string;
-  issued_at: Timestamp;
-  passed_task_id: string | null;
-  passed_at: Timestamp | null;
-};
+import { GateTicketRow } from './tables';
 
 const hash = (ticket: string) =>
   createHash('sha256').update(ticket, 'utf8').digest('hex');
 
 /**
- * The {@link GateTicketStore} on the plugin's database. The request store
- * runs the migrations.
+ * The {@link GateTicketStore} on the plugin's database.
  *
  * @internal
  */

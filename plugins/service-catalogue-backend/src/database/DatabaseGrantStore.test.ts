@@ -2,6 +2,8 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseGrantStore } from './DatabaseGrantStore';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { NewRequest } from './RequestStore';
+import { applyDatabaseMigrations } from './migrations';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 
 jest.setTimeout(60_000);
 
@@ -37,15 +39,20 @@ describe.each(databases.eachSupportedId())(
     async function setUp() {
       const knex = await databases.init(databaseId);
       const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
+      const lifecycle = RequestLifecycle.create({
+        requests: requests,
+        grants: grants,
+      });
 
       /** A fulfilled request for the VPN, and the grant it left. */
       async function grantFor(holderRef = 'user:default/grace') {
-        const { request } = await requests.createRequest(
+        const { request } = await lifecycle.createRequest(
           vpn({ requesterRef: holderRef, submittedByRef: holderRef }),
         );
-        await requests.transition({
+        await lifecycle.transition({
           requestId: request.id,
           action: 'complete',
           actor: 'fulfiller',
@@ -54,15 +61,21 @@ describe.each(databases.eachSupportedId())(
         const [grant] = await grants.listGrants({ holderRef });
         return grant;
       }
-      return { knex, requests, grants, grantFor };
+      return {
+        lifecycle,
+        knex,
+        requests,
+        grants,
+        grantFor,
+      };
     }
 
     it('moves the end of a grant by the offering’s duration once its extension is approved', async () => {
-      const { requests, grants, grantFor } = await setUp();
+      const { lifecycle, grants, grantFor } = await setUp();
       const grant = await grantFor();
       const end = Date.parse(grant.expiresAt!);
 
-      const { request } = await requests.createRequest(
+      const { request } = await lifecycle.createRequest(
         vpn({ stages: [ownerStage], extendsGrantId: grant.id }),
       );
       expect(request).toMatchObject({
@@ -74,7 +87,7 @@ describe.each(databases.eachSupportedId())(
         trackingNumber: request.trackingNumber,
       });
 
-      const { request: decided, events } = await requests.decide({
+      const { request: decided, events } = await lifecycle.decide({
         requestId: request.id,
         approverRef: 'user:default/nina',
         decidedByRef: 'user:default/nina',
@@ -100,14 +113,14 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reminds the holder again about the new end', async () => {
-      const { requests, grants, grantFor } = await setUp();
+      const { lifecycle, grants, grantFor } = await setUp();
       const grant = await grantFor();
       const now = new Date();
       expect(
         await grants.claimReminders({ now, withinMs: 31 * DAY }),
       ).toHaveLength(1);
 
-      await requests.createRequest(vpn({ extendsGrantId: grant.id }));
+      await lifecycle.createRequest(vpn({ extendsGrantId: grant.id }));
       const extended = (await grants.getGrant(grant.id))!;
       expect(Date.parse(extended.expiresAt!)).toBeGreaterThan(
         now.getTime() + 59 * DAY,
@@ -120,19 +133,19 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses a second extension while one is open, someone else’s grant, and one that ended', async () => {
-      const { requests, grants, grantFor } = await setUp();
+      const { lifecycle, requests, grants, grantFor } = await setUp();
       const grant = await grantFor();
-      const { request } = await requests.createRequest(
+      const { request } = await lifecycle.createRequest(
         vpn({ stages: [ownerStage], extendsGrantId: grant.id }),
       );
 
       await expect(
-        requests.createRequest(
+        lifecycle.createRequest(
           vpn({ stages: [ownerStage], extendsGrantId: grant.id }),
         ),
       ).rejects.toThrow(`already asked for in ${request.trackingNumber}`);
       await expect(
-        requests.createRequest(
+        lifecycle.createRequest(
           vpn({
             requesterRef: 'user:default/leo',
             submittedByRef: 'user:default/leo',
@@ -141,7 +154,7 @@ describe.each(databases.eachSupportedId())(
         ),
       ).rejects.toThrow(/No grant/);
 
-      await requests.transition({
+      await lifecycle.transition({
         requestId: request.id,
         action: 'cancel',
         actor: 'requester',
@@ -153,7 +166,7 @@ describe.each(databases.eachSupportedId())(
         actorRef: 'user:default/nina',
       });
       await expect(
-        requests.createRequest(vpn({ extendsGrantId: grant.id })),
+        lifecycle.createRequest(vpn({ extendsGrantId: grant.id })),
       ).rejects.toThrow(/has ended/);
       const { totalCount } = await requests.listRequests({});
       // The fulfilled request and the cancelled extension; nothing else.
@@ -161,11 +174,11 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('makes one extension request of two at once', async () => {
-      const { requests, grantFor } = await setUp();
+      const { lifecycle, requests, grantFor } = await setUp();
       const grant = await grantFor();
       const results = await Promise.allSettled(
         [1, 2, 3].map(() =>
-          requests.createRequest(
+          lifecycle.createRequest(
             vpn({ stages: [ownerStage], extendsGrantId: grant.id }),
           ),
         ),
@@ -178,9 +191,9 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('fails an extension approved after the access ended, and leaves the grant ended', async () => {
-      const { requests, grants, grantFor } = await setUp();
+      const { lifecycle, grants, grantFor } = await setUp();
       const grant = await grantFor();
-      const { request } = await requests.createRequest(
+      const { request } = await lifecycle.createRequest(
         vpn({ stages: [ownerStage], extendsGrantId: grant.id }),
       );
       await grants.revokeGrant({
@@ -189,7 +202,7 @@ describe.each(databases.eachSupportedId())(
         actorRef: 'user:default/nina',
       });
 
-      const { request: decided } = await requests.decide({
+      const { request: decided } = await lifecycle.decide({
         requestId: request.id,
         approverRef: 'user:default/nina',
         decidedByRef: 'user:default/nina',
@@ -208,10 +221,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('records access given outside a request once, with its own end', async () => {
-      const { requests, grants } = await setUp();
+      const { lifecycle, requests, grants } = await setUp();
       const expiresAt = new Date(Date.now() + 3 * DAY).toISOString();
       const record = () =>
-        requests.recordFulfilled({
+        lifecycle.recordFulfilled({
           ...vpn({
             requesterRef: 'user:default/leo',
             submittedByRef: 'user:default/nina',
@@ -253,18 +266,18 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses to record a one-off service, which leaves no grant', async () => {
-      const { requests } = await setUp();
+      const { lifecycle, requests } = await setUp();
       await expect(
-        requests.recordFulfilled(vpn({ grant: undefined })),
+        lifecycle.recordFulfilled(vpn({ grant: undefined })),
       ).rejects.toThrow(/one-off service/);
       expect((await requests.listRequests({})).totalCount).toBe(0);
     });
 
     it('records one grant when two records of new access race', async () => {
-      const { requests, grants } = await setUp();
+      const { lifecycle, grants } = await setUp();
       const results = await Promise.all(
         [1, 2, 3, 4].map(() =>
-          requests.recordFulfilled(
+          lifecycle.recordFulfilled(
             vpn({
               requesterRef: 'user:default/ivan',
               submittedByRef: 'user:default/nina',

@@ -1,23 +1,46 @@
 import {
-  Departure,
   Grant,
   GrantEndReason,
   RequestFailure,
-  Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { StoreTransaction } from './RequestStore';
 
 /**
- * One holder of a swap: `waiting` until their request for the new offering
- * is raised and their old grant is ending (`moved`), or that `failed`.
+ * What a request remembers of its offering's `grant` settings.
  *
  * @internal
  */
-export interface SwapItem {
-  swapId: string;
-  grantId: string;
+export type GrantSpec = {
+  duration?: string;
+  revokeTemplateRef?: string;
+  /** For a birthright: the group whose members hold it. */
+  birthrightGroupRef?: string;
+};
+
+/**
+ * A grant about to be recorded for a fulfilled request.
+ *
+ * @internal
+ */
+export interface NewGrant {
+  requestId: string;
   holderRef: string;
-  state: 'waiting' | 'moved' | 'failed';
+  offeringRef: string;
+  offeringTitle: string;
+  offeringOwnerRef: string;
+  targetRef?: string;
+  grantedAt: Date;
+  expiresAt?: Date;
+  revokeTemplateRef?: string;
+  birthrightGroupRef?: string;
 }
+
+/**
+ * A grant read to change it inside a transaction.
+ *
+ * @internal
+ */
+export type LockedGrant = Grant & { version: number };
 
 /**
  * A grant whose revoke template a worker claimed.
@@ -32,13 +55,34 @@ export interface RevocationClaim {
 }
 
 /**
- * Where grants live. They are created in the same transaction that moves
- * their request to DONE (see the request store); every later change
- * compares and sets the grant's version.
+ * Where grants live. The domain records them in the same transaction that
+ * moves their request to DONE, and moves their end in the one that settles
+ * an extension; every later change compares and sets the grant's version.
  *
  * @internal
  */
 export interface GrantStore {
+  insertGrant(tx: StoreTransaction, grant: NewGrant): Promise<string>;
+
+  /** The holder's active grant on an offering, read inside a transaction. */
+  findActiveGrant(
+    tx: StoreTransaction,
+    options: { holderRef: string; offeringRef: string },
+  ): Promise<Grant | undefined>;
+
+  /** Reads a grant to change it; on PostgreSQL it stays locked. */
+  lockGrant(
+    tx: StoreTransaction,
+    grantId: string,
+  ): Promise<LockedGrant | undefined>;
+
+  /** Moves a grant's end, if it is still at the version it was read at. */
+  setExpiry(
+    tx: StoreTransaction,
+    grant: { id: string; version: number },
+    expiresAt: Date,
+  ): Promise<void>;
+
   getGrant(id: string): Promise<Grant | undefined>;
 
   listGrants(query: {
@@ -74,6 +118,8 @@ export interface GrantStore {
     limit: number;
     /** Grants this pass already tried: left for a later pass. */
     excludeIds?: string[];
+    /** When the claim begins: now, unless the worker's clock says. */
+    now?: Date;
   }): Promise<RevocationClaim[]>;
 
   /**
@@ -85,6 +131,7 @@ export interface GrantStore {
     grantId: string;
     worker: string;
     retryAfterMs: number;
+    now?: Date;
   }): Promise<void>;
 
   recordRevokeTask(options: {
@@ -113,35 +160,4 @@ export interface GrantStore {
     grantId: string;
     reason: string | null;
   }): Promise<boolean>;
-
-  recordDeparture(departure: Omit<Departure, 'id'>): Promise<Departure>;
-
-  listDepartures(options: { limit: number }): Promise<Departure[]>;
-
-  /**
-   * Starts moving every active holder of one offering to another: one item
-   * per holder, `running` until each moved or failed; `done` at once when
-   * there are none.
-   */
-  createSwap(options: {
-    fromOfferingRef: string;
-    toOfferingRef: string;
-    actorRef: string;
-  }): Promise<Swap>;
-
-  getSwap(id: string): Promise<Swap | undefined>;
-
-  /** Holders of running swaps still to move, oldest swap first. */
-  listWaitingSwapItems(options: {
-    limit: number;
-  }): Promise<Array<SwapItem & { swap: Swap }>>;
-
-  /** Records how moving one holder ended; the last one finishes the swap. */
-  finishSwapItem(options: {
-    swapId: string;
-    grantId: string;
-    state: 'moved' | 'failed';
-    requestId?: string;
-    failure?: string;
-  }): Promise<void>;
 }

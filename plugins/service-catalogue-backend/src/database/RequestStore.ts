@@ -1,16 +1,20 @@
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
   OfferingFulfilment,
   ApprovalDecision,
+  ApprovalStageStatus,
   CommentVisibility,
-  RequestAction,
-  RequestActor,
   RequestApprovalStage,
   RequestComment,
   RequestEvent,
+  RequestFailure,
   RequestState,
+  RequestTransition,
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { Knex } from 'knex';
+import { RequestFilter } from '../permissions/rules';
 
 /**
  * An approval stage as routing resolved it, before anyone decided.
@@ -69,25 +73,15 @@ export interface ListRequestsQuery {
   requesterRef?: string;
   /** `null` for requests nobody took yet. */
   assigneeRef?: string | null;
+  /** Requests for one of these offerings. */
+  offeringRefs?: string[];
+  /** What the permission policy lets the caller read; everything without. */
+  readable?: PermissionCriteria<RequestFilter>;
+  /** Newest first unless said otherwise. */
+  order?: 'newest' | 'oldest';
   limit?: number;
   offset?: number;
 }
-
-/**
- * The effect of a decision.
- *
- * - `recorded`: counted; the stage needs more approvals.
- * - `stage-approved`: the stage completed and the next one is active.
- * - `approved`: the last stage completed; the request is APPROVED.
- * - `rejected`: the request is REJECTED.
- *
- * @internal
- */
-export type DecisionOutcome =
-  | 'recorded'
-  | 'stage-approved'
-  | 'approved'
-  | 'rejected';
 
 /**
  * A request a fulfilment worker claimed, and when the claim began: a task
@@ -106,51 +100,134 @@ export interface FulfilmentClaim {
   run: number;
 }
 
-/** @internal */
-export interface Delegation {
-  id: string;
-  approverRef: string;
-  delegateRef: string;
-  startsAt: string;
-  endsAt: string;
-  reason?: string;
+/**
+ * A request as the domain reads it to change it, inside a transaction: with
+ * what it keeps of its offering, which the API does not show.
+ *
+ * @internal
+ */
+export type LockedRequest = ServiceRequest & {
+  targetRef?: string;
+  grant?: NewRequest['grant'];
+};
+
+/**
+ * What a change of a request writes besides its version.
+ *
+ * @internal
+ */
+export interface RequestChanges {
+  state?: RequestState;
+  /** The stage that takes decisions now; `null` once none does. */
+  currentStage?: number | null;
+  assigneeRef?: string;
+  failure?: RequestFailure | null;
+  /** A retry: the old task and claim go, and a new fulfilment run begins. */
+  newFulfilmentRun?: boolean;
 }
 
 /**
- * Where requests live. Every change is one transaction that compares and
- * sets the request's version and appends to its history, so concurrent
- * changes produce one outcome and a crash never leaves a request
- * half-moved.
+ * An entry for a request's append-only history.
+ *
+ * @internal
+ */
+export interface NewRequestEvent {
+  requestId: string;
+  type: RequestEvent['type'];
+  actorRef: string;
+  fromState?: RequestState;
+  toState?: RequestState;
+  data?: JsonObject;
+  at: Date;
+}
+
+/**
+ * A transaction of the plugin's database, which the domain opens through
+ * {@link RequestStore.transaction} and hands to every store it writes with.
+ *
+ * @internal
+ */
+export type StoreTransaction = Knex.Transaction;
+
+/**
+ * Where requests live: rows, their stages, decisions, comments and
+ * history. The store decides nothing: the domain reads a request inside a
+ * transaction, decides what changes, and writes it back here, where every
+ * write to a request compares and sets its version. Concurrent changes
+ * produce one outcome, and a crash never leaves a request half-moved.
  *
  * @internal
  */
 export interface RequestStore {
   /**
-   * Stores a new request and moves it out of NEW: to PENDING_APPROVAL when
-   * it has stages, to IN_PROGRESS when nothing needs approval. An extension
-   * that needs no approval is settled at once.
+   * Runs `fn` in one transaction, again on fresh state when it lost a race
+   * (a stale version, or a unique index another transaction filled first).
    */
-  createRequest(
-    request: NewRequest,
-  ): Promise<{ request: ServiceRequest; events: RequestEvent[] }>;
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
 
   /**
-   * Records access given outside a request's own fulfilment (by a template
-   * or the desk) as a request that is DONE at once with its grant, in one
-   * transaction. A holder who already has an active grant on the offering
-   * keeps it: that one is returned, `created` false, and nothing is stored.
+   * Reads a request to change it; on PostgreSQL it stays locked until the
+   * transaction ends. NotFoundError when there is none.
    */
-  recordFulfilled(
-    input: NewRequest & {
-      /** Overrides the end the offering's duration gives. */
-      expiresAt?: string;
-      /** Kept on the completing history event. */
-      data?: JsonObject;
+  lockRequest(tx: StoreTransaction, requestId: string): Promise<LockedRequest>;
+
+  /** Stores a new request with its stages; returns its id. */
+  insertRequest(
+    tx: StoreTransaction,
+    options: {
+      request: NewRequest;
+      state: RequestState;
+      currentStage: number | null;
+      now: Date;
     },
-  ): Promise<{ request: ServiceRequest; grantId: string; created: boolean }>;
+  ): Promise<string>;
+
+  /**
+   * Writes a change, only if the request is still at the version it was
+   * read at; otherwise the transaction fails and is run again.
+   */
+  updateRequest(
+    tx: StoreTransaction,
+    request: { id: string; version: number },
+    changes: RequestChanges,
+    now: Date,
+  ): Promise<void>;
+
+  /**
+   * Sets the status of a request's stages: one of them, or every one that
+   * is in one of `from`.
+   */
+  updateStages(
+    tx: StoreTransaction,
+    options: {
+      requestId: string;
+      stageIndex?: number;
+      from?: ApprovalStageStatus[];
+      status: ApprovalStageStatus;
+    },
+  ): Promise<void>;
+
+  insertDecision(
+    tx: StoreTransaction,
+    decision: Omit<ApprovalDecision, 'decidedAt'> & {
+      requestId: string;
+      at: Date;
+    },
+  ): Promise<void>;
+
+  appendEvent(tx: StoreTransaction, event: NewRequestEvent): Promise<string>;
+
+  /** The tracking number of an open request for more time on a grant. */
+  findOpenExtension(
+    tx: StoreTransaction,
+    grantId: string,
+  ): Promise<string | undefined>;
 
   /** By id or by tracking number. */
-  getRequest(idOrTrackingNumber: string): Promise<ServiceRequest | undefined>;
+  getRequest(
+    idOrTrackingNumber: string,
+    tx?: StoreTransaction,
+  ): Promise<ServiceRequest | undefined>;
 
   listRequests(
     query: ListRequestsQuery,
@@ -168,57 +245,21 @@ export interface RequestStore {
   listDecidedBy(options: { userRef: string }): Promise<ServiceRequest[]>;
 
   /**
-   * Records a decision on the current stage and applies its effect. The
-   * approval of an extension settles it in the same transaction: the grant's
-   * end moves and the request is DONE (FAILED when the grant ended). Refuses
-   * (ConflictError) a second decision by the same approver, or by the same
-   * person for several approvers, on the same stage; a decision meant for a
-   * stage that is no longer current; and any decision on a request that is
-   * no longer pending. Refuses (NotAllowedError) an approver who is not on
-   * the current stage.
-   */
-  decide(options: {
-    requestId: string;
-    approverRef: string;
-    decidedByRef: string;
-    decision: ApprovalDecision['decision'];
-    comment?: string;
-    /** The stage the decider saw, when they said. */
-    expectedStage?: number;
-  }): Promise<{
-    request: ServiceRequest;
-    outcome: DecisionOutcome;
-    events: RequestEvent[];
-  }>;
-
-  /**
-   * Moves a request along the state machine: refuses (ConflictError) a move
-   * the machine does not allow from the current state (or not for this
-   * request, such as cancelling one the desk has taken), or one whose
-   * `expectedVersion` is stale. Reaching DONE records the request's grant,
-   * when its offering leaves one, in the same transaction.
-   */
-  transition(options: {
-    requestId: string;
-    action: RequestAction;
-    actor: RequestActor;
-    actorRef: string;
-    expectedVersion?: number;
-    data?: JsonObject;
-  }): Promise<{ request: ServiceRequest; event: RequestEvent }>;
-
-  /**
    * Claims automatic requests whose scaffolder task has not started: those
-   * APPROVED (moved to IN_PROGRESS in the same transaction) and those
-   * IN_PROGRESS without a task, unless another worker's claim still runs.
+   * waiting for fulfilment (moved by `start` in the same transaction) and
+   * those in it without a task, unless another worker's claim still runs.
    * A claim lasts `leaseMs`; a worker that dies leaves it to expire.
    */
   claimFulfilment(options: {
     worker: string;
     leaseMs: number;
     limit: number;
+    /** How a request waiting for fulfilment starts. */
+    start: RequestTransition;
     /** Requests this pass already tried: left for a later pass. */
     excludeIds?: string[];
+    /** When the claim begins: now, unless the worker's clock says. */
+    now?: Date;
   }): Promise<FulfilmentClaim[]>;
 
   /**
@@ -240,22 +281,11 @@ export interface RequestStore {
     requestId: string;
     worker: string;
     retryAfterMs: number;
+    now?: Date;
   }): Promise<void>;
 
   /** IN_PROGRESS automatic requests whose task runs. */
   listFollowing(options: { limit: number }): Promise<ServiceRequest[]>;
-
-  /**
-   * Gives a request to someone of the desk: an APPROVED one starts (moves to
-   * IN_PROGRESS) in the same transaction. Refuses (ConflictError) a request
-   * that is not waiting for or in fulfilment.
-   */
-  assign(options: {
-    requestId: string;
-    assigneeRef: string;
-    actorRef: string;
-    expectedVersion?: number;
-  }): Promise<ServiceRequest>;
 
   addComment(options: {
     requestId: string;
@@ -270,16 +300,4 @@ export interface RequestStore {
   ): Promise<RequestComment[]>;
 
   listEvents(requestId: string): Promise<RequestEvent[]>;
-
-  addDelegation(delegation: Omit<Delegation, 'id'>): Promise<Delegation>;
-
-  removeDelegation(options: { id: string; approverRef: string }): Promise<void>;
-
-  listDelegations(options: { approverRef: string }): Promise<Delegation[]>;
-
-  /** The approvers for whom this user may decide at this moment. */
-  listDelegatorsOf(options: {
-    delegateRef: string;
-    at: Date;
-  }): Promise<string[]>;
 }

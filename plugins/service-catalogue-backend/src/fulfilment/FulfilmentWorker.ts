@@ -3,15 +3,24 @@ import { ConflictError } from '@backstage/errors';
 import {
   RequestFailure,
   ServiceRequest,
+  findRequestTransition,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GateTicketStore } from '../database/GateTicketStore';
 import { randomUUID } from 'node:crypto';
 import { FulfilmentClaim, RequestStore } from '../database/RequestStore';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { GrantStore } from '../database/GrantStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { RevocationWorker } from './RevocationWorker';
 import { ScaffolderError, ScaffolderTasks } from './ScaffolderTasks';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
+
+// An approved automatic request starts when a worker claims it.
+const START = findRequestTransition({
+  from: 'APPROVED',
+  action: 'start',
+  actor: 'system',
+})!;
 
 /**
  * Runs the provisioning of automatic requests: starts the offering's
@@ -42,11 +51,18 @@ export class FulfilmentWorker {
     leaseMs?: number;
     /** How soon a start that failed for now is tried again. */
     retryAfterMs?: number;
+    /** What time it is for claims and their leases. */
+    clock?: () => Date;
   }): FulfilmentWorker {
+    const clock = options.clock ?? (() => new Date());
     const leaseMs = options.leaseMs ?? 5 * 60_000;
     const retryAfterMs = options.retryAfterMs ?? 30_000;
     return new FulfilmentWorker(
       options.store,
+      RequestLifecycle.create({
+        requests: options.store,
+        grants: options.grants,
+      }),
       options.tickets,
       options.tasks,
       options.notifier,
@@ -61,12 +77,15 @@ export class FulfilmentWorker {
         options.logger,
         leaseMs,
         retryAfterMs,
+        clock,
       ),
+      clock,
     );
   }
 
   private constructor(
     private readonly store: RequestStore,
+    private readonly lifecycle: RequestLifecycle,
     private readonly tickets: GateTicketStore,
     private readonly tasks: ScaffolderTasks,
     private readonly notifier: RequestNotifier,
@@ -74,6 +93,7 @@ export class FulfilmentWorker {
     private readonly leaseMs: number,
     private readonly retryAfterMs: number,
     private readonly revocations: RevocationWorker,
+    private readonly clock: () => Date,
   ) {}
 
   /** One pass: start what waits, then follow what runs. */
@@ -89,7 +109,9 @@ export class FulfilmentWorker {
         worker,
         leaseMs: this.leaseMs,
         limit: 5,
+        start: START,
         excludeIds: [...seen],
+        now: this.clock(),
       });
       if (claims.length === 0) {
         break;
@@ -160,6 +182,7 @@ export class FulfilmentWorker {
           requestId: request.id,
           worker,
           retryAfterMs: this.retryAfterMs,
+          now: this.clock(),
         })
         .catch(() => undefined);
     }
@@ -170,7 +193,7 @@ export class FulfilmentWorker {
     try {
       const status = await this.tasks.status(taskId);
       if (status === 'completed') {
-        const { request: done } = await this.store.transition({
+        const { request: done } = await this.lifecycle.transition({
           requestId: request.id,
           action: 'complete',
           actor: 'system',
@@ -199,7 +222,7 @@ export class FulfilmentWorker {
     request: ServiceRequest,
     failure: RequestFailure,
   ): Promise<void> {
-    const { request: failed } = await this.store.transition({
+    const { request: failed } = await this.lifecycle.transition({
       requestId: request.id,
       action: 'fail',
       actor: 'system',

@@ -24,6 +24,7 @@ export class RevocationWorker {
     private readonly logger: LoggerService,
     private readonly leaseMs: number,
     private readonly retryAfterMs: number,
+    private readonly clock: () => Date,
   ) {}
 
   async run(worker: string): Promise<void> {
@@ -34,6 +35,7 @@ export class RevocationWorker {
         leaseMs: this.leaseMs,
         limit: 5,
         excludeIds: [...seen],
+        now: this.clock(),
       });
       if (claims.length === 0) {
         break;
@@ -90,6 +92,7 @@ export class RevocationWorker {
           grantId: grant.id,
           worker,
           retryAfterMs: this.retryAfterMs,
+          now: this.clock(),
         })
         .catch(() => undefined);
     }

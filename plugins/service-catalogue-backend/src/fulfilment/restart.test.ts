@@ -5,6 +5,9 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DatabaseGateTicketStore } from '../database/DatabaseGateTicketStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
+import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 
 jest.setTimeout(180_000);
 
@@ -130,12 +133,16 @@ const postgres = databases
       'is finished once by the next process when killed %s the scaffolder created the task',
       async phase => {
         const knex = await databases.init(databaseId as TestDatabaseId);
-        const store = await DatabaseRequestStore.create({
-          database: { getClient: async () => knex },
+        const database = { getClient: async () => knex };
+        await applyDatabaseMigrations(database);
+        const store = await DatabaseRequestStore.create({ database });
+        const lifecycle = RequestLifecycle.create({
+          requests: store,
+          grants: await DatabaseGrantStore.create({ database }),
         });
         const requests = [];
         for (const name of ['grace', 'leo', 'mia']) {
-          const { request } = await store.createRequest({
+          const { request } = await lifecycle.createRequest({
             offeringRef: 'offering:default/vpn-access',
             offeringTitle: 'VPN access',
             offeringOwnerRef: 'group:default/network-team',

@@ -9,6 +9,7 @@ import { JsonObject } from '@backstage/types';
 import {
   GateInitiator,
   TaskMarker,
+  findRequestTransition,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { DatabaseGateTicketStore } from '../database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
@@ -17,6 +18,8 @@ import { NewRequest } from '../database/RequestStore';
 import { TaskDescription } from '../fulfilment/ScaffolderTasks';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { GateKeeper } from './GateKeeper';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 
 jest.setTimeout(60_000);
 
@@ -48,8 +51,13 @@ describe.each(databases.eachSupportedId())(
     async function setUp() {
       const knex = await databases.init(databaseId);
       const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
+      const lifecycle = RequestLifecycle.create({
+        requests: requests,
+        grants: grants,
+      });
       const tickets = await DatabaseGateTicketStore.create({ database });
       const tasks = new Map<string, TaskDescription>();
       const audits: Array<{
@@ -112,11 +120,16 @@ describe.each(databases.eachSupportedId())(
 
       /** An automatic request claimed for provisioning, with its ticket. */
       async function provisioning(overrides: Partial<NewRequest> = {}) {
-        const { request } = await requests.createRequest(vpn(overrides));
+        const { request } = await lifecycle.createRequest(vpn(overrides));
         const [claim] = await requests.claimFulfilment({
           worker: 'w',
           leaseMs: 60_000,
           limit: 1,
+          start: findRequestTransition({
+            from: 'APPROVED',
+            action: 'start',
+            actor: 'system',
+          })!,
         });
         const issued = await tickets.issue({
           purpose: 'provision',
@@ -159,6 +172,7 @@ describe.each(databases.eachSupportedId())(
         };
       }
       return {
+        lifecycle,
         knex,
         requests,
         grants,
@@ -361,8 +375,8 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses to provision a request that is not approved, whatever ticket it carries', async () => {
-      const { requests, tickets, check } = await setUp();
-      const { request } = await requests.createRequest(
+      const { lifecycle, tickets, check } = await setUp();
+      const { request } = await lifecycle.createRequest(
         vpn({
           stages: [
             {
@@ -401,15 +415,15 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets a revoke task through only for a grant being revoked, for its holder', async () => {
-      const { requests, grants, tickets, check } = await setUp();
-      const { request } = await requests.createRequest(
+      const { lifecycle, grants, tickets, check } = await setUp();
+      const { request } = await lifecycle.createRequest(
         vpn({
           fulfilment: 'manual',
           templateRef: undefined,
           grant: { duration: 'P30D', revokeTemplateRef: VPN_REVOKE },
         }),
       );
-      await requests.transition({
+      await lifecycle.transition({
         requestId: request.id,
         action: 'complete',
         actor: 'fulfiller',

@@ -1,30 +1,32 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
-  Departure,
-  EntityAccess,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
   Grant,
-  OfferingEntityV1alpha1,
-  Swap,
   ServiceRequest,
-  TERMINAL_REQUEST_STATES,
+  serviceCatalogueRequestCreatePermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { DateTime } from 'luxon';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GrantStore } from '../database/GrantStore';
-import { RequestStore } from '../database/RequestStore';
 import { describeEnd } from '../fulfilment/RevocationWorker';
+import { audited } from '../requests/audit';
+import { FOR_USER_FIELD } from '../requests/FormValidator';
 import { Fulfillers } from '../requests/Fulfillers';
-import { RequestNotifier } from '../requests/RequestNotifier';
-import { RequestService } from '../requests/RequestService';
-import { ownerOf } from '../requests/offeringSpec';
-import { normalizeRef, userRefOf } from '../requests/refs';
-
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+import {
+  dueAfter,
+  grantOf,
+  offeringTitle,
+  ownerOf,
+} from '../requests/offeringSpec';
+import { People } from '../requests/People';
+import { normalizeRef, offeringRefOf, userRefOf } from '../requests/refs';
+import { StageResolver } from '../requests/SubmissionService';
+import { UseCaseDeps, UserCredentials } from '../requests/useCase';
 
 const ORDER: Record<Grant['state'], number> = {
   active: 0,
@@ -32,40 +34,29 @@ const ORDER: Record<Grant['state'], number> = {
   ended: 2,
 };
 
+/** What GrantService works with. */
+type GrantServiceDeps = UseCaseDeps & {
+  grants: GrantStore;
+  offerings: OfferingCatalogue;
+  stages: StageResolver;
+  fulfillers: Fulfillers;
+  people: People;
+};
+
 /**
  * The access people hold: their own grants, who holds what an owner looks
- * after, and ending a grant. Holders give theirs up; the offering's owners,
- * the desk and administrators revoke anyone's.
+ * after, more time for a grant, access recorded that was given outside a
+ * request, and ending a grant. Holders give theirs up; the offering's
+ * owners, the desk and administrators revoke anyone's.
  *
  * @internal
  */
 export class GrantService {
-  static create(options: {
-    grants: GrantStore;
-    requests: RequestStore;
-    offerings: OfferingCatalogue;
-    fulfillers: Fulfillers;
-    notifier: RequestNotifier;
-    auditor: AuditorService;
-    requestService: RequestService;
-    /** Asks the reconciliation job to run soon, such as for a new swap. */
-    reconcileSoon: () => Promise<void>;
-  }): GrantService {
-    return new GrantService(options);
+  static create(deps: GrantServiceDeps): GrantService {
+    return new GrantService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      grants: GrantStore;
-      requests: RequestStore;
-      offerings: OfferingCatalogue;
-      fulfillers: Fulfillers;
-      notifier: RequestNotifier;
-      auditor: AuditorService;
-      requestService: RequestService;
-      reconcileSoon: () => Promise<void>;
-    },
-  ) {}
+  private constructor(private readonly deps: GrantServiceDeps) {}
 
   /**
    * The caller's grants; or, with `holderRef`, someone else's on the
@@ -107,26 +98,89 @@ export class GrantService {
     return sortGrants(grants.filter(g => claims.has(g.offeringOwnerRef)));
   }
 
-  /** The holder asks for more time: a request that goes through approval. */
+  /**
+   * The holder asks for more time on a grant: a request for the same
+   * offering, routed like any other, that moves the grant's end by the
+   * offering's duration once approved and provisions nothing.
+   */
   async extend(options: {
     grantId: string;
     reason?: string;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const grant = await this.deps.grants.getGrant(options.grantId);
-    if (!grant || grant.holderRef !== userRefOf(options.credentials)) {
+    const userRef = userRefOf(options.credentials);
+    const held = await this.deps.grants.getGrant(options.grantId);
+    if (!held || held.holderRef !== userRef) {
       throw new NotFoundError(`No grant ${options.grantId}`);
     }
-    return this.deps.requestService.requestExtension({
-      grant,
-      reason: options.reason,
-      credentials: options.credentials,
-    });
+    return audited(
+      this.deps.auditor,
+      {
+        eventId: 'grant-extend',
+        meta: { grantId: held.id, actorRef: userRef },
+      },
+      async () => {
+        await this.deps.access.require(
+          serviceCatalogueRequestCreatePermission,
+          options.credentials,
+        );
+        // Someone no longer in the offering's audience cannot see it, and
+        // asks in vain.
+        const offering = await this.deps.offerings.getOfferingEntity({
+          entityRef: held.offeringRef,
+          credentials: options.credentials,
+        });
+        const { grant, targetRef } = grantOf(offering);
+        if (!grant?.duration) {
+          throw new ConflictError(
+            `${offeringTitle(
+              offering,
+            )} no longer ends on its own; there is nothing to extend`,
+          );
+        }
+        const reason = options.reason?.trim();
+        const { request } = await this.deps.lifecycle.createRequest({
+          offeringRef: held.offeringRef,
+          offeringTitle: offeringTitle(offering),
+          offeringOwnerRef: ownerOf(offering),
+          requesterRef: userRef,
+          submittedByRef: userRef,
+          formValues: {
+            [FOR_USER_FIELD]: userRef,
+            ...(reason ? { reason } : {}),
+          },
+          stages: await this.deps.stages.resolveStages({
+            offering,
+            requesterRef: userRef,
+            submitterRef: userRef,
+          }),
+          slaDueAt: dueAfter(offering.spec.estimatedDelay),
+          // Nothing to provision: approval itself moves the grant's end.
+          fulfilment: 'manual',
+          targetRef,
+          grant,
+          extendsGrantId: held.id,
+        });
+
+        await this.deps.notifier.tell(request, {
+          to: [request.requesterRef],
+          title: `${request.trackingNumber} submitted: more time for ${request.offeringTitle}`,
+          description:
+            request.state === 'PENDING_APPROVAL'
+              ? 'Your request for more time waits for approval.'
+              : 'Your access lasts longer now.',
+        });
+        await this.deps.notifier.askApprovers(request);
+        return request;
+      },
+    );
   }
 
   /**
-   * Records access a template or the desk gave; returns the holder's grant
-   * and whether it is new.
+   * Records access that a template or the desk gave outside a request's
+   * own fulfilment, for the offering's fulfillers: a request that is DONE at
+   * once, with its grant. Recording access someone already holds changes
+   * nothing and returns their grant, and whether it is new.
    */
   async record(options: {
     offeringRef: string;
@@ -135,8 +189,76 @@ export class GrantService {
     reason?: string;
     credentials: UserCredentials;
   }): Promise<{ grant: Grant; created: boolean }> {
-    const { grantId, created } = await this.deps.requestService.recordGrant(
-      options,
+    const userRef = userRefOf(options.credentials);
+    const { grantId, created } = await audited(
+      this.deps.auditor,
+      {
+        eventId: 'grant-record',
+        meta: {
+          offeringRef: options.offeringRef,
+          holderRef: options.holderRef,
+          actorRef: userRef,
+        },
+        outcome: () => ({}),
+      },
+      async () => {
+        const offering = await this.deps.offerings.getOfferingEntity({
+          entityRef: offeringRefOf(options.offeringRef),
+          credentials: options.credentials,
+          asFulfiller: true,
+        });
+        const ownerRef = ownerOf(offering);
+        if (
+          !(await this.deps.fulfillers.include(ownerRef, options.credentials))
+        ) {
+          throw new NotAllowedError(
+            `Only those who fulfil ${offeringTitle(
+              offering,
+            )} record access to it`,
+          );
+        }
+        const holderRef = normalizeRef(options.holderRef, {
+          field: 'holderRef',
+          defaultKind: 'user',
+        });
+        await this.deps.people.knownUser(holderRef, 'holderRef');
+        const { grant, targetRef } = grantOf(offering);
+        if (!grant) {
+          throw new InputError(
+            `${offeringTitle(
+              offering,
+            )} is a one-off service and leaves no grant`,
+          );
+        }
+        const reason = options.reason?.trim();
+        const recorded = await this.deps.lifecycle.recordFulfilled({
+          offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
+          offeringTitle: offeringTitle(offering),
+          offeringOwnerRef: ownerRef,
+          requesterRef: holderRef,
+          submittedByRef: userRef,
+          formValues: {
+            [FOR_USER_FIELD]: holderRef,
+            ...(reason ? { reason } : {}),
+          },
+          stages: [],
+          fulfilment: 'manual',
+          targetRef,
+          grant,
+          expiresAt: endOf(options.expiresAt),
+          data: { recorded: true, ...(reason ? { reason } : {}) },
+        });
+        if (recorded.created) {
+          await this.deps.notifier.tell(recorded.request, {
+            to: [holderRef],
+            title: `${recorded.request.trackingNumber}: ${recorded.request.offeringTitle} is yours`,
+            description: `Given by ${userRef}${
+              reason ? `: ${reason}` : ''
+            }. My access shows it.`,
+          });
+        }
+        return recorded;
+      },
     );
     return { grant: (await this.deps.grants.getGrant(grantId))!, created };
   }
@@ -147,208 +269,36 @@ export class GrantService {
     credentials: UserCredentials;
   }): Promise<Grant> {
     const userRef = userRefOf(options.credentials);
-    const event = await this.deps.auditor.createEvent({
-      eventId: 'grant-revoke',
-      severityLevel: 'medium',
-      meta: { grantId: options.grantId, actorRef: userRef },
-    });
-    try {
-      const grant = await this.deps.grants.getGrant(options.grantId);
-      const fulfils =
-        grant !== undefined &&
-        (await this.deps.fulfillers.include(
-          grant.offeringOwnerRef,
-          options.credentials,
-        ));
-      if (!grant || (grant.holderRef !== userRef && !fulfils)) {
-        // Someone else's access is none of the caller's business.
-        throw new NotFoundError(`No grant ${options.grantId}`);
-      }
-      const ended = await this.deps.grants.revokeGrant({
-        grantId: grant.id,
-        reason: grant.holderRef === userRef ? 'given-up' : 'revoked',
-        actorRef: userRef,
-      });
-      if (ended.state === 'ended') {
-        await this.tellHolder(ended, options.reason);
-      }
-      await event.success({ meta: { state: ended.state } });
-      return ended;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
-
-  /**
-   * Moves every holder of one offering to another, for those who fulfil
-   * both; the reconciliation job does the moving.
-   */
-  async startSwap(options: {
-    offeringRef: string;
-    toOfferingRef: string;
-    credentials: UserCredentials;
-  }): Promise<Swap> {
-    const userRef = userRefOf(options.credentials);
-    const event = await this.deps.auditor.createEvent({
-      eventId: 'grant-swap',
-      severityLevel: 'high',
-      meta: {
-        fromOfferingRef: options.offeringRef,
-        toOfferingRef: options.toOfferingRef,
-        actorRef: userRef,
+    return audited(
+      this.deps.auditor,
+      {
+        eventId: 'grant-revoke',
+        meta: { grantId: options.grantId, actorRef: userRef },
+        outcome: ended => ({ state: ended.state }),
       },
-    });
-    try {
-      const [from, to] = await Promise.all(
-        [options.offeringRef, options.toOfferingRef].map(ref =>
-          this.deps.offerings.getOfferingEntity({
-            entityRef: normalizeRef(ref, {
-              field: 'toOfferingRef',
-              defaultKind: 'offering',
-            }),
-            credentials: options.credentials,
-            asFulfiller: true,
-          }),
-        ),
-      );
-      const fromRef = refOf(from);
-      const toRef = refOf(to);
-      if (fromRef === toRef) {
-        throw new InputError('An offering cannot be swapped for itself');
-      }
-      if (!to.spec.grant) {
-        throw new InputError(
-          `${toRef} is a one-off service; holders can only move to an offering that leaves a grant`,
-        );
-      }
-      for (const offering of [from, to]) {
-        if (
-          !(await this.deps.fulfillers.include(
-            ownerOf(offering),
+      async () => {
+        const grant = await this.deps.grants.getGrant(options.grantId);
+        const fulfils =
+          grant !== undefined &&
+          (await this.deps.fulfillers.include(
+            grant.offeringOwnerRef,
             options.credentials,
-          ))
-        ) {
-          throw new NotAllowedError(
-            `Only those who fulfil both ${fromRef} and ${toRef} swap their holders`,
-          );
+          ));
+        if (!grant || (grant.holderRef !== userRef && !fulfils)) {
+          // Someone else's access is none of the caller's business.
+          throw new NotFoundError(`No grant ${options.grantId}`);
         }
-      }
-      const swap = await this.deps.grants.createSwap({
-        fromOfferingRef: fromRef,
-        toOfferingRef: toRef,
-        actorRef: userRef,
-      });
-      await this.deps.reconcileSoon();
-      await event.success({ meta: { swapId: swap.id, total: swap.total } });
-      return swap;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
-
-  async getSwap(options: {
-    swapId: string;
-    credentials: UserCredentials;
-  }): Promise<Swap> {
-    const swap = await this.deps.grants.getSwap(options.swapId);
-    const from = swap
-      ? await this.deps.offerings
-          .getOfferingEntity({
-            entityRef: swap.fromOfferingRef,
-            credentials: options.credentials,
-            asFulfiller: true,
-          })
-          .catch(() => undefined)
-      : undefined;
-    const sees =
-      swap !== undefined &&
-      (swap.actorRef === userRefOf(options.credentials) ||
-        (await this.deps.fulfillers.include(
-          from ? ownerOf(from) : '',
-          options.credentials,
-        )));
-    if (!swap || !sees) {
-      throw new NotFoundError(`No swap ${options.swapId}`);
-    }
-    return swap;
-  }
-
-  /** What was taken from people who left; for the desk and administrators. */
-  async listDepartures(options: {
-    credentials: UserCredentials;
-  }): Promise<Departure[]> {
-    if (!(await this.deps.fulfillers.forEveryone(options.credentials))) {
-      throw new NotAllowedError(
-        'Only the service desk and administrators see who left and what they lost',
-      );
-    }
-    return this.deps.grants.listDepartures({ limit: 200 });
-  }
-
-  /** Access to one catalog entity, for its Access tab. */
-  async entityAccess(options: {
-    entityRef: string;
-    credentials: UserCredentials;
-  }): Promise<EntityAccess> {
-    const target = normalizeRef(options.entityRef, { field: 'entity' });
-    const userRef = userRefOf(options.credentials);
-    const offerings = (
-      await this.deps.offerings.listOfferings({
-        credentials: options.credentials,
-      })
-    ).filter(o => o.target?.toLocaleLowerCase('en-US') === target);
-    const offeringRefs = offerings.map(o =>
-      o.entityRef.toLocaleLowerCase('en-US'),
+        const ended = await this.deps.grants.revokeGrant({
+          grantId: grant.id,
+          reason: grant.holderRef === userRef ? 'given-up' : 'revoked',
+          actorRef: userRef,
+        });
+        if (ended.state === 'ended') {
+          await this.tellHolder(ended, options.reason);
+        }
+        return ended;
+      },
     );
-    if (offeringRefs.length === 0) {
-      return {
-        offerings: [],
-        myGrants: [],
-        myRequests: [],
-        holders: [],
-        canRevoke: false,
-      };
-    }
-
-    const [myGrants, { items: mine }] = await Promise.all([
-      this.deps.grants.listGrants({ holderRef: userRef, offeringRefs }),
-      this.deps.requests.listRequests({
-        involvingUserRef: userRef,
-        limit: 200,
-      }),
-    ]);
-    const myRequests = mine.filter(
-      (request: ServiceRequest) =>
-        offeringRefs.includes(request.offeringRef) &&
-        request.requesterRef === userRef &&
-        !TERMINAL_REQUEST_STATES.includes(request.state),
-    );
-
-    // Owners see the holders of what they own; the desk and administrators
-    // see everyone's.
-    const everyone = await this.deps.fulfillers.forEveryone(
-      options.credentials,
-    );
-    const claims = await this.deps.fulfillers.claimsOf(options.credentials);
-    const looksAfter = offerings
-      .filter(o => everyone || claims.has(o.owner.toLocaleLowerCase('en-US')))
-      .map(o => o.entityRef.toLocaleLowerCase('en-US'));
-    const holders = looksAfter.length
-      ? await this.deps.grants.listGrants({
-          offeringRefs: looksAfter,
-          states: ['active', 'revoking'],
-        })
-      : [];
-
-    return {
-      offerings,
-      myGrants: sortGrants(myGrants),
-      myRequests,
-      holders: sortGrants(holders),
-      canRevoke: looksAfter.length > 0,
-    };
   }
 
   /** Ends due grants; tells holders whose access ended at once. */
@@ -390,13 +340,31 @@ export class GrantService {
   }
 }
 
-function sortGrants(grants: Grant[]): Grant[] {
+/**
+ * Grants as people read them: what they hold first, the newest first.
+ *
+ * @internal
+ */
+export function sortGrants(grants: Grant[]): Grant[] {
   return [...grants].sort(
     (a, b) =>
       ORDER[a.state] - ORDER[b.state] || b.grantedAt.localeCompare(a.grantedAt),
   );
 }
 
-function refOf(offering: OfferingEntityV1alpha1): string {
-  return stringifyEntityRef(offering).toLocaleLowerCase('en-US');
+/** The end a caller set for recorded access, checked and in UTC. */
+function endOf(expiresAt: string | undefined): string | undefined {
+  if (expiresAt === undefined) {
+    return undefined;
+  }
+  const end = DateTime.fromISO(expiresAt);
+  if (!end.isValid) {
+    throw new InputError(
+      `expiresAt: ${expiresAt} is not an ISO 8601 date and time`,
+    );
+  }
+  if (end.toMillis() <= Date.now()) {
+    throw new InputError(`expiresAt: ${expiresAt} has passed`);
+  }
+  return end.toUTC().toISO()!;
 }

@@ -7,10 +7,13 @@ import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
+import { DatabaseSwapStore } from '../database/DatabaseSwapStore';
 import { DatabaseRequestStore } from '../database/DatabaseRequestStore';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { Reconciler } from './Reconciler';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 
 jest.setTimeout(180_000);
 
@@ -82,8 +85,14 @@ describe.each(databases.eachSupportedId())(
     async function setUp() {
       const knex = await databases.init(databaseId);
       const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
       const requests = await DatabaseRequestStore.create({ database });
       const grants = await DatabaseGrantStore.create({ database });
+      const swaps = await DatabaseSwapStore.create({ database });
+      const lifecycle = RequestLifecycle.create({
+        requests: requests,
+        grants: grants,
+      });
       const notifier = RequestNotifier.create({
         notifications: notifications as any,
         signals: { publish: async () => {} } as any,
@@ -96,6 +105,7 @@ describe.each(databases.eachSupportedId())(
           catalog: catalogServiceMock({ entities }),
           auth: mockServices.auth(),
           grants,
+          swaps,
           requests,
           notifier,
           logger,
@@ -106,7 +116,7 @@ describe.each(databases.eachSupportedId())(
           states: ['IN_PROGRESS'],
         });
         for (const r of items) {
-          await requests.transition({
+          await lifecycle.transition({
             requestId: r.id,
             action: 'complete',
             actor: 'system',
@@ -114,7 +124,16 @@ describe.each(databases.eachSupportedId())(
           });
         }
       };
-      return { knex, requests, grants, reconcile, fulfil, logger };
+      return {
+        swaps,
+        lifecycle,
+        knex,
+        requests,
+        grants,
+        reconcile,
+        fulfil,
+        logger,
+      };
     }
 
     it('gives the members of a birthright group the offering once, through a request that needs no approval', async () => {
@@ -173,10 +192,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('ends the birthright of a mover, and flags what they asked for instead of revoking it', async () => {
-      const { requests, grants, reconcile, fulfil } = await setUp();
+      const { lifecycle, grants, reconcile, fulfil } = await setUp();
       const before = [...groups, user('grace', ['web-team']), ide, db];
       await reconcile(before);
-      await requests.createRequest({
+      await lifecycle.createRequest({
         offeringRef: 'offering:default/db-read',
         offeringTitle: 'db-read',
         offeringOwnerRef: 'group:default/it',
@@ -252,7 +271,8 @@ describe.each(databases.eachSupportedId())(
     ])(
       'takes everything from someone who %s, cancels what they asked for, and reports it once',
       async (_case, grace) => {
-        const { requests, grants, reconcile, fulfil } = await setUp();
+        const { lifecycle, requests, grants, swaps, reconcile, fulfil } =
+          await setUp();
         const here = [
           ...groups,
           user('grace', ['web-team']),
@@ -262,7 +282,7 @@ describe.each(databases.eachSupportedId())(
         ];
         await reconcile(here);
         await fulfil();
-        const { request: pending } = await requests.createRequest({
+        const { request: pending } = await lifecycle.createRequest({
           offeringRef: 'offering:default/db-read',
           offeringTitle: 'db-read',
           offeringOwnerRef: 'group:default/it',
@@ -283,7 +303,7 @@ describe.each(databases.eachSupportedId())(
           grant: { duration: 'P30D' },
         });
         // Needed no approval; the desk has not taken it yet.
-        const { request: untaken } = await requests.createRequest({
+        const { request: untaken } = await lifecycle.createRequest({
           offeringRef: 'offering:default/laptop',
           offeringTitle: 'laptop',
           offeringOwnerRef: 'group:default/it',
@@ -336,7 +356,7 @@ describe.each(databases.eachSupportedId())(
           departures: [],
           granted: [],
         });
-        expect(await grants.listDepartures({ limit: 10 })).toHaveLength(1);
+        expect(await swaps.listDepartures({ limit: 10 })).toHaveLength(1);
       },
     );
 
@@ -360,7 +380,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('swaps 500 holders from one offering to another, and a second run changes nothing', async () => {
-      const { requests, grants, reconcile } = await setUp();
+      const { swaps, lifecycle, requests, grants, reconcile } = await setUp();
       const oldTool = offering('old-tool', { grant: {} });
       const newTool = offering('new-tool', {
         grant: { revokeTemplate: 'template:default/new-tool-revoke' },
@@ -369,7 +389,7 @@ describe.each(databases.eachSupportedId())(
         user(`person-${i}`, ['web-team']),
       );
       for (const person of people) {
-        await requests.recordFulfilled({
+        await lifecycle.recordFulfilled({
           offeringRef: 'offering:default/old-tool',
           offeringTitle: 'old-tool',
           offeringOwnerRef: 'group:default/it',
@@ -382,7 +402,7 @@ describe.each(databases.eachSupportedId())(
         });
       }
       const org = [...groups, ...people, oldTool, newTool];
-      const swap = await grants.createSwap({
+      const swap = await swaps.createSwap({
         fromOfferingRef: 'offering:default/old-tool',
         toOfferingRef: 'offering:default/new-tool',
         actorRef: 'user:default/carol',
@@ -393,7 +413,7 @@ describe.each(databases.eachSupportedId())(
       const report = await reconcile(org);
       const elapsed = Date.now() - started;
       expect(report.swapped).toBe(500);
-      expect(await grants.getSwap(swap.id)).toMatchObject({
+      expect(await swaps.getSwap(swap.id)).toMatchObject({
         state: 'done',
         moved: 500,
         failed: 0,
@@ -447,7 +467,7 @@ describe.each(databases.eachSupportedId())(
 
       // A bare baseline in the same run: the 500 requests stored directly,
       // without reading the catalog or checking anyone's access.
-      const { requests: bare } = await setUp();
+      const { lifecycle: bare } = await setUp();
       const baseline = Date.now();
       for (const person of people) {
         await bare.createRequest({

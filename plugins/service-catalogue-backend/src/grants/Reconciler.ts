@@ -7,14 +7,18 @@ import {
   Departure,
   Grant,
   OFFERING_KIND,
+  OPEN_REQUEST_STATES,
   OfferingEntityV1alpha1,
-  RequestState,
+  CANCELLABLE_REQUEST_STATES,
   ServiceRequest,
   findRequestTransition,
   isOfferingEntity,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GrantStore } from '../database/GrantStore';
-import { ListRequestsQuery, RequestStore } from '../database/RequestStore';
+import { SwapStore } from '../database/SwapStore';
+import { RequestStore } from '../database/RequestStore';
+import { listAllRequests } from '../requests/listAllRequests';
+import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import {
   fulfilmentOf,
@@ -26,14 +30,6 @@ import { normalizeRef } from '../requests/refs';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { Directory } from './Directory';
-
-const OPEN: RequestState[] = [
-  'NEW',
-  'PENDING_APPROVAL',
-  'APPROVED',
-  'IN_PROGRESS',
-];
-const PAGE_SIZE = 500;
 
 const NOT_IN_AUDIENCE =
   'The holder is no longer in the offering’s audience; revoke it unless they still need it.';
@@ -72,6 +68,7 @@ export class Reconciler {
       catalog: CatalogService;
       auth: AuthService;
       grants: GrantStore;
+      swaps: SwapStore;
       requests: RequestStore;
       notifier: RequestNotifier;
       logger: LoggerService;
@@ -79,6 +76,7 @@ export class Reconciler {
   ): Reconciler {
     return new Reconciler(
       options,
+      RequestLifecycle.create(options),
       config.getOptionalNumber(
         'serviceCatalogue.reconciliation.maxDeparturesPerRun',
       ) ?? 25,
@@ -90,10 +88,12 @@ export class Reconciler {
       catalog: CatalogService;
       auth: AuthService;
       grants: GrantStore;
+      swaps: SwapStore;
       requests: RequestStore;
       notifier: RequestNotifier;
       logger: LoggerService;
     },
+    private readonly lifecycle: RequestLifecycle,
     private readonly maxDepartures: number,
   ) {}
 
@@ -144,7 +144,9 @@ export class Reconciler {
     }
     const [active, open] = await Promise.all([
       this.deps.grants.listGrants({ states: ['active'] }),
-      this.allRequests({ states: OPEN }).then(requests =>
+      listAllRequests(this.deps.requests, {
+        states: [...CANCELLABLE_REQUEST_STATES],
+      }).then(requests =>
         // What the backend itself may still call off for someone who left:
         // what waits, and what the desk has not taken yet.
         requests.filter(request =>
@@ -196,7 +198,7 @@ export class Reconciler {
     const cancelled: ServiceRequest[] = [];
     for (const request of requests) {
       try {
-        const { request: done } = await this.deps.requests.transition({
+        const { request: done } = await this.lifecycle.transition({
           requestId: request.id,
           action: 'cancel',
           actor: 'system',
@@ -210,7 +212,7 @@ export class Reconciler {
         }
       }
     }
-    const departure = await this.deps.grants.recordDeparture({
+    const departure = await this.deps.swaps.recordDeparture({
       userRef,
       reason,
       detectedAt: new Date().toISOString(),
@@ -363,7 +365,7 @@ export class Reconciler {
   ): Promise<void> {
     const servedOn = new Map<string, Set<string>>();
     for (;;) {
-      const items = await this.deps.grants.listWaitingSwapItems({
+      const items = await this.deps.swaps.listWaitingSwapItems({
         limit: 100,
       });
       if (items.length === 0) {
@@ -384,7 +386,7 @@ export class Reconciler {
           failure = `${item.holderRef} no longer holds ${item.swap.fromOfferingRef}`;
         }
         if (failure || !to) {
-          await this.deps.grants.finishSwapItem({
+          await this.deps.swaps.finishSwapItem({
             ...item,
             state: 'failed',
             failure,
@@ -409,7 +411,7 @@ export class Reconciler {
         if (grant?.state === 'active') {
           await this.endGrant(grant, 'swapped', item.swap.actorRef);
         }
-        await this.deps.grants.finishSwapItem({
+        await this.deps.swaps.finishSwapItem({
           ...item,
           state: 'moved',
           requestId,
@@ -426,29 +428,15 @@ export class Reconciler {
         offeringRefs: [offeringRef],
         states: ['active', 'revoking'],
       }),
-      this.allRequests({ offeringRef, states: OPEN }),
+      listAllRequests(this.deps.requests, {
+        offeringRef,
+        states: [...OPEN_REQUEST_STATES],
+      }),
     ]);
     return new Set([
       ...grants.map(g => g.holderRef),
       ...requests.map(r => r.requesterRef),
     ]);
-  }
-
-  private async allRequests(
-    query: Omit<ListRequestsQuery, 'limit' | 'offset'>,
-  ): Promise<ServiceRequest[]> {
-    const all: ServiceRequest[] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const { items } = await this.deps.requests.listRequests({
-        ...query,
-        limit: PAGE_SIZE,
-        offset,
-      });
-      all.push(...items);
-      if (items.length < PAGE_SIZE) {
-        return all;
-      }
-    }
   }
 
   private async raiseFor(
@@ -457,7 +445,7 @@ export class Reconciler {
     options: { why: string; birthrightGroupRef?: string },
   ): Promise<ServiceRequest> {
     const { grant, targetRef } = grantOf(offering);
-    const { request } = await this.deps.requests.createRequest({
+    const { request } = await this.lifecycle.createRequest({
       offeringRef: stringifyEntityRef(offering).toLocaleLowerCase('en-US'),
       offeringTitle: offeringTitle(offering),
       offeringOwnerRef: ownerOf(offering),

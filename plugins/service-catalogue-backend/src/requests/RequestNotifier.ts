@@ -58,6 +58,21 @@ export class RequestNotifier {
     await this.publish(request);
   }
 
+  /** Asks the approvers of the stage a pending request waits for. */
+  async askApprovers(request: ServiceRequest): Promise<void> {
+    if (request.state !== 'PENDING_APPROVAL') {
+      return;
+    }
+    const stage = request.stages[request.currentStage ?? 0];
+    await this.tell(request, {
+      to: stage?.approvers ?? [],
+      title: `Approval needed: ${request.trackingNumber} ${request.offeringTitle}`,
+      description: `Requested for ${request.requesterRef}.`,
+      link: '/service-catalogue/approvals',
+      topic: 'service-catalogue-approval',
+    });
+  }
+
   /**
    * A notification about something other than a request's change, such as a
    * grant: sent, or logged when it cannot be.

@@ -8,7 +8,7 @@ import {
   ScaffolderError,
   ScaffolderTasks,
 } from '../fulfilment/ScaffolderTasks';
-import { RequestService } from './RequestService';
+import { RequestViewer } from './requestView';
 
 /**
  * The log of a request's provisioning task, for everyone who may read the
@@ -20,14 +20,14 @@ import { RequestService } from './RequestService';
  */
 export class RequestTaskLogs {
   static create(options: {
-    requests: RequestService;
+    viewer: RequestViewer;
     tasks: ScaffolderTasks;
   }): RequestTaskLogs {
-    return new RequestTaskLogs(options.requests, options.tasks);
+    return new RequestTaskLogs(options.viewer, options.tasks);
   }
 
   private constructor(
-    private readonly requests: RequestService,
+    private readonly viewer: RequestViewer,
     private readonly tasks: ScaffolderTasks,
   ) {}
 
@@ -36,7 +36,7 @@ export class RequestTaskLogs {
     credentials: BackstageCredentials<BackstageUserPrincipal>;
   }): Promise<RequestTaskLog> {
     // Refuses, with a 404, whoever may not read the request.
-    const { request } = await this.requests.getRequest(options);
+    const request = await this.viewer.readable(options);
     if (!request.scaffolderTaskId) {
       throw new NotFoundError(
         `${request.trackingNumber} has no provisioning task`,

@@ -55,3 +55,12 @@ export function userRefOf(
 export function normalizeClaims(refs: string[]): Set<string> {
   return new Set(refs.map(ref => ref.toLocaleLowerCase('en-US')));
 }
+
+/**
+ * An offering's ref as a caller wrote it, normalised.
+ *
+ * @internal
+ */
+export function offeringRefOf(ref: string): string {
+  return normalizeRef(ref, { field: 'offeringRef', defaultKind: 'offering' });
+}

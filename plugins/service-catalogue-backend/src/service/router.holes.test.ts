@@ -162,16 +162,25 @@ const userInfo = mockServices.userInfo.mock({
 });
 
 /** Everyone may do everything but administer, which only adam may. */
+const decide = (
+  requests: { permission: { name: string } }[],
+  options: { credentials: { principal: unknown } },
+) => {
+  const caller = (options.credentials.principal as any).userEntityRef;
+  return requests.map(({ permission }) => ({
+    result:
+      permission.name !== 'service-catalogue.administer' ||
+      caller === ref('adam')
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+  })) as any;
+};
 const permissions = mockServices.permissions.mock({
   async authorize(requests, options) {
-    const caller = (options.credentials.principal as any).userEntityRef;
-    return requests.map(({ permission }) => ({
-      result:
-        permission.name !== 'service-catalogue.administer' ||
-        caller === ref('adam')
-          ? AuthorizeResult.ALLOW
-          : AuthorizeResult.DENY,
-    }));
+    return decide(requests, options);
+  },
+  async authorizeConditional(requests, options) {
+    return decide(requests, options);
   },
 });
 

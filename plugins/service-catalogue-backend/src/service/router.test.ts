@@ -183,26 +183,34 @@ const signals = { publish: jest.fn(async () => {}) };
  * `deny` names the permissions that are refused to everyone.
  */
 function policy(deny: string[]) {
+  const decide = (requests: { permission: { name: string } }[]) =>
+    requests.map(({ permission }) => ({
+      result:
+        permission.name === 'service-catalogue.administer' ||
+        deny.includes(permission.name)
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })) as any;
   return mockServices.permissions.mock({
     async authorize(requests) {
-      return requests.map(({ permission }) => ({
-        result:
-          permission.name === 'service-catalogue.administer' ||
-          deny.includes(permission.name)
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      }));
+      return decide(requests);
+    },
+    async authorizeConditional(requests) {
+      return decide(requests);
     },
   });
 }
 
-async function startBackend(deny: string[] = []) {
+async function startBackend(
+  deny: string[] = [],
+  permissions: ReturnType<typeof policy> = policy(deny),
+) {
   const { server } = await startTestBackend({
     features: [
       serviceCataloguePlugin,
       catalogServiceMock.factory({ entities }),
       userInfo.factory,
-      policy(deny).factory,
+      permissions.factory,
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
@@ -1047,6 +1055,105 @@ describe('the request API under a policy that refuses to read requests', () => {
     expect(waiting.body.items).toEqual([]);
     const one = await call(server, 'requester', 'get', `/requests/${tracking}`);
     expect(one.status).toBe(404);
+  });
+});
+
+describe('the request API under a policy that lets people read some requests only', () => {
+  it('counts and pages only the requests the policy lets the caller read', async () => {
+    // Grace may read the requests for the desk's offerings, not the others.
+    const readable = new Set<string>();
+    const permissions = mockServices.permissions.mock({
+      async authorize(requests) {
+        return requests.map(r => ({
+          result:
+            r.permission.name === 'service-catalogue.administer' ||
+            (r.permission.name === 'service-catalogue.request.read' &&
+              'resourceRef' in r &&
+              !readable.has(r.resourceRef!))
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })) as any;
+      },
+      async authorizeConditional(requests) {
+        return requests.map(({ permission }) =>
+          permission.name === 'service-catalogue.request.read'
+            ? {
+                result: AuthorizeResult.CONDITIONAL,
+                pluginId: 'service-catalogue',
+                resourceType: 'service-catalogue-request',
+                conditions: {
+                  rule: 'IS_OFFERING_OWNER',
+                  resourceType: 'service-catalogue-request',
+                  params: { claims: ['group:default/Service-Desk'] },
+                },
+              }
+            : { result: AuthorizeResult.ALLOW },
+        ) as any;
+      },
+    });
+    const server = await startBackend([], permissions);
+    const mice: string[] = [];
+    for (const offering of ['mouse', 'mouse', 'db-access', 'db-access']) {
+      const res = await call(server, 'requester', 'post', '/requests').send({
+        offeringRef: `offering:default/${offering}`,
+        formValues: { reason: 'quarterly report' },
+      });
+      expect(res.status).toBe(201);
+      if (offering === 'mouse') {
+        readable.add(res.body.id);
+        mice.unshift(res.body.trackingNumber);
+      }
+    }
+
+    const page = (query: string) =>
+      call(server, 'requester', 'get', `/requests?${query}`).then(
+        res => res.body,
+      );
+    const first = await page('limit=1');
+    expect(first.totalCount).toBe(2);
+    expect(first.items.map((r: any) => r.trackingNumber)).toEqual([mice[0]]);
+    const second = await page('limit=1&offset=1');
+    expect(second.items.map((r: any) => r.trackingNumber)).toEqual([mice[1]]);
+  });
+});
+
+describe('a desk queue longer than a page', () => {
+  it('pages through every request, the most overdue first, with the true total', async () => {
+    const server = await startBackend();
+    const submitted: string[] = [];
+    for (let i = 0; i < 205; i++) {
+      const res = await call(server, 'stranger', 'post', '/requests').send({
+        offeringRef: 'offering:default/mouse',
+        formValues: { reason: 'mine broke' },
+      });
+      expect(res.status).toBe(201);
+      submitted.push(res.body.trackingNumber);
+    }
+    const page = (query: Record<string, string>) =>
+      request(server)
+        .get(`${API}/queue`)
+        .query(query)
+        .set('Authorization', mockCredentials.user.header(ref('desmond')))
+        .then(res => {
+          expect(res.status).toBe(200);
+          return res.body;
+        });
+
+    const first = await page({});
+    expect(first.totalCount).toBe(205);
+    expect(first.items.map((r: any) => r.trackingNumber)).toEqual(
+      submitted.slice(0, 50),
+    );
+    const last = await page({ limit: '100', offset: '200' });
+    expect(last.totalCount).toBe(205);
+    expect(last.items.map((r: any) => r.trackingNumber)).toEqual(
+      submitted.slice(200),
+    );
+    const refused = await request(server)
+      .get(`${API}/queue`)
+      .query({ limit: '0' })
+      .set('Authorization', mockCredentials.user.header(ref('desmond')));
+    expect(refused.status).toBe(400);
   });
 });
 

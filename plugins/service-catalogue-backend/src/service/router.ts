@@ -27,8 +27,13 @@ import express from 'express';
 import { CategoryRegistry } from '../catalogue/CategoryRegistry';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GateKeeper } from '../gate/GateKeeper';
+import { ApprovalService } from '../approvals/ApprovalService';
+import { DeskService } from '../desk/DeskService';
+import { EntityAccessService } from '../grants/EntityAccessService';
 import { GrantService } from '../grants/GrantService';
+import { SwapService } from '../grants/SwapService';
 import { RequestService } from '../requests/RequestService';
+import { SubmissionService } from '../requests/SubmissionService';
 import { RequestTaskLogs } from '../requests/RequestTaskLogs';
 import { createOpenApiRouter } from '../schema/openapi';
 
@@ -37,8 +42,13 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   categories: CategoryRegistry;
   offerings: OfferingCatalogue;
+  submissions: SubmissionService;
   requests: RequestService;
+  approvals: ApprovalService;
+  desk: DeskService;
   grants: GrantService;
+  swaps: SwapService;
+  entityAccess: EntityAccessService;
   gate: GateKeeper;
   taskLogs: RequestTaskLogs;
 }
@@ -56,8 +66,20 @@ const SCAFFOLDER_SUBJECT = 'plugin:scaffolder';
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, categories, offerings, requests, grants, gate, taskLogs } =
-    options;
+  const {
+    httpAuth,
+    categories,
+    offerings,
+    submissions,
+    requests,
+    approvals,
+    desk,
+    grants,
+    swaps,
+    entityAccess,
+    gate,
+    taskLogs,
+  } = options;
   const router = await createOpenApiRouter();
 
   // Requests are personal: only a signed-in person raises, reads or decides
@@ -100,7 +122,7 @@ export async function createRouter(
 
   router.get('/offerings/:namespace/:name/approvers', async (req, res) => {
     const credentials = await userCredentials(req);
-    const body: AnticipatedApprovers = await requests.anticipateApprovers({
+    const body: AnticipatedApprovers = await submissions.anticipateApprovers({
       offeringRef: offeringRef(req.params),
       forUserRef: req.query.forUser,
       credentials,
@@ -112,7 +134,7 @@ export async function createRouter(
     '/offerings/:namespace/:name/request-options',
     async (req, res) => {
       const credentials = await userCredentials(req);
-      const body: RequestOptions = await requests.requestOptions({
+      const body: RequestOptions = await submissions.requestOptions({
         offeringRef: offeringRef(req.params),
         credentials,
       });
@@ -134,7 +156,7 @@ export async function createRouter(
 
   router.post('/requests', async (req, res) => {
     const credentials = await userCredentials(req);
-    const request = await requests.submit({
+    const request = await submissions.submit({
       offeringRef: req.body.offeringRef,
       forUserRef: req.body.forUser,
       // The spec only says it is an object; the form's schema checks the rest.
@@ -166,7 +188,7 @@ export async function createRouter(
   router.post('/requests/:requestId/decisions', async (req, res) => {
     const credentials = await userCredentials(req);
     res.json(
-      await requests.decide({
+      await approvals.decide({
         idOrTrackingNumber: req.params.requestId,
         decision: req.body.decision,
         comment: req.body.comment,
@@ -190,7 +212,7 @@ export async function createRouter(
   router.post('/requests/:requestId/retry', async (req, res) => {
     const credentials = await userCredentials(req);
     res.json(
-      await requests.retry({
+      await desk.retry({
         idOrTrackingNumber: req.params.requestId,
         credentials,
       }),
@@ -199,12 +221,14 @@ export async function createRouter(
 
   router.get('/queue', async (req, res) => {
     const credentials = await userCredentials(req);
-    const body: ListRequestsResponse = await requests.listQueue({
+    const body: ListRequestsResponse = await desk.listQueue({
       credentials,
       states: req.query.state as RequestState[] | undefined,
       offeringRef: req.query.offering,
       requesterRef: req.query.requester,
       assignee: req.query.assignee,
+      limit: req.query.limit ? Number(req.query.limit) : undefined,
+      offset: req.query.offset ? Number(req.query.offset) : undefined,
     });
     res.json(body);
   });
@@ -212,7 +236,7 @@ export async function createRouter(
   router.post('/requests/:requestId/assign', async (req, res) => {
     const credentials = await userCredentials(req);
     res.json(
-      await requests.assign({
+      await desk.assign({
         idOrTrackingNumber: req.params.requestId,
         assigneeRef: req.body?.assigneeRef,
         expectedVersion: req.body?.expectedVersion,
@@ -224,7 +248,7 @@ export async function createRouter(
   router.post('/requests/:requestId/complete', async (req, res) => {
     const credentials = await userCredentials(req);
     res.json(
-      await requests.finish({
+      await desk.finish({
         idOrTrackingNumber: req.params.requestId,
         outcome: 'complete',
         message: req.body?.note,
@@ -236,7 +260,7 @@ export async function createRouter(
   router.post('/requests/:requestId/fail', async (req, res) => {
     const credentials = await userCredentials(req);
     res.json(
-      await requests.finish({
+      await desk.finish({
         idOrTrackingNumber: req.params.requestId,
         outcome: 'fail',
         message: req.body.reason,
@@ -258,14 +282,14 @@ export async function createRouter(
 
   router.get('/approvals', async (req, res) => {
     const credentials = await userCredentials(req);
-    const items = await requests.listAwaitingDecision({ credentials });
+    const items = await approvals.listAwaitingDecision({ credentials });
     const body: ListRequestsResponse = { items, totalCount: items.length };
     res.json(body);
   });
 
   router.get('/approvals/history', async (req, res) => {
     const credentials = await userCredentials(req);
-    const items = await requests.listMyDecisions({ credentials });
+    const items = await approvals.listMyDecisions({ credentials });
     const body: ListRequestsResponse = { items, totalCount: items.length };
     res.json(body);
   });
@@ -295,7 +319,7 @@ export async function createRouter(
   router.post('/offerings/:namespace/:name/swap', async (req, res) => {
     const credentials = await userCredentials(req);
     res.status(202).json(
-      await grants.startSwap({
+      await swaps.startSwap({
         offeringRef: stringifyEntityRef({
           kind: OFFERING_KIND,
           namespace: req.params.namespace,
@@ -309,13 +333,13 @@ export async function createRouter(
 
   router.get('/swaps/:swapId', async (req, res) => {
     const credentials = await userCredentials(req);
-    res.json(await grants.getSwap({ swapId: req.params.swapId, credentials }));
+    res.json(await swaps.getSwap({ swapId: req.params.swapId, credentials }));
   });
 
   router.get('/departures', async (req, res) => {
     const credentials = await userCredentials(req);
     const body: ListDeparturesResponse = {
-      items: await grants.listDepartures({ credentials }),
+      items: await swaps.listDepartures({ credentials }),
     };
     res.json(body);
   });
@@ -344,7 +368,7 @@ export async function createRouter(
 
   router.get('/access/:kind/:namespace/:name', async (req, res) => {
     const credentials = await userCredentials(req);
-    const body: EntityAccess = await grants.entityAccess({
+    const body: EntityAccess = await entityAccess.entityAccess({
       entityRef: stringifyEntityRef(req.params),
       credentials,
     });
@@ -354,14 +378,14 @@ export async function createRouter(
   router.get('/delegations', async (req, res) => {
     const credentials = await userCredentials(req);
     const body: ListDelegationsResponse = {
-      items: await requests.listDelegations({ credentials }),
+      items: await approvals.listDelegations({ credentials }),
     };
     res.json(body);
   });
 
   router.post('/delegations', async (req, res) => {
     const credentials = await userCredentials(req);
-    const delegation = await requests.addDelegation({
+    const delegation = await approvals.addDelegation({
       delegateRef: req.body.delegateRef,
       startsAt: req.body.startsAt,
       endsAt: req.body.endsAt,
@@ -373,7 +397,7 @@ export async function createRouter(
 
   router.delete('/delegations/:delegationId', async (req, res) => {
     const credentials = await userCredentials(req);
-    await requests.removeDelegation({
+    await approvals.removeDelegation({
       id: req.params.delegationId,
       credentials,
     });

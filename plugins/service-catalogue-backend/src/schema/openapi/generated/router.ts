@@ -2736,7 +2736,7 @@ export const spec = {
       get: {
         operationId: 'ListQueue',
         description:
-          'The desk queue: manual requests for the offerings the caller fulfils\n(every offering for the service desk and administrators), oldest\nfirst. Without `state`, those approved and in progress.',
+          'The desk queue: manual requests for the offerings the caller fulfils\n(every offering for the service desk and administrators), oldest\nfirst, one page at a time (50 unless `limit` says otherwise);\n`totalCount` counts every page. Without `state`, those approved and\nin progress.',
         parameters: [
           {
             name: 'state',
@@ -2780,6 +2780,24 @@ export const spec = {
             schema: {
               type: 'string',
               minLength: 1,
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^[1-9][0-9]{0,2}$',
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^[0-9]{1,9}$',
             },
           },
         ],

@@ -1,0 +1,359 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
+import {
+  FULFILMENT_REQUEST_STATES,
+  RequestAction,
+  RequestActor,
+  RequestEvent,
+  RequestFailure,
+  ServiceRequest,
+  findRequestTransition,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  DecisionInput,
+  DecisionOutcome,
+  recordDecision,
+} from '../approvals/decisions';
+import { GrantStore } from '../database/GrantStore';
+import {
+  LockedRequest,
+  NewRequest,
+  RequestChanges,
+  RequestStore,
+  StoreTransaction,
+} from '../database/RequestStore';
+import { lockKey } from '../database/transactions';
+import { checkExtendable, settleExtension } from '../grants/extensions';
+import { grantFor } from '../grants/grantTerms';
+
+/**
+ * A request's life as the state machine in `-common` allows it: every move
+ * is decided here and written through the stores in one transaction, with
+ * what it brings along (the grant of a fulfilled request, the new end of an
+ * extended one, the stages a finished request skips) and its history.
+ * Concurrent moves produce one outcome; a crash leaves none half-made.
+ *
+ * @internal
+ */
+export class RequestLifecycle {
+  static create(options: {
+    requests: RequestStore;
+    grants: GrantStore;
+  }): RequestLifecycle {
+    return new RequestLifecycle(options);
+  }
+
+  private constructor(
+    private readonly stores: { requests: RequestStore; grants: GrantStore },
+  ) {}
+
+  /**
+   * Stores a new request and moves it out of NEW: to PENDING_APPROVAL when
+   * it has stages, to IN_PROGRESS when nothing needs approval. An extension
+   * is refused (ConflictError) when its grant cannot be extended or already
+   * has an open extension request, and settled at once when it needs no
+   * approval.
+   */
+  async createRequest(
+    input: NewRequest,
+  ): Promise<{ request: ServiceRequest; events: RequestEvent[] }> {
+    const { requests } = this.stores;
+    const needsApproval = input.stages.length > 0;
+    const routed = findRequestTransition({
+      from: 'NEW',
+      action: needsApproval ? 'route' : 'start',
+      actor: 'system',
+    })!;
+    const id = await requests.transaction(async tx => {
+      const now = new Date();
+      if (input.extendsGrantId) {
+        await checkExtendable(tx, this.stores, {
+          grantId: input.extendsGrantId,
+          holderRef: input.requesterRef,
+        });
+      }
+      const requestId = await requests.insertRequest(tx, {
+        request: input,
+        state: routed.to,
+        currentStage: needsApproval ? 0 : null,
+        now,
+      });
+      await this.submitted(tx, requestId, input, now);
+      await requests.appendEvent(tx, {
+        requestId,
+        type: routed.action,
+        actorRef: input.submittedByRef,
+        fromState: routed.from,
+        toState: routed.to,
+        at: now,
+      });
+      if (input.extendsGrantId && !needsApproval) {
+        await settleExtension(tx, this.stores, requestId, now);
+      }
+      return requestId;
+    });
+    return {
+      request: (await requests.getRequest(id))!,
+      events: await requests.listEvents(id),
+    };
+  }
+
+  /**
+   * Records access given outside a request's own fulfilment (by a template
+   * or the desk) as a request that is DONE at once with its grant. A holder
+   * who already has an active grant on the offering keeps it: that one is
+   * returned, `created` false, and nothing is stored.
+   */
+  async recordFulfilled(
+    input: NewRequest & {
+      /** Overrides the end the offering's duration gives. */
+      expiresAt?: string;
+      /** Kept on the completing history event. */
+      data?: JsonObject;
+    },
+  ): Promise<{ request: ServiceRequest; grantId: string; created: boolean }> {
+    if (!input.grant) {
+      throw new InputError(
+        `${input.offeringTitle} is a one-off service and leaves no grant`,
+      );
+    }
+    const { requests, grants } = this.stores;
+    const recorded = await requests.transaction(async tx => {
+      // Two records of the same access at once make one grant.
+      await lockKey(tx, `grant:${input.requesterRef}:${input.offeringRef}`);
+      const existing = await grants.findActiveGrant(tx, {
+        holderRef: input.requesterRef,
+        offeringRef: input.offeringRef,
+      });
+      if (existing) {
+        return {
+          requestId: existing.requestId,
+          grantId: existing.id,
+          created: false,
+        };
+      }
+      const now = new Date();
+      const start = findRequestTransition({
+        from: 'NEW',
+        action: 'start',
+        actor: 'system',
+      })!;
+      const complete = findRequestTransition({
+        from: start.to,
+        action: 'complete',
+        actor: 'fulfiller',
+      })!;
+      const requestId = await requests.insertRequest(tx, {
+        request: input,
+        state: complete.to,
+        currentStage: null,
+        now,
+      });
+      await this.submitted(tx, requestId, input, now);
+      for (const transition of [start, complete]) {
+        await requests.appendEvent(tx, {
+          requestId,
+          type: transition.action,
+          actorRef: input.submittedByRef,
+          fromState: transition.from,
+          toState: transition.to,
+          data: transition === complete ? input.data : undefined,
+          at: now,
+        });
+      }
+      const request = await requests.lockRequest(tx, requestId);
+      const grantId = await grants.insertGrant(
+        tx,
+        grantFor(
+          request,
+          now,
+          input.expiresAt ? new Date(input.expiresAt) : undefined,
+        )!,
+      );
+      return { requestId, grantId, created: true };
+    });
+    return {
+      request: (await requests.getRequest(recorded.requestId))!,
+      grantId: recorded.grantId,
+      created: recorded.created,
+    };
+  }
+
+  /**
+   * Moves a request along the state machine: refuses (ConflictError) a move
+   * the machine does not allow from the current state (or not for this
+   * request, such as cancelling one the desk has taken), or one whose
+   * `expectedVersion` is stale. Reaching DONE records the request's grant,
+   * when its offering leaves one.
+   */
+  async transition(options: {
+    requestId: string;
+    action: RequestAction;
+    actor: RequestActor;
+    actorRef: string;
+    expectedVersion?: number;
+    data?: JsonObject;
+  }): Promise<{ request: ServiceRequest; event: RequestEvent }> {
+    const { requests, grants } = this.stores;
+    const eventId = await requests.transaction(async tx => {
+      const request = await this.lockCurrent(tx, options);
+      const transition = findRequestTransition({
+        from: request.state,
+        action: options.action,
+        actor: options.actor,
+        request,
+      });
+      if (!transition) {
+        throw new ConflictError(
+          `Cannot ${options.action} ${request.trackingNumber}: it is ${request.state}`,
+        );
+      }
+      const now = new Date();
+      const changes: RequestChanges = {
+        state: transition.to,
+        currentStage: transition.to === 'PENDING_APPROVAL' ? 0 : null,
+      };
+      if (transition.action === 'fail') {
+        changes.failure =
+          (options.data?.failure as RequestFailure | undefined) ?? null;
+      }
+      if (transition.action === 'retry') {
+        // A new run, with a new task, free of the failed one.
+        changes.failure = null;
+        changes.newFulfilmentRun = true;
+      }
+      await requests.updateRequest(tx, request, changes, now);
+      const grant =
+        transition.to === 'DONE' ? grantFor(request, now) : undefined;
+      if (grant) {
+        await grants.insertGrant(tx, grant);
+      }
+      if (transition.to === 'CANCELLED') {
+        await requests.updateStages(tx, {
+          requestId: request.id,
+          from: ['waiting', 'active'],
+          status: 'skipped',
+        });
+      }
+      return requests.appendEvent(tx, {
+        requestId: request.id,
+        type: transition.action,
+        actorRef: options.actorRef,
+        fromState: transition.from,
+        toState: transition.to,
+        data: options.data,
+        at: now,
+      });
+    });
+    const request = (await requests.getRequest(options.requestId))!;
+    const event = (await requests.listEvents(options.requestId)).find(
+      e => e.id === eventId,
+    )!;
+    return { request, event };
+  }
+
+  /**
+   * Gives a request to someone of the desk: one waiting for fulfilment
+   * starts in the same transaction. Refuses (ConflictError) a request that
+   * is not waiting for or in fulfilment.
+   */
+  async assign(options: {
+    requestId: string;
+    assigneeRef: string;
+    actorRef: string;
+    expectedVersion?: number;
+  }): Promise<ServiceRequest> {
+    const { requests } = this.stores;
+    await requests.transaction(async tx => {
+      const request = await this.lockCurrent(tx, options);
+      if (!FULFILMENT_REQUEST_STATES.includes(request.state)) {
+        throw new ConflictError(
+          `${request.trackingNumber} is ${request.state}: only approved requests and those in progress are assigned`,
+        );
+      }
+      const start = findRequestTransition({
+        from: request.state,
+        action: 'start',
+        actor: 'fulfiller',
+      });
+      const now = new Date();
+      await requests.updateRequest(
+        tx,
+        request,
+        { assigneeRef: options.assigneeRef, state: start?.to },
+        now,
+      );
+      await requests.appendEvent(tx, {
+        requestId: request.id,
+        type: 'assign',
+        actorRef: options.actorRef,
+        data: { assigneeRef: options.assigneeRef },
+        at: now,
+      });
+      if (start) {
+        await requests.appendEvent(tx, {
+          requestId: request.id,
+          type: start.action,
+          actorRef: options.actorRef,
+          fromState: start.from,
+          toState: start.to,
+          at: now,
+        });
+      }
+    });
+    return (await requests.getRequest(options.requestId))!;
+  }
+
+  /** See {@link recordDecision}. */
+  async decide(options: DecisionInput): Promise<{
+    request: ServiceRequest;
+    outcome: DecisionOutcome;
+    events: RequestEvent[];
+  }> {
+    const { requests } = this.stores;
+    const { outcome, eventIds } = await requests.transaction(tx =>
+      recordDecision(tx, this.stores, options),
+    );
+    const request = (await requests.getRequest(options.requestId))!;
+    const events = (await requests.listEvents(options.requestId)).filter(e =>
+      eventIds.includes(e.id),
+    );
+    return { request, outcome, events };
+  }
+
+  /** The request to move, unless it changed since the caller loaded it. */
+  private async lockCurrent(
+    tx: StoreTransaction,
+    options: { requestId: string; expectedVersion?: number },
+  ): Promise<LockedRequest> {
+    const request = await this.stores.requests.lockRequest(
+      tx,
+      options.requestId,
+    );
+    if (
+      options.expectedVersion !== undefined &&
+      options.expectedVersion !== request.version
+    ) {
+      throw new ConflictError(
+        `${request.trackingNumber} changed since you loaded it; reload and try again`,
+      );
+    }
+    return request;
+  }
+
+  private async submitted(
+    tx: StoreTransaction,
+    requestId: string,
+    input: NewRequest,
+    now: Date,
+  ): Promise<void> {
+    await this.stores.requests.appendEvent(tx, {
+      requestId,
+      type: 'submit',
+      actorRef: input.submittedByRef,
+      toState: 'NEW',
+      data: { requesterRef: input.requesterRef },
+      at: now,
+    });
+  }
+}
