@@ -5,6 +5,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
+import { AlertDisplay } from '@backstage/core-components';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -80,6 +81,7 @@ async function renderPage(api: ServiceCatalogueApi) {
       ]}
     >
       <DeskQueuePage />
+      <AlertDisplay />
     </TestApiProvider>,
     {
       mountedRoutes: {
@@ -117,6 +119,8 @@ describe('DeskQueuePage', () => {
       offering: undefined,
       requester: undefined,
       assignee: undefined,
+      limit: 25,
+      offset: 0,
     });
     expect(screen.getByRole('table', { name: 'Desk queue' })).toBeVisible();
 
@@ -205,8 +209,44 @@ describe('DeskQueuePage', () => {
         offering: 'offering:default/new-laptop',
         requester: 'user:default/bob',
         assignee: undefined,
+        limit: 25,
+        offset: 0,
       }),
     );
+  });
+
+  it('pages through the whole queue, oldest first, with its true total', async () => {
+    const page = (offset: number) =>
+      Array.from({ length: offset === 0 ? 25 : 5 }, (_, i) =>
+        serviceRequest({
+          id: `r${offset + i}`,
+          trackingNumber: `REQ-${String(offset + i + 1).padStart(6, '0')}`,
+          state: 'APPROVED',
+          fulfilment: 'manual',
+        }),
+      );
+    const api = queueApi({
+      listQueue: async query => ({
+        items: page(query?.offset ?? 0),
+        totalCount: 30,
+      }),
+    });
+    await renderPage(api);
+
+    await screen.findByRole('link', { name: 'REQ-000001' });
+    expect(screen.getAllByText('1-25 of 30')[0]).toBeInTheDocument();
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Next Page' })[0],
+    );
+
+    expect(
+      await screen.findByRole('link', { name: 'REQ-000030' }),
+    ).toBeInTheDocument();
+    expect(api.listQueue).toHaveBeenLastCalledWith(
+      expect.objectContaining({ limit: 25, offset: 25 }),
+    );
+    expect(screen.queryByRole('link', { name: 'REQ-000001' })).toBeNull();
+    expect(screen.getAllByText('26-30 of 30')[0]).toBeInTheDocument();
   });
 
   it('takes a request and reloads', async () => {

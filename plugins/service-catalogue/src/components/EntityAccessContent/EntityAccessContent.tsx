@@ -31,6 +31,7 @@ import {
   OfferingSummary,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
+import { useRequestChanged } from '../../hooks';
 import { offeringRouteRef, requestRouteRef } from '../../routes';
 import {
   BirthrightOf,
@@ -44,7 +45,6 @@ import {
   RequestStateChip,
   RevokeGrantDialog,
   sortGrants,
-  useRequestChanged,
   useRevokeGrant,
   GiveUpButton,
 } from '../shared';

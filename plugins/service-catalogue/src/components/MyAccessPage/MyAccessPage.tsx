@@ -24,6 +24,7 @@ import {
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
+import { useRequestChanged } from '../../hooks';
 import { offeringRouteRef, requestRouteRef } from '../../routes';
 import {
   BirthrightOf,
@@ -36,7 +37,6 @@ import {
   PageLayout,
   RevokeGrantDialog,
   sortGrants,
-  useRequestChanged,
   useRevokeGrant,
   GiveUpButton,
 } from '../shared';

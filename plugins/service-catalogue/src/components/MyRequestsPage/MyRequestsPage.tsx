@@ -1,81 +1,35 @@
 import { ChangeEvent, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
-import {
-  EmptyState,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
-import Paper from '@material-ui/core/Paper';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableContainer from '@material-ui/core/TableContainer';
-import TableHead from '@material-ui/core/TableHead';
-import TablePagination from '@material-ui/core/TablePagination';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import {
   REQUEST_STATES,
   RequestState,
-  ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { requestRouteRef } from '../../routes';
+import { useRequestChanged } from '../../hooks';
 import {
-  formatAge,
-  formatDateTime,
   PageLayout,
-  RequestStateChip,
+  RequestColumn,
+  requestColumns,
+  RequestTable,
   stateLabel,
-  useRequestChanged,
 } from '../shared';
 
 const PAGE_SIZE = 25;
 const ALL_STATES = 'all';
 
-function RequestRow(props: { request: ServiceRequest }) {
-  const { request } = props;
-  const requestRoute = useRouteRef(requestRouteRef);
-  const onBehalf = request.submittedByRef !== request.requesterRef;
-  return (
-    <TableRow>
-      <TableCell>
-        <Link to={requestRoute({ requestId: request.trackingNumber })}>
-          {request.trackingNumber}
-        </Link>
-      </TableCell>
-      <TableCell>{request.offeringTitle}</TableCell>
-      <TableCell>
-        <EntityRefLink entityRef={request.requesterRef} defaultKind="user" />
-        {onBehalf && (
-          <Typography variant="caption" component="div" color="textSecondary">
-            {'Submitted by '}
-            <EntityRefLink
-              entityRef={request.submittedByRef}
-              defaultKind="user"
-            />
-          </Typography>
-        )}
-      </TableCell>
-      <TableCell>
-        <RequestStateChip state={request.state} />
-      </TableCell>
-      <TableCell title={formatDateTime(request.createdAt)}>
-        {formatDateTime(request.createdAt)}
-      </TableCell>
-      <TableCell title={formatDateTime(request.updatedAt)}>
-        {formatAge(request.updatedAt)}
-      </TableCell>
-    </TableRow>
-  );
-}
+const COLUMNS: RequestColumn[] = [
+  requestColumns.trackingNumber(),
+  requestColumns.offering(),
+  requestColumns.requester('For', { submittedBy: true }),
+  requestColumns.state(),
+  requestColumns.created(),
+  requestColumns.age('Updated', request => request.updatedAt),
+];
 
 /**
  * The requests the signed-in user made or that were made for them.
@@ -120,56 +74,6 @@ export function MyRequestsPage() {
     setPage(0);
   };
 
-  let results;
-  if (error) {
-    results = <ResponseErrorPanel error={error} />;
-  } else if (!value) {
-    results = <Progress />;
-  } else if (value.items.length === 0) {
-    results = (
-      <EmptyState
-        missing="data"
-        title={
-          state === ALL_STATES && !search
-            ? 'No requests yet'
-            : 'No requests match'
-        }
-        description="Requests you submit, or that colleagues submit for you, are listed here."
-      />
-    );
-  } else {
-    results = (
-      <TableContainer component={Paper}>
-        {loading && <Progress />}
-        <Table aria-label="My requests" size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell>Tracking number</TableCell>
-              <TableCell>Offering</TableCell>
-              <TableCell>For</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Created</TableCell>
-              <TableCell>Updated</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {value.items.map(request => (
-              <RequestRow key={request.id} request={request} />
-            ))}
-          </TableBody>
-        </Table>
-        <TablePagination
-          component="div"
-          count={value.totalCount}
-          page={page}
-          rowsPerPage={PAGE_SIZE}
-          rowsPerPageOptions={[PAGE_SIZE]}
-          onPageChange={(_event, next) => setPage(next)}
-        />
-      </TableContainer>
-    );
-  }
-
   return (
     <PageLayout title="My requests">
       <Grid container spacing={2}>
@@ -206,7 +110,27 @@ export function MyRequestsPage() {
           </TextField>
         </Grid>
         <Grid item xs={12}>
-          {results}
+          <RequestTable
+            title="My requests"
+            columns={COLUMNS}
+            requests={value?.items}
+            loading={loading}
+            error={error}
+            empty={{
+              title:
+                state === ALL_STATES && !search
+                  ? 'No requests yet'
+                  : 'No requests match',
+              description:
+                'Requests you submit, or that colleagues submit for you, are listed here.',
+            }}
+            paging={{
+              page,
+              pageSize: PAGE_SIZE,
+              totalCount: value?.totalCount ?? 0,
+              onPageChange: setPage,
+            }}
+          />
         </Grid>
       </Grid>
     </PageLayout>

@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { AlertDisplay } from '@backstage/core-components';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
@@ -120,6 +121,7 @@ async function renderPage(
           element={<RequestPage />}
         />
       </Routes>
+      <AlertDisplay />
     </TestApiProvider>,
     {
       routeEntries: ['/service-catalogue/requests/REQ-000001'],

@@ -14,7 +14,6 @@ export {
 } from './PageLayout';
 export { RequestStateChip } from './RequestStateChip';
 export { TabbedPage, type PageTab } from './TabbedPage';
-export { useRequestChanged } from './useRequestChanged';
 export { UserPicker } from './UserPicker';
 export {
   BirthrightOf,
@@ -30,3 +29,10 @@ export {
   useFulfilment,
   type Fulfilment,
 } from './FulfilmentDialogs';
+export { ReasonDialog } from './ReasonDialog';
+export {
+  RequestTable,
+  type RequestColumn,
+  type RequestPaging,
+} from './RequestTable';
+export { requestColumns } from './requestColumns';

@@ -1,0 +1,201 @@
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useDebounce from 'react-use/esm/useDebounce';
+import { useApi } from '@backstage/core-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import Grid from '@material-ui/core/Grid';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import { RequestState } from '@service-catalogue/plugin-service-catalogue-common';
+import { serviceCatalogueApiRef } from '../../api';
+import { useRequestChanged, useUserRef } from '../../hooks';
+import {
+  FulfilmentDialogs,
+  RequestColumn,
+  requestColumns,
+  RequestTable,
+  stateLabel,
+  useFulfilment,
+  UserPicker,
+} from '../shared';
+import { queueActionsColumn } from './QueueActions';
+
+// The backend's default: what the desk still has to do.
+const OPEN = 'open';
+const STATES: RequestState[] = ['APPROVED', 'IN_PROGRESS', 'DONE', 'FAILED'];
+const PAGE_SIZE = 25;
+
+type AssigneeFilter = 'anyone' | 'me' | 'none';
+
+/** An offering's entity ref from what was typed: a full ref or a name. */
+function offeringRef(text: string): string | undefined {
+  if (!text) {
+    return undefined;
+  }
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(text, {
+        defaultKind: 'offering',
+        defaultNamespace: 'default',
+      }),
+    );
+  } catch {
+    // Left as typed, so that the backend's answer names the problem.
+    return text;
+  }
+}
+
+/**
+ * The manual requests for the offerings the signed-in user fulfils, oldest
+ * first a page at a time, to take, complete or fail.
+ *
+ * @internal
+ */
+export function QueueTab() {
+  const api = useApi(serviceCatalogueApiRef);
+  const userRef = useUserRef();
+  const [state, setState] = useState<RequestState | typeof OPEN>(OPEN);
+  const [offeringText, setOfferingText] = useState('');
+  const [offering, setOffering] = useState('');
+  const [requester, setRequester] = useState<string>();
+  const [assignee, setAssignee] = useState<AssigneeFilter>('anyone');
+  const [page, setPage] = useState(0);
+
+  // The backend filters, so wait for a pause in typing rather than asking
+  // on every keystroke.
+  useDebounce(
+    () => {
+      setOffering(offeringText.trim());
+      setPage(0);
+    },
+    300,
+    [offeringText],
+  );
+  // Another filter is another list, which starts at its first page.
+  const filter =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setPage(0);
+    };
+
+  let assigneeRef: string | undefined;
+  if (assignee === 'me') {
+    assigneeRef = userRef;
+  } else if (assignee === 'none') {
+    assigneeRef = 'none';
+  }
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
+    // Waits for the identity rather than listing everyone's.
+    if (assignee === 'me' && !assigneeRef) {
+      return undefined;
+    }
+    return api.listQueue({
+      state: state === OPEN ? undefined : [state],
+      offering: offeringRef(offering),
+      requester,
+      assignee: assigneeRef,
+      limit: PAGE_SIZE,
+      offset: page * PAGE_SIZE,
+    });
+  }, [api, state, offering, requester, assignee, assigneeRef, page]);
+  useRequestChanged(retry);
+
+  const fulfilment = useFulfilment(retry);
+  const columns: RequestColumn[] = [
+    requestColumns.trackingNumber(),
+    requestColumns.offering(),
+    requestColumns.requester('For'),
+    requestColumns.state(),
+    requestColumns.assignee(),
+    requestColumns.age('Age', request => request.createdAt),
+    requestColumns.due(),
+    queueActionsColumn({ userRef, fulfilment }),
+  ];
+
+  return (
+    <>
+      <Grid container spacing={2}>
+        <Grid item xs={12} sm={6} md={3}>
+          <TextField
+            id="service-catalogue-desk-state"
+            select
+            label="State"
+            variant="outlined"
+            size="small"
+            fullWidth
+            value={state}
+            onChange={event =>
+              filter(setState)(event.target.value as RequestState | typeof OPEN)
+            }
+          >
+            <MenuItem value={OPEN}>Waiting and in progress</MenuItem>
+            {STATES.map(option => (
+              <MenuItem key={option} value={option}>
+                {stateLabel(option)}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <TextField
+            id="service-catalogue-desk-offering"
+            label="Offering"
+            helperText="An entity ref or a name"
+            variant="outlined"
+            size="small"
+            fullWidth
+            value={offeringText}
+            onChange={event => setOfferingText(event.target.value)}
+          />
+        </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <UserPicker
+            label="Requester"
+            value={requester}
+            onChange={filter(setRequester)}
+          />
+        </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <TextField
+            id="service-catalogue-desk-assignee"
+            select
+            label="Assignee"
+            variant="outlined"
+            size="small"
+            fullWidth
+            value={assignee}
+            onChange={event =>
+              filter(setAssignee)(event.target.value as AssigneeFilter)
+            }
+          >
+            <MenuItem value="anyone">Anyone</MenuItem>
+            <MenuItem value="me">Me</MenuItem>
+            <MenuItem value="none">Nobody yet</MenuItem>
+          </TextField>
+        </Grid>
+        <Grid item xs={12}>
+          <RequestTable
+            title="Desk queue"
+            columns={columns}
+            requests={value?.items}
+            loading={loading}
+            error={error}
+            empty={{
+              title: 'Nothing waits for the desk.',
+              description:
+                'Manual requests for the offerings you fulfil appear here once approved.',
+            }}
+            paging={{
+              page,
+              pageSize: PAGE_SIZE,
+              totalCount: value?.totalCount ?? 0,
+              onPageChange: setPage,
+            }}
+          />
+        </Grid>
+      </Grid>
+      <FulfilmentDialogs fulfilment={fulfilment} />
+    </>
+  );
+}

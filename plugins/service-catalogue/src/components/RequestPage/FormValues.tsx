@@ -1,0 +1,19 @@
+import Typography from '@material-ui/core/Typography';
+import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
+import { formatValue } from '../shared';
+import { Facts } from './Facts';
+
+/**
+ * The values the request's form was submitted with.
+ *
+ * @internal
+ */
+export function FormValues(props: { request: ServiceRequest }) {
+  const entries = Object.entries(props.request.formValues);
+  if (entries.length === 0) {
+    return <Typography variant="body2">No values.</Typography>;
+  }
+  return (
+    <Facts items={entries.map(([key, value]) => [key, formatValue(value)])} />
+  );
+}

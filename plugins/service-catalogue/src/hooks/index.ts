@@ -1,0 +1,3 @@
+export { useAction, type ActionOptions } from './useAction';
+export { useRequestChanged } from './useRequestChanged';
+export { useUserRef } from './useUserRef';
