@@ -1,3 +1,4 @@
 export { useAction, type ActionOptions } from './useAction';
 export { useRequestChanged } from './useRequestChanged';
 export { useUserRef } from './useUserRef';
+export { useRevokeGrant } from './useRevokeGrant';

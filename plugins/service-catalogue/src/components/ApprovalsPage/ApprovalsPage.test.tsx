@@ -1,3 +1,4 @@
+import { AlertDisplay } from '@backstage/core-components';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -61,6 +62,7 @@ async function renderPage(api: ServiceCatalogueApi) {
       ]}
     >
       <ApprovalsPage />
+      <AlertDisplay />
     </TestApiProvider>,
     {
       mountedRoutes: {

@@ -1,3 +1,4 @@
+import { AlertDisplay } from '@backstage/core-components';
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
@@ -80,6 +81,7 @@ async function renderContent(api: ServiceCatalogueApi) {
       <EntityProvider entity={entity}>
         <EntityAccessContent />
       </EntityProvider>
+      <AlertDisplay />
     </TestApiProvider>,
     {
       mountedRoutes: {

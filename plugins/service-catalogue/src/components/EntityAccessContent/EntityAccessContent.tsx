@@ -24,18 +24,16 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import Alert from '@material-ui/lab/Alert';
 import {
   EntityAccess,
   Grant,
   OfferingSummary,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { useRequestChanged } from '../../hooks';
+import { useRequestChanged, useRevokeGrant } from '../../hooks';
 import { offeringRouteRef, requestRouteRef } from '../../routes';
 import {
   BirthrightOf,
-  errorMessage,
   formatDate,
   formatDateTime,
   GrantExpiry,
@@ -43,10 +41,10 @@ import {
   GrantStatus,
   offeringParams,
   RequestStateChip,
-  RevokeGrantDialog,
+  ReasonDialog,
   sortGrants,
-  useRevokeGrant,
   GiveUpButton,
+  GiveUpDialog,
 } from '../shared';
 import { SwapHoldersDialog, SwapSource } from './SwapHoldersDialog';
 
@@ -323,8 +321,8 @@ export function EntityAccessContent() {
   // Requests for these offerings show here, and their fulfilment grants
   // access.
   useRequestChanged(retry);
-  const giveUp = useRevokeGrant(retry);
-  const revoke = useRevokeGrant(retry);
+  const giveUp = useRevokeGrant(retry, 'The access was not given up');
+  const revoke = useRevokeGrant(retry, 'The access was not revoked');
   const [moving, setMoving] = useState<SwapSource>();
 
   if (error) {
@@ -345,20 +343,6 @@ export function EntityAccessContent() {
 
   return (
     <Grid container spacing={3}>
-      {giveUp.error && (
-        <Grid item xs={12}>
-          <Alert severity="error" onClose={giveUp.dismissError}>
-            {`The access was not given up: ${errorMessage(giveUp.error)}`}
-          </Alert>
-        </Grid>
-      )}
-      {revoke.error && (
-        <Grid item xs={12}>
-          <Alert severity="error" onClose={revoke.dismissError}>
-            {`The access was not revoked: ${errorMessage(revoke.error)}`}
-          </Alert>
-        </Grid>
-      )}
       <Grid item xs={12} md={6}>
         <Offerings offerings={value.offerings} />
       </Grid>
@@ -375,26 +359,21 @@ export function EntityAccessContent() {
           />
         </Grid>
       )}
-      <RevokeGrantDialog
-        grant={giveUp.grant}
-        title={grant => `Give up ${grant.offeringTitle}?`}
-        description={() =>
-          'Your access is removed. To get it back, request the offering again.'
+      <GiveUpDialog giveUp={giveUp} />
+      <ReasonDialog
+        open={Boolean(revoke.grant)}
+        title="Revoke access?"
+        description={
+          revoke.grant
+            ? `${holderName(revoke.grant)} loses ${
+                revoke.grant.offeringTitle
+              }, and is told your reason.`
+            : ''
         }
-        confirmLabel="Give up"
-        busy={giveUp.busy}
-        onConfirm={giveUp.revoke}
-        onClose={giveUp.cancel}
-      />
-      <RevokeGrantDialog
-        grant={revoke.grant}
-        title={() => 'Revoke access?'}
-        description={grant =>
-          `${holderName(grant)} loses ${
-            grant.offeringTitle
-          }, and is told your reason.`
-        }
+        label="Reason"
+        minRows={2}
         confirmLabel="Revoke"
+        confirmColor="secondary"
         busy={revoke.busy}
         onConfirm={revoke.revoke}
         onClose={revoke.cancel}

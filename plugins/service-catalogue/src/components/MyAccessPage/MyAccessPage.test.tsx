@@ -1,3 +1,4 @@
+import { AlertDisplay } from '@backstage/core-components';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DateTime } from 'luxon';
@@ -49,6 +50,7 @@ async function renderPage(api: ServiceCatalogueApi) {
   return renderInTestApp(
     <TestApiProvider apis={[[serviceCatalogueApiRef, api]]}>
       <MyAccessPage />
+      <AlertDisplay />
     </TestApiProvider>,
     {
       mountedRoutes: {

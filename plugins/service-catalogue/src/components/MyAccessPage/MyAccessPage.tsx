@@ -24,20 +24,18 @@ import {
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { useRequestChanged } from '../../hooks';
+import { useRequestChanged, useRevokeGrant } from '../../hooks';
 import { offeringRouteRef, requestRouteRef } from '../../routes';
 import {
   BirthrightOf,
-  errorMessage,
   formatDate,
   formatDateTime,
   GrantExpiry,
   GrantStatus,
   offeringParams,
   PageLayout,
-  RevokeGrantDialog,
+  GiveUpDialog,
   sortGrants,
-  useRevokeGrant,
   GiveUpButton,
 } from '../shared';
 import { ExtendGrantDialog } from './ExtendGrantDialog';
@@ -147,7 +145,7 @@ export function MyAccessPage() {
   // A fulfilled request is what grants access, so its signal may bring a
   // new grant.
   useRequestChanged(retry);
-  const giveUp = useRevokeGrant(retry);
+  const giveUp = useRevokeGrant(retry, 'The access was not given up');
   const [extending, setExtending] = useState<Grant>();
   const [extended, setExtended] = useState<ServiceRequest>();
 
@@ -205,25 +203,8 @@ export function MyAccessPage() {
           />
         </Box>
       )}
-      {giveUp.error && (
-        <Box mb={2}>
-          <Alert severity="error" onClose={giveUp.dismissError}>
-            {`The access was not given up: ${errorMessage(giveUp.error)}`}
-          </Alert>
-        </Box>
-      )}
       {results}
-      <RevokeGrantDialog
-        grant={giveUp.grant}
-        title={grant => `Give up ${grant.offeringTitle}?`}
-        description={() =>
-          'Your access is removed. To get it back, request the offering again.'
-        }
-        confirmLabel="Give up"
-        busy={giveUp.busy}
-        onConfirm={giveUp.revoke}
-        onClose={giveUp.cancel}
-      />
+      <GiveUpDialog giveUp={giveUp} />
       <ExtendGrantDialog
         grant={extending}
         onExtended={request => {

@@ -6,6 +6,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import WarningIcon from '@material-ui/icons/Warning';
 import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
+import { useRevokeGrant } from '../../hooks';
 import { formatDateTime } from './format';
 import {
   endReasonLabel,
@@ -13,6 +14,7 @@ import {
   formatRelative,
   grantStateLabel,
 } from './grants';
+import { ReasonDialog } from './ReasonDialog';
 
 /**
  * A grant's state as a chip, with why and when it ended, or why its
@@ -103,6 +105,32 @@ export function GiveUpButton(props: {
     >
       Give up
     </Button>
+  );
+}
+
+/**
+ * Asks for an optional reason before the signed-in user gives up their
+ * own access.
+ *
+ * @internal
+ */
+export function GiveUpDialog(props: {
+  giveUp: ReturnType<typeof useRevokeGrant>;
+}) {
+  const { grant, busy, revoke, cancel } = props.giveUp;
+  return (
+    <ReasonDialog
+      open={Boolean(grant)}
+      title={grant ? `Give up ${grant.offeringTitle}?` : ''}
+      description="Your access is removed. To get it back, request the offering again."
+      label="Reason"
+      minRows={2}
+      confirmLabel="Give up"
+      confirmColor="secondary"
+      busy={busy}
+      onConfirm={revoke}
+      onClose={cancel}
+    />
   );
 }
 

@@ -18,12 +18,12 @@ export { UserPicker } from './UserPicker';
 export {
   BirthrightOf,
   GiveUpButton,
+  GiveUpDialog,
   GrantExpiry,
   GrantReview,
   GrantStatus,
 } from './GrantStatus';
 export { formatDate, offeringParams, sortGrants } from './grants';
-export { RevokeGrantDialog, useRevokeGrant } from './RevokeGrantDialog';
 export {
   FulfilmentDialogs,
   useFulfilment,
