@@ -75,14 +75,16 @@ export function manifestFromForm(offering: OfferingSummary) {
  */
 export function RequestForm(props: {
   offering: OfferingSummary;
-  onSubmit(values: JsonObject): Promise<void>;
+  onSubmit(values: JsonObject): Promise<unknown>;
 }) {
   const { offering, onSubmit } = props;
   const extensions = useCustomFieldExtensions<FieldExtensionOptions>(
     fieldExtensionsOutlet,
   );
   const manifest = useMemo(() => manifestFromForm(offering), [offering]);
-  const onCreate = (values: Record<string, JsonValue>) => onSubmit(values);
+  const onCreate = async (values: Record<string, JsonValue>) => {
+    await onSubmit(values);
+  };
 
   if (offering.template) {
     const template = parseEntityRef(offering.template, {

@@ -1,7 +1,7 @@
 import Typography from '@material-ui/core/Typography';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
 import { formatValue } from '../shared';
-import { Facts } from './Facts';
+import { Facts } from '../shared';
 
 /**
  * The values the request's form was submitted with.

@@ -4,7 +4,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
 import { scaffolderTaskRouteRef } from '../../routes';
 import { formatDateTime, RequestStateChip } from '../shared';
-import { Facts } from './Facts';
+import { Facts } from '../shared';
 
 function fulfilmentLabel(request: ServiceRequest): string {
   if (request.extendsGrantId) {

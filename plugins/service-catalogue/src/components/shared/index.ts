@@ -36,3 +36,4 @@ export {
   type RequestPaging,
 } from './RequestTable';
 export { requestColumns } from './requestColumns';
+export { Facts } from './Facts';
