@@ -5,6 +5,7 @@ import {
   Grant,
   GrantEndReason,
   RequestFailure,
+  OPEN_EXTENSION_STATES,
   Swap,
   formatTrackingNumber,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -169,14 +170,6 @@ export async function findActiveGrant(
   return row?.id;
 }
 
-/** States in which a request is still open. */
-const OPEN_REQUEST_STATES = [
-  'NEW',
-  'PENDING_APPROVAL',
-  'APPROVED',
-  'IN_PROGRESS',
-] as const;
-
 /**
  * Locks a grant its holder asks more time for, inside the transaction that
  * stores the extension request, and refuses one that cannot be extended:
@@ -209,7 +202,7 @@ export async function lockExtendableGrant(
   }
   const open = await tx('requests')
     .where('extends_grant_id', row.id)
-    .whereIn('state', OPEN_REQUEST_STATES)
+    .whereIn('state', OPEN_EXTENSION_STATES)
     .first('sequence');
   if (open) {
     throw new ConflictError(
@@ -674,7 +667,7 @@ export class DatabaseGrantStore implements GrantStore {
       .leftJoin('requests as x', builder =>
         builder
           .on('x.extends_grant_id', 'g.id')
-          .onIn('x.state', [...OPEN_REQUEST_STATES]),
+          .onIn('x.state', [...OPEN_EXTENSION_STATES]),
       )
       .select(
         'g.*',

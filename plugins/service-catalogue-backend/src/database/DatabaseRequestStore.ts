@@ -11,6 +11,7 @@ import {
 import { JsonObject } from '@backstage/types';
 import {
   ApprovalDecision,
+  FULFILMENT_REQUEST_STATES,
   ApprovalPolicy,
   ApprovalStageStatus,
   ApproverSource,
@@ -840,7 +841,7 @@ export class DatabaseRequestStore implements RequestStore {
                 actor: 'fulfiller',
               })
             : undefined;
-        if (!start && row.state !== 'IN_PROGRESS') {
+        if (!start && !FULFILMENT_REQUEST_STATES.includes(row.state)) {
           throw new ConflictError(
             `${tracking} is ${row.state}: only approved requests and those in progress are assigned`,
           );
@@ -885,7 +886,7 @@ export class DatabaseRequestStore implements RequestStore {
         const query = tx<RequestRow>('requests')
           .where('fulfilment', 'automatic')
           .whereNull('scaffolder_task_id')
-          .whereIn('state', ['APPROVED', 'IN_PROGRESS'])
+          .whereIn('state', FULFILMENT_REQUEST_STATES)
           .whereNotIn('id', options.excludeIds ?? [])
           .where(builder =>
             builder

@@ -12,7 +12,7 @@ import {
   OfferingEntityV1alpha1,
   Swap,
   ServiceRequest,
-  TERMINAL_REQUEST_STATES,
+  isRequestOpen,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GrantStore } from '../database/GrantStore';
@@ -323,7 +323,7 @@ export class GrantService {
       (request: ServiceRequest) =>
         offeringRefs.includes(request.offeringRef) &&
         request.requesterRef === userRef &&
-        !TERMINAL_REQUEST_STATES.includes(request.state),
+        isRequestOpen(request),
     );
 
     // Owners see the holders of what they own; the desk and administrators

@@ -7,8 +7,9 @@ import {
   Departure,
   Grant,
   OFFERING_KIND,
+  OPEN_REQUEST_STATES,
   OfferingEntityV1alpha1,
-  RequestState,
+  CANCELLABLE_REQUEST_STATES,
   ServiceRequest,
   findRequestTransition,
   isOfferingEntity,
@@ -27,12 +28,6 @@ import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { Directory } from './Directory';
 
-const OPEN: RequestState[] = [
-  'NEW',
-  'PENDING_APPROVAL',
-  'APPROVED',
-  'IN_PROGRESS',
-];
 const PAGE_SIZE = 500;
 
 const NOT_IN_AUDIENCE =
@@ -144,7 +139,7 @@ export class Reconciler {
     }
     const [active, open] = await Promise.all([
       this.deps.grants.listGrants({ states: ['active'] }),
-      this.allRequests({ states: OPEN }).then(requests =>
+      this.allRequests({ states: [...CANCELLABLE_REQUEST_STATES] }).then(requests =>
         // What the backend itself may still call off for someone who left:
         // what waits, and what the desk has not taken yet.
         requests.filter(request =>
@@ -426,7 +421,10 @@ export class Reconciler {
         offeringRefs: [offeringRef],
         states: ['active', 'revoking'],
       }),
-      this.allRequests({ offeringRef, states: OPEN }),
+      this.allRequests({
+        offeringRef,
+        states: [...OPEN_REQUEST_STATES],
+      }),
     ]);
     return new Set([
       ...grants.map(g => g.holderRef),

@@ -35,7 +35,9 @@ import {
   RequestDetails,
   RequestOptions,
   ServiceRequest,
+  FULFILMENT_REQUEST_STATES,
   availableRequestActions,
+  fulfillerRequestActions,
   serviceCatalogueRequestCancelPermission,
   serviceCatalogueRequestCommentPermission,
   serviceCatalogueRequestCreatePermission,
@@ -687,7 +689,7 @@ export class RequestService {
       fulfilment: 'manual',
       states: options.states?.length
         ? options.states
-        : ['APPROVED', 'IN_PROGRESS'],
+        : [...FULFILMENT_REQUEST_STATES],
       offeringOwnerRefs: everyone ? undefined : [...claims],
       offeringRef: ref(options.offeringRef, 'offering', 'offering'),
       requesterRef: ref(options.requesterRef, 'requester', 'user'),
@@ -1187,29 +1189,11 @@ export class RequestService {
         }),
       );
     }
-    // The backend itself starts, completes and fails automatic requests;
-    // fulfillers retry those, and work manual ones through the desk queue.
-    const fulfillerMoves = availableRequestActions({
-      state: request.state,
-      actor: 'fulfiller',
-      request,
-    });
     if (
-      fulfillerMoves.length > 0 &&
+      fulfillerRequestActions(request).length > 0 &&
       (await this.isFulfiller(request, credentials))
     ) {
-      if (fulfillerMoves.includes('retry') && !request.extendsGrantId) {
-        actions.push('retry');
-      }
-      if (
-        request.fulfilment === 'manual' &&
-        (request.state === 'APPROVED' || request.state === 'IN_PROGRESS')
-      ) {
-        actions.push('assign');
-        actions.push(
-          ...fulfillerMoves.filter(a => a === 'complete' || a === 'fail'),
-        );
-      }
+      actions.push(...fulfillerRequestActions(request));
     }
     return {
       request,

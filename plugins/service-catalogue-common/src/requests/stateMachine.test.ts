@@ -1,9 +1,15 @@
 import {
+  CANCELLABLE_REQUEST_STATES,
+  FULFILMENT_REQUEST_STATES,
+  OPEN_EXTENSION_STATES,
+  OPEN_REQUEST_STATES,
   REQUEST_STATES,
   REQUEST_TRANSITIONS,
   TERMINAL_REQUEST_STATES,
   availableRequestActions,
   findRequestTransition,
+  fulfillerRequestActions,
+  isRequestOpen,
 } from './stateMachine';
 
 describe('the request state machine', () => {
@@ -120,5 +126,67 @@ describe('the request state machine', () => {
   it('has no two transitions with the same action from the same state', () => {
     const keys = REQUEST_TRANSITIONS.map(t => `${t.from}:${t.action}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('counts a failed request as open, since its fulfillers retry it', () => {
+    expect(OPEN_REQUEST_STATES).toEqual([
+      'NEW',
+      'PENDING_APPROVAL',
+      'APPROVED',
+      'IN_PROGRESS',
+      'FAILED',
+    ]);
+    expect(isRequestOpen({ state: 'FAILED' })).toBe(true);
+    expect(isRequestOpen({ state: 'DONE' })).toBe(false);
+  });
+
+  it('never retries an extension, so a failed one is over', () => {
+    const extension = { extendsGrantId: 'grant-1' };
+    expect(
+      availableRequestActions({
+        state: 'FAILED',
+        actor: 'fulfiller',
+        request: extension,
+      }),
+    ).toEqual([]);
+    expect(OPEN_EXTENSION_STATES).toEqual([
+      'NEW',
+      'PENDING_APPROVAL',
+      'APPROVED',
+      'IN_PROGRESS',
+    ]);
+    expect(isRequestOpen({ state: 'FAILED', ...extension })).toBe(false);
+  });
+
+  it('names the states to cancel from and those of fulfilment', () => {
+    expect(CANCELLABLE_REQUEST_STATES).toEqual([
+      'NEW',
+      'PENDING_APPROVAL',
+      'APPROVED',
+      'IN_PROGRESS',
+    ]);
+    expect(FULFILMENT_REQUEST_STATES).toEqual(['APPROVED', 'IN_PROGRESS']);
+  });
+
+  it('lets fulfillers work manual requests by hand and retry failed ones', () => {
+    expect(
+      fulfillerRequestActions({ state: 'APPROVED', fulfilment: 'manual' }),
+    ).toEqual(['assign']);
+    expect(
+      fulfillerRequestActions({ state: 'IN_PROGRESS', fulfilment: 'manual' }),
+    ).toEqual(['assign', 'complete', 'fail']);
+    expect(
+      fulfillerRequestActions({ state: 'IN_PROGRESS', fulfilment: 'automatic' }),
+    ).toEqual([]);
+    expect(
+      fulfillerRequestActions({ state: 'FAILED', fulfilment: 'automatic' }),
+    ).toEqual(['retry']);
+    expect(
+      fulfillerRequestActions({
+        state: 'FAILED',
+        fulfilment: 'manual',
+        extendsGrantId: 'grant-1',
+      }),
+    ).toEqual([]);
   });
 });

@@ -60,6 +60,11 @@ export interface RequestTransitionCondition {
   fulfilment?: OfferingFulfilment;
   /** Whether someone of the desk must have taken it (true), or nobody (false). */
   assigned?: boolean;
+  /**
+   * Whether it must be an extension (true), or must not (false). A request
+   * not known is taken for one that is not.
+   */
+  extension?: boolean;
 }
 
 /**
@@ -72,6 +77,8 @@ export interface RequestTransitionFacts {
   fulfilment?: OfferingFulfilment;
   /** Who of the desk took it, if anyone did. */
   assigneeRef?: string;
+  /** The grant it asks more time for, when it is an extension. */
+  extendsGrantId?: string;
 }
 
 /**
@@ -142,7 +149,15 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
     to: 'FAILED',
     actors: ['system', 'fulfiller'],
   },
-  { action: 'retry', from: 'FAILED', to: 'IN_PROGRESS', actors: ['fulfiller'] },
+  // An extension provisions nothing: it fails only when the grant it asked
+  // time for ended or stopped expiring, which no retry changes.
+  {
+    action: 'retry',
+    from: 'FAILED',
+    to: 'IN_PROGRESS',
+    actors: ['fulfiller'],
+    when: { extension: false },
+  },
   ...cancellable.map(
     (from): RequestTransition => ({
       action: 'cancel',
@@ -174,12 +189,131 @@ export const TERMINAL_REQUEST_STATES: readonly RequestState[] = [
   'CANCELLED',
 ];
 
+/**
+ * States of a request that is still open: every state but the terminal
+ * ones. `FAILED` is open, because its fulfillers retry it; the one request
+ * that never leaves `FAILED`, an extension, is told apart by
+ * {@link isRequestOpen}.
+ *
+ * @public
+ */
+export const OPEN_REQUEST_STATES: readonly RequestState[] =
+  REQUEST_STATES.filter(state => !TERMINAL_REQUEST_STATES.includes(state));
+
+/**
+ * States of an extension that is still open: a failed extension is over,
+ * since nothing retries it.
+ *
+ * @public
+ */
+export const OPEN_EXTENSION_STATES: readonly RequestState[] =
+  OPEN_REQUEST_STATES.filter(state =>
+    REQUEST_TRANSITIONS.some(
+      t => t.from === state && meets(t, { extendsGrantId: 'any' }),
+    ),
+  );
+
+/**
+ * States from which a request may be cancelled, for some request: from
+ * `IN_PROGRESS` only a manual one the desk has not taken.
+ *
+ * @public
+ */
+export const CANCELLABLE_REQUEST_STATES: readonly RequestState[] = [
+  ...new Set(
+    REQUEST_TRANSITIONS.filter(t => t.action === 'cancel').map(t => t.from),
+  ),
+];
+
+/**
+ * States of a request waiting for fulfilment or in it: where the desk
+ * takes manual requests and the backend starts the tasks of automatic ones.
+ *
+ * @public
+ */
+export const FULFILMENT_REQUEST_STATES: readonly RequestState[] = [
+  ...new Set(
+    REQUEST_TRANSITIONS.filter(
+      t =>
+        (t.action === 'start' && t.actors.includes('fulfiller')) ||
+        t.action === 'complete',
+    ).map(t => t.from),
+  ),
+];
+
+/**
+ * Whether anything more can happen to a request: `FAILED` is open unless
+ * the request is an extension.
+ *
+ * @public
+ */
+export function isRequestOpen(
+  request: RequestTransitionFacts & { state: RequestState },
+): boolean {
+  return (
+    request.extendsGrantId === undefined
+      ? OPEN_REQUEST_STATES
+      : OPEN_EXTENSION_STATES
+  ).includes(request.state);
+}
+
+/**
+ * Whether the desk takes or gives a request to someone: manual requests
+ * waiting for fulfilment or in it. Taking an `APPROVED` one starts it.
+ *
+ * @public
+ */
+export function isRequestAssignable(request: {
+  state: RequestState;
+  fulfilment?: OfferingFulfilment;
+}): boolean {
+  return (
+    request.fulfilment === 'manual' &&
+    FULFILMENT_REQUEST_STATES.includes(request.state)
+  );
+}
+
+/**
+ * What someone who fulfils a request (its offering's owners, the desk,
+ * administrators) may do with it: retry it when it failed, and work a
+ * manual one by hand (take it, complete it, fail it). The backend itself
+ * starts, completes and fails automatic requests.
+ *
+ * @public
+ */
+export function fulfillerRequestActions(
+  request: RequestTransitionFacts & { state: RequestState },
+): Array<RequestAction | 'assign'> {
+  const moves = availableRequestActions({
+    state: request.state,
+    actor: 'fulfiller',
+    request,
+  });
+  const actions: Array<RequestAction | 'assign'> = moves.filter(
+    action => action === 'retry',
+  );
+  if (isRequestAssignable(request)) {
+    actions.push(
+      'assign',
+      ...moves.filter(action => action === 'complete' || action === 'fail'),
+    );
+  }
+  return actions;
+}
+
 function meets(
   transition: RequestTransition,
   request: RequestTransitionFacts | undefined,
 ): boolean {
   const { when } = transition;
   if (!when) {
+    return true;
+  }
+  const extension = request?.extendsGrantId !== undefined;
+  if (when.extension !== undefined && when.extension !== extension) {
+    return false;
+  }
+  if (when.fulfilment === undefined && when.assigned === undefined) {
     return true;
   }
   if (!request) {
