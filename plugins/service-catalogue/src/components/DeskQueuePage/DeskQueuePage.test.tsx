@@ -1,3 +1,5 @@
+import { AlertApiForwarder } from '@backstage/core-app-api';
+import { alertApiRef } from '@backstage/core-plugin-api';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -61,6 +63,8 @@ async function renderPage(api: ServiceCatalogueApi) {
     <TestApiProvider
       apis={[
         [serviceCatalogueApiRef, api],
+        // Its own, as the app's replays the alerts of earlier tests.
+        [alertApiRef, new AlertApiForwarder()],
         [
           identityApiRef,
           mockApis.identity({ userEntityRef: 'user:default/dan' }),

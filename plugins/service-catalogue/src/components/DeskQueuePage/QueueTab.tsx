@@ -6,11 +6,19 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { RequestState } from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  fulfillerRequestActions,
+  FULFILMENT_REQUEST_STATES,
+  REQUEST_TRANSITIONS,
+  RequestState,
+  ServiceRequest,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
 import { useRequestChanged, useUserRef } from '../../hooks';
 import {
+  Fulfilment,
   FulfilmentDialogs,
+  RequestActionButtons,
   RequestColumn,
   requestColumns,
   RequestTable,
@@ -18,11 +26,19 @@ import {
   useFulfilment,
   UserPicker,
 } from '../shared';
-import { queueActionsColumn } from './QueueActions';
 
 // The backend's default: what the desk still has to do.
 const OPEN = 'open';
-const STATES: RequestState[] = ['APPROVED', 'IN_PROGRESS', 'DONE', 'FAILED'];
+// What the desk may also list: the states it works in, and those its work
+// ends in.
+const STATES: RequestState[] = [
+  ...new Set([
+    ...FULFILMENT_REQUEST_STATES,
+    ...REQUEST_TRANSITIONS.filter(
+      t => t.action === 'complete' || t.action === 'fail',
+    ).map(t => t.to),
+  ]),
+];
 const PAGE_SIZE = 25;
 
 type AssigneeFilter = 'anyone' | 'me' | 'none';
@@ -43,6 +59,31 @@ function offeringRef(text: string): string | undefined {
     // Left as typed, so that the backend's answer names the problem.
     return text;
   }
+}
+
+function actionsColumn(
+  fulfilment: Fulfilment,
+  userRef: string | undefined,
+): RequestColumn {
+  return {
+    title: 'Actions',
+    render: (request: ServiceRequest) => {
+      const { take, ...others } = fulfilment.handlers(request);
+      return (
+        <RequestActionButtons
+          // Everyone in the queue fulfils its requests.
+          actions={fulfillerRequestActions(request)}
+          // A request already the user's has nothing to take.
+          handlers={
+            request.assigneeRef === userRef ? others : { take, ...others }
+          }
+          busy={fulfilment.busy}
+          subject={request.trackingNumber}
+          size="small"
+        />
+      );
+    },
+  };
 }
 
 /**
@@ -110,7 +151,7 @@ export function QueueTab() {
     requestColumns.assignee(),
     requestColumns.age('Age', request => request.createdAt),
     requestColumns.due(),
-    queueActionsColumn({ userRef, fulfilment }),
+    actionsColumn(fulfilment, userRef),
   ];
 
   return (

@@ -1,31 +1,15 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import { makeStyles } from '@material-ui/core/styles';
 import { RequestDetails } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
 import { useAction } from '../../hooks';
-import { DecisionDialog, FulfilmentDialogs, useFulfilment } from '../shared';
-
-const useStyles = makeStyles(theme => ({
-  actions: {
-    display: 'flex',
-    gap: theme.spacing(1),
-    flexWrap: 'wrap',
-  },
-}));
-
-// The actions that have a button of their own; comments have their form.
-const ACTIONS_WITH_BUTTONS: RequestDetails['actions'] = [
-  'approve',
-  'reject',
-  'cancel',
-  'retry',
-  'assign',
-  'complete',
-  'fail',
-];
+import {
+  DecisionDialog,
+  FulfilmentDialogs,
+  RequestActionButtons,
+  useFulfilment,
+} from '../shared';
 
 /**
  * A button for each thing the backend says the caller may do to the
@@ -39,7 +23,6 @@ export function RequestActions(props: {
 }) {
   const { details, reload } = props;
   const { request, actions } = details;
-  const classes = useStyles();
   const api = useApi(serviceCatalogueApiRef);
   const [decision, setDecision] = useState<'approve' | 'reject'>();
   const fulfilment = useFulfilment(reload);
@@ -50,19 +33,7 @@ export function RequestActions(props: {
       reload();
     },
   });
-  const busy = action.busy || fulfilment.busy;
 
-  if (!ACTIONS_WITH_BUTTONS.some(a => actions.includes(a))) {
-    return null;
-  }
-
-  const onCancel = () =>
-    action.run(() =>
-      // The version seen, so that a request that moved on in the meantime
-      // is not cancelled blindly.
-      api.cancelRequest(request.id, { expectedVersion: request.version }),
-    );
-  const onRetry = () => action.run(() => api.retryRequest(request.id));
   const onDecide = (comment: string | undefined) =>
     decision &&
     action.run(() =>
@@ -74,81 +45,25 @@ export function RequestActions(props: {
     );
 
   return (
-    <Box className={classes.actions} mt={2}>
-      {actions.includes('approve') && (
-        <Button
-          variant="contained"
-          color="primary"
-          disabled={busy}
-          onClick={() => setDecision('approve')}
-        >
-          Approve
-        </Button>
-      )}
-      {actions.includes('reject') && (
-        <Button
-          variant="outlined"
-          color="secondary"
-          disabled={busy}
-          onClick={() => setDecision('reject')}
-        >
-          Reject
-        </Button>
-      )}
-      {actions.includes('cancel') && (
-        <Button variant="outlined" disabled={busy} onClick={onCancel}>
-          Cancel request
-        </Button>
-      )}
-      {actions.includes('retry') && (
-        <Button
-          variant="contained"
-          color="primary"
-          disabled={busy}
-          onClick={onRetry}
-        >
-          Retry provisioning
-        </Button>
-      )}
-      {actions.includes('assign') && (
-        <>
-          <Button
-            variant="contained"
-            color="primary"
-            disabled={busy}
-            onClick={() => fulfilment.take(request)}
-          >
-            Take
-          </Button>
-          <Button
-            variant="outlined"
-            disabled={busy}
-            onClick={() => fulfilment.open('assign', request)}
-          >
-            Assign to…
-          </Button>
-        </>
-      )}
-      {actions.includes('complete') && (
-        <Button
-          variant="contained"
-          color="primary"
-          disabled={busy}
-          onClick={() => fulfilment.open('complete', request)}
-        >
-          Complete
-        </Button>
-      )}
-      {actions.includes('fail') && (
-        <Button
-          variant="outlined"
-          color="secondary"
-          disabled={busy}
-          onClick={() => fulfilment.open('fail', request)}
-        >
-          Fail
-        </Button>
-      )}
+    <Box mt={2}>
+      <RequestActionButtons
+        actions={actions}
+        busy={action.busy || fulfilment.busy}
+        handlers={{
+          approve: () => setDecision('approve'),
+          reject: () => setDecision('reject'),
+          cancel: () =>
+            action.run(() =>
+              // The version seen, so that a request that moved on in the
+              // meantime is not cancelled blindly.
+              api.cancelRequest(request.id, {
+                expectedVersion: request.version,
+              }),
+            ),
+          retry: () => action.run(() => api.retryRequest(request.id)),
+          ...fulfilment.handlers(request),
+        }}
+      />
       <DecisionDialog
         decision={decision}
         subject={request.trackingNumber}

@@ -10,6 +10,7 @@ import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-comm
 import { serviceCatalogueApiRef } from '../../api';
 import { useAction } from '../../hooks';
 import { ReasonDialog } from './ReasonDialog';
+import { RequestActionHandlers } from './RequestActionButtons';
 import { UserPicker } from './UserPicker';
 
 type DialogAction = 'assign' | 'complete' | 'fail';
@@ -33,18 +34,26 @@ export function useFulfilment(onDone: () => void) {
     },
   });
 
+  const open = (action: DialogAction, request: ServiceRequest) =>
+    setPending({ action, request });
+  // The version seen, so that a request a colleague took in the meantime is
+  // not taken from them blindly.
+  const take = (request: ServiceRequest) =>
+    run(() =>
+      api.assignRequest(request.id, { expectedVersion: request.version }),
+    );
+
   return {
     pending,
     busy,
-    open: (action: DialogAction, request: ServiceRequest) =>
-      setPending({ action, request }),
     close: () => setPending(undefined),
-    // The version seen, so that a request a colleague took in the meantime
-    // is not taken from them blindly.
-    take: (request: ServiceRequest) =>
-      run(() =>
-        api.assignRequest(request.id, { expectedVersion: request.version }),
-      ),
+    /** The desk's buttons on one request. */
+    handlers: (request: ServiceRequest): RequestActionHandlers => ({
+      take: () => take(request),
+      assign: () => open('assign', request),
+      complete: () => open('complete', request),
+      fail: () => open('fail', request),
+    }),
     assign: (assigneeRef: string) =>
       pending &&
       run(() =>

@@ -37,3 +37,7 @@ export {
 } from './RequestTable';
 export { requestColumns } from './requestColumns';
 export { Facts } from './Facts';
+export {
+  RequestActionButtons,
+  type RequestActionHandlers,
+} from './RequestActionButtons';
