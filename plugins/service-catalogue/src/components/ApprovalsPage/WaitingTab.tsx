@@ -12,6 +12,7 @@ import { serviceCatalogueApiRef } from '../../api';
 import { useRequestChanged } from '../../hooks';
 import {
   DecisionDialog,
+  RequestActionButtons,
   RequestColumn,
   requestColumns,
   RequestTable,
@@ -23,38 +24,6 @@ type Decision = 'approve' | 'reject';
 
 /** What the user is confirming: one request, or the selected ones. */
 type Pending = { decision: Decision; requests: ServiceRequest[] };
-
-function DecisionButtons(props: {
-  request: ServiceRequest;
-  busy: boolean;
-  onDecide(decision: Decision): void;
-}) {
-  const { request, busy, onDecide } = props;
-  return (
-    <Box display="flex" gridGap={8}>
-      <Button
-        size="small"
-        variant="contained"
-        color="primary"
-        disabled={busy}
-        aria-label={`Approve ${request.trackingNumber}`}
-        onClick={() => onDecide('approve')}
-      >
-        Approve
-      </Button>
-      <Button
-        size="small"
-        variant="outlined"
-        color="secondary"
-        disabled={busy}
-        aria-label={`Reject ${request.trackingNumber}`}
-        onClick={() => onDecide('reject')}
-      >
-        Reject
-      </Button>
-    </Box>
-  );
-}
 
 /**
  * The requests waiting for the signed-in user's decision, to decide one at
@@ -154,10 +123,17 @@ export function WaitingTab() {
     {
       title: 'Decision',
       render: request => (
-        <DecisionButtons
-          request={request}
+        <RequestActionButtons
+          actions={['approve', 'reject']}
+          handlers={{
+            approve: () =>
+              setPending({ decision: 'approve', requests: [request] }),
+            reject: () =>
+              setPending({ decision: 'reject', requests: [request] }),
+          }}
           busy={busy}
-          onDecide={decision => setPending({ decision, requests: [request] })}
+          subject={request.trackingNumber}
+          size="small"
         />
       ),
     },

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
@@ -14,7 +13,7 @@ import {
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { useRequestChanged, useUserRef } from '../../hooks';
+import { usePagedRequests, useUserRef } from '../../hooks';
 import {
   Fulfilment,
   FulfilmentDialogs,
@@ -39,7 +38,6 @@ const STATES: RequestState[] = [
     ).map(t => t.to),
   ]),
 ];
-const PAGE_SIZE = 25;
 
 type AssigneeFilter = 'anyone' | 'me' | 'none';
 
@@ -100,25 +98,10 @@ export function QueueTab() {
   const [offering, setOffering] = useState('');
   const [requester, setRequester] = useState<string>();
   const [assignee, setAssignee] = useState<AssigneeFilter>('anyone');
-  const [page, setPage] = useState(0);
 
   // The backend filters, so wait for a pause in typing rather than asking
   // on every keystroke.
-  useDebounce(
-    () => {
-      setOffering(offeringText.trim());
-      setPage(0);
-    },
-    300,
-    [offeringText],
-  );
-  // Another filter is another list, which starts at its first page.
-  const filter =
-    <T,>(set: (value: T) => void) =>
-    (value: T) => {
-      set(value);
-      setPage(0);
-    };
+  useDebounce(() => setOffering(offeringText.trim()), 300, [offeringText]);
 
   let assigneeRef: string | undefined;
   if (assignee === 'me') {
@@ -126,23 +109,22 @@ export function QueueTab() {
   } else if (assignee === 'none') {
     assigneeRef = 'none';
   }
-  const { value, loading, error, retry } = useAsyncRetry(async () => {
-    // Waits for the identity rather than listing everyone's.
-    if (assignee === 'me' && !assigneeRef) {
-      return undefined;
-    }
-    return api.listQueue({
-      state: state === OPEN ? undefined : [state],
-      offering: offeringRef(offering),
-      requester,
-      assignee: assigneeRef,
-      limit: PAGE_SIZE,
-      offset: page * PAGE_SIZE,
-    });
-  }, [api, state, offering, requester, assignee, assigneeRef, page]);
-  useRequestChanged(retry);
+  const list = usePagedRequests(
+    async page =>
+      // Waits for the identity rather than listing everyone's.
+      assignee === 'me' && !assigneeRef
+        ? undefined
+        : api.listQueue({
+            state: state === OPEN ? undefined : [state],
+            offering: offeringRef(offering),
+            requester,
+            assignee: assigneeRef,
+            ...page,
+          }),
+    [state, offering, requester, assignee, assigneeRef],
+  );
 
-  const fulfilment = useFulfilment(retry);
+  const fulfilment = useFulfilment(list.retry);
   const columns: RequestColumn[] = [
     requestColumns.trackingNumber(),
     requestColumns.offering(),
@@ -167,7 +149,7 @@ export function QueueTab() {
             fullWidth
             value={state}
             onChange={event =>
-              filter(setState)(event.target.value as RequestState | typeof OPEN)
+              setState(event.target.value as RequestState | typeof OPEN)
             }
           >
             <MenuItem value={OPEN}>Waiting and in progress</MenuItem>
@@ -194,7 +176,7 @@ export function QueueTab() {
           <UserPicker
             label="Requester"
             value={requester}
-            onChange={filter(setRequester)}
+            onChange={setRequester}
           />
         </Grid>
         <Grid item xs={12} sm={6} md={3}>
@@ -207,7 +189,7 @@ export function QueueTab() {
             fullWidth
             value={assignee}
             onChange={event =>
-              filter(setAssignee)(event.target.value as AssigneeFilter)
+              setAssignee(event.target.value as AssigneeFilter)
             }
           >
             <MenuItem value="anyone">Anyone</MenuItem>
@@ -219,19 +201,11 @@ export function QueueTab() {
           <RequestTable
             title="Desk queue"
             columns={columns}
-            requests={value?.items}
-            loading={loading}
-            error={error}
+            {...list.table}
             empty={{
               title: 'Nothing waits for the desk.',
               description:
                 'Manual requests for the offerings you fulfil appear here once approved.',
-            }}
-            paging={{
-              page,
-              pageSize: PAGE_SIZE,
-              totalCount: value?.totalCount ?? 0,
-              onPageChange: setPage,
             }}
           />
         </Grid>

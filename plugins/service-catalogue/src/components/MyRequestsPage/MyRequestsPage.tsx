@@ -1,5 +1,4 @@
-import { ChangeEvent, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
@@ -10,7 +9,7 @@ import {
   RequestState,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { useRequestChanged } from '../../hooks';
+import { usePagedRequests } from '../../hooks';
 import {
   PageLayout,
   RequestColumn,
@@ -19,7 +18,6 @@ import {
   stateLabel,
 } from '../shared';
 
-const PAGE_SIZE = 25;
 const ALL_STATES = 'all';
 
 const COLUMNS: RequestColumn[] = [
@@ -43,36 +41,20 @@ export function MyRequestsPage() {
   );
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
-  const [page, setPage] = useState(0);
 
   // The backend searches, so wait for a pause in typing rather than asking
   // on every keystroke.
-  useDebounce(
-    () => {
-      setSearch(searchText.trim());
-      setPage(0);
-    },
-    300,
-    [searchText],
-  );
+  useDebounce(() => setSearch(searchText.trim()), 300, [searchText]);
 
-  const { value, loading, error, retry } = useAsyncRetry(
-    () =>
+  const list = usePagedRequests(
+    page =>
       api.listRequests({
         state: state === ALL_STATES ? undefined : [state],
         search: search || undefined,
-        limit: PAGE_SIZE,
-        offset: page * PAGE_SIZE,
+        ...page,
       }),
-    [api, state, search, page],
+    [state, search],
   );
-
-  useRequestChanged(retry);
-
-  const onStateChange = (event: ChangeEvent<{ value: unknown }>) => {
-    setState(event.target.value as RequestState | typeof ALL_STATES);
-    setPage(0);
-  };
 
   return (
     <PageLayout title="My requests">
@@ -99,7 +81,9 @@ export function MyRequestsPage() {
             size="small"
             fullWidth
             value={state}
-            onChange={onStateChange}
+            onChange={event =>
+              setState(event.target.value as RequestState | typeof ALL_STATES)
+            }
           >
             <MenuItem value={ALL_STATES}>All states</MenuItem>
             {REQUEST_STATES.map(option => (
@@ -113,9 +97,7 @@ export function MyRequestsPage() {
           <RequestTable
             title="My requests"
             columns={COLUMNS}
-            requests={value?.items}
-            loading={loading}
-            error={error}
+            {...list.table}
             empty={{
               title:
                 state === ALL_STATES && !search
@@ -123,12 +105,6 @@ export function MyRequestsPage() {
                   : 'No requests match',
               description:
                 'Requests you submit, or that colleagues submit for you, are listed here.',
-            }}
-            paging={{
-              page,
-              pageSize: PAGE_SIZE,
-              totalCount: value?.totalCount ?? 0,
-              onPageChange: setPage,
             }}
           />
         </Grid>
