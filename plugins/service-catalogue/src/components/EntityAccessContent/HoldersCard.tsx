@@ -12,15 +12,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
-import {
-  BirthrightOf,
-  formatDate,
-  formatDateTime,
-  GrantExpiry,
-  GrantReview,
-  GrantStatus,
-  sortGrants,
-} from '../shared';
+import { BirthrightOf, GrantCells, sortGrants } from '../shared';
 import { cardTitleProps } from './cardTitle';
 import { SwapSource } from './SwapHoldersDialog';
 
@@ -101,16 +93,7 @@ export function HoldersCard(props: {
                 {grant.offeringTitle}
                 <BirthrightOf grant={grant} />
               </TableCell>
-              <TableCell title={formatDateTime(grant.grantedAt)}>
-                {formatDate(grant.grantedAt)}
-              </TableCell>
-              <TableCell>
-                <GrantExpiry grant={grant} />
-              </TableCell>
-              <TableCell>
-                <GrantStatus grant={grant} />
-                <GrantReview grant={grant} />
-              </TableCell>
+              <GrantCells grant={grant} review />
               {canRevoke && (
                 <TableCell align="right">
                   {grant.state === 'active' && (

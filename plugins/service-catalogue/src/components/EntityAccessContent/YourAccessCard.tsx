@@ -10,15 +10,13 @@ import {
   EntityAccess,
   Grant,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { offeringRouteRef, requestRouteRef } from '../../routes';
+import { requestRouteRef } from '../../routes';
 import {
-  BirthrightOf,
   formatDate,
   formatDateTime,
   GiveUpButton,
-  GrantExpiry,
-  GrantStatus,
-  offeringParams,
+  GrantCells,
+  GrantOffering,
   RequestStateChip,
   sortGrants,
 } from '../shared';
@@ -34,7 +32,6 @@ export function YourAccessCard(props: {
   onGiveUp(grant: Grant): void;
 }) {
   const { access, onGiveUp } = props;
-  const offeringRoute = useRouteRef(offeringRouteRef);
   const requestRoute = useRouteRef(requestRouteRef);
 
   if (access.myGrants.length === 0 && access.myRequests.length === 0) {
@@ -69,20 +66,9 @@ export function YourAccessCard(props: {
             {sortGrants(access.myGrants).map(grant => (
               <TableRow key={grant.id}>
                 <TableCell>
-                  <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
-                    {grant.offeringTitle}
-                  </Link>
-                  <BirthrightOf grant={grant} />
+                  <GrantOffering grant={grant} />
                 </TableCell>
-                <TableCell title={formatDateTime(grant.grantedAt)}>
-                  {formatDate(grant.grantedAt)}
-                </TableCell>
-                <TableCell>
-                  <GrantExpiry grant={grant} />
-                </TableCell>
-                <TableCell>
-                  <GrantStatus grant={grant} />
-                </TableCell>
+                <GrantCells grant={grant} />
                 <TableCell align="right">
                   <GiveUpButton grant={grant} onGiveUp={onGiveUp} />
                 </TableCell>

@@ -25,18 +25,14 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
 import { useRequestChanged, useRevokeGrant } from '../../hooks';
-import { offeringRouteRef, requestRouteRef } from '../../routes';
+import { requestRouteRef } from '../../routes';
 import {
-  BirthrightOf,
-  formatDate,
-  formatDateTime,
-  GrantExpiry,
-  GrantStatus,
-  offeringParams,
-  PageLayout,
-  GiveUpDialog,
-  sortGrants,
   GiveUpButton,
+  GiveUpDialog,
+  GrantCells,
+  GrantOffering,
+  PageLayout,
+  sortGrants,
 } from '../shared';
 import { ExtendGrantDialog } from './ExtendGrantDialog';
 
@@ -88,28 +84,16 @@ function GrantRow(props: {
   onGiveUp(grant: Grant): void;
 }) {
   const { grant, onExtend, onGiveUp } = props;
-  const offeringRoute = useRouteRef(offeringRouteRef);
   const requestRoute = useRouteRef(requestRouteRef);
   return (
     <TableRow>
       <TableCell>
-        <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
-          {grant.offeringTitle}
-        </Link>
-        <BirthrightOf grant={grant} />
+        <GrantOffering grant={grant} />
       </TableCell>
       <TableCell>
         {grant.targetRef && <EntityRefLink entityRef={grant.targetRef} />}
       </TableCell>
-      <TableCell title={formatDateTime(grant.grantedAt)}>
-        {formatDate(grant.grantedAt)}
-      </TableCell>
-      <TableCell>
-        <GrantExpiry grant={grant} />
-      </TableCell>
-      <TableCell>
-        <GrantStatus grant={grant} />
-      </TableCell>
+      <GrantCells grant={grant} />
       <TableCell>
         <Link to={requestRoute({ requestId: grant.trackingNumber })}>
           {grant.trackingNumber}

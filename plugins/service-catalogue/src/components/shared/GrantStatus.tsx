@@ -1,16 +1,21 @@
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
+import TableCell from '@material-ui/core/TableCell';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import WarningIcon from '@material-ui/icons/Warning';
 import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
 import { useRevokeGrant } from '../../hooks';
+import { offeringRouteRef } from '../../routes';
 import { formatDateTime } from './format';
 import {
   endReasonLabel,
   formatDate,
+  offeringParams,
   formatRelative,
   grantStateLabel,
 } from './grants';
@@ -105,6 +110,50 @@ export function GiveUpButton(props: {
     >
       Give up
     </Button>
+  );
+}
+
+/**
+ * The cells every list of grants shows: when the grant was given, when it
+ * ends, and where it stands (with, for its owners, whether it needs a
+ * look).
+ *
+ * @internal
+ */
+export function GrantCells(props: { grant: Grant; review?: boolean }) {
+  const { grant, review } = props;
+  return (
+    <>
+      <TableCell title={formatDateTime(grant.grantedAt)}>
+        {formatDate(grant.grantedAt)}
+      </TableCell>
+      <TableCell>
+        <GrantExpiry grant={grant} />
+      </TableCell>
+      <TableCell>
+        <GrantStatus grant={grant} />
+        {review && <GrantReview grant={grant} />}
+      </TableCell>
+    </>
+  );
+}
+
+/**
+ * An offering's title linking to its page, and the group that gives the
+ * grant as a birthright.
+ *
+ * @internal
+ */
+export function GrantOffering(props: { grant: Grant }) {
+  const { grant } = props;
+  const offeringRoute = useRouteRef(offeringRouteRef);
+  return (
+    <>
+      <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
+        {grant.offeringTitle}
+      </Link>
+      <BirthrightOf grant={grant} />
+    </>
   );
 }
 

@@ -19,6 +19,8 @@ export {
   BirthrightOf,
   GiveUpButton,
   GiveUpDialog,
+  GrantCells,
+  GrantOffering,
   GrantExpiry,
   GrantReview,
   GrantStatus,
