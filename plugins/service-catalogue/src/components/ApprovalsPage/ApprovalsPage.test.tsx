@@ -1,5 +1,4 @@
 import { AlertApiForwarder } from '@backstage/core-app-api';
-import { alertApiRef } from '@backstage/core-plugin-api';
 import { AlertDisplay } from '@backstage/core-components';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -8,7 +7,8 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { identityApiRef } from '@backstage/core-plugin-api';
+import { alertApiRef, identityApiRef } from '@backstage/core-plugin-api';
+import { Route, Routes } from 'react-router-dom';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { ApprovalDelegation } from '@service-catalogue/plugin-service-catalogue-common';
@@ -39,7 +39,10 @@ const waiting = [
   }),
 ];
 
-async function renderPage(api: ServiceCatalogueApi) {
+async function renderPage(
+  api: ServiceCatalogueApi,
+  path = '/service-catalogue/approvals',
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -65,10 +68,16 @@ async function renderPage(api: ServiceCatalogueApi) {
         ],
       ]}
     >
-      <ApprovalsPage />
+      <Routes>
+        <Route
+          path="/service-catalogue/approvals/*"
+          element={<ApprovalsPage />}
+        />
+      </Routes>
       <AlertDisplay />
     </TestApiProvider>,
     {
+      routeEntries: [path],
       mountedRoutes: {
         '/catalog/:namespace/:kind/:name': entityRouteRef,
         '/service-catalogue': rootRouteRef,
@@ -251,6 +260,23 @@ describe('ApprovalsPage', () => {
     expect(
       screen.getByRole('checkbox', { name: 'Select REQ-000002' }),
     ).toBeChecked();
+  });
+
+  it('opens the tab its link names', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listDelegations: async () => ({ items: [] }),
+      }),
+      '/service-catalogue/approvals/out-of-office',
+    );
+
+    expect(
+      await screen.findByText('You have not delegated your approvals.'),
+    ).toBeVisible();
+    expect(screen.getByRole('tab', { name: 'Out of office' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
   });
 
   it('shows my decisions in the Decided tab', async () => {

@@ -4,10 +4,10 @@ import { OutOfOfficeTab } from './OutOfOfficeTab';
 import { WaitingTab } from './WaitingTab';
 
 const TABS: PageTab[] = [
-  { id: 'approvals-tab-waiting', label: 'Waiting for me', Panel: WaitingTab },
-  { id: 'approvals-tab-decided', label: 'Decided', Panel: DecidedTab },
+  { path: '/', label: 'Waiting for me', Panel: WaitingTab },
+  { path: '/decided', label: 'Decided', Panel: DecidedTab },
   {
-    id: 'approvals-tab-out-of-office',
+    path: '/out-of-office',
     label: 'Out of office',
     Panel: OutOfOfficeTab,
   },

@@ -3,8 +3,8 @@ import { DeparturesTab } from './DeparturesTab';
 import { QueueTab } from './QueueTab';
 
 const TABS: PageTab[] = [
-  { id: 'desk-tab-queue', label: 'Queue', Panel: QueueTab },
-  { id: 'desk-tab-departures', label: 'Departures', Panel: DeparturesTab },
+  { path: '/', label: 'Queue', Panel: QueueTab },
+  { path: '/departures', label: 'Departures', Panel: DeparturesTab },
 ];
 
 /**

@@ -21,7 +21,7 @@ import {
   RequestColumn,
   requestColumns,
   RequestTable,
-  stateLabel,
+  StateFilter,
   useFulfilment,
   UserPicker,
 } from '../shared';
@@ -140,25 +140,14 @@ export function QueueTab() {
     <>
       <Grid container spacing={2}>
         <Grid item xs={12} sm={6} md={3}>
-          <TextField
+          <StateFilter<typeof OPEN>
             id="service-catalogue-desk-state"
-            select
-            label="State"
-            variant="outlined"
-            size="small"
-            fullWidth
+            states={STATES}
             value={state}
-            onChange={event =>
-              setState(event.target.value as RequestState | typeof OPEN)
-            }
-          >
-            <MenuItem value={OPEN}>Waiting and in progress</MenuItem>
-            {STATES.map(option => (
-              <MenuItem key={option} value={option}>
-                {stateLabel(option)}
-              </MenuItem>
-            ))}
-          </TextField>
+            defaultValue={OPEN}
+            defaultLabel="Waiting and in progress"
+            onChange={setState}
+          />
         </Grid>
         <Grid item xs={12} sm={6} md={3}>
           <TextField

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
-import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import {
   REQUEST_STATES,
@@ -15,7 +14,7 @@ import {
   RequestColumn,
   requestColumns,
   RequestTable,
-  stateLabel,
+  StateFilter,
 } from '../shared';
 
 const ALL_STATES = 'all';
@@ -73,25 +72,14 @@ export function MyRequestsPage() {
           />
         </Grid>
         <Grid item xs={12} sm={4}>
-          <TextField
+          <StateFilter<typeof ALL_STATES>
             id="service-catalogue-request-state"
-            select
-            label="State"
-            variant="outlined"
-            size="small"
-            fullWidth
+            states={REQUEST_STATES}
             value={state}
-            onChange={event =>
-              setState(event.target.value as RequestState | typeof ALL_STATES)
-            }
-          >
-            <MenuItem value={ALL_STATES}>All states</MenuItem>
-            {REQUEST_STATES.map(option => (
-              <MenuItem key={option} value={option}>
-                {stateLabel(option)}
-              </MenuItem>
-            ))}
-          </TextField>
+            defaultValue={ALL_STATES}
+            defaultLabel="All states"
+            onChange={setState}
+          />
         </Grid>
         <Grid item xs={12}>
           <RequestTable

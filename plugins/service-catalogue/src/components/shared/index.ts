@@ -43,3 +43,4 @@ export {
   RequestActionButtons,
   type RequestActionHandlers,
 } from './RequestActionButtons';
+export { StateFilter } from './StateFilter';
