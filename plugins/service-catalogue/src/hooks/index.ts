@@ -3,3 +3,4 @@ export { useRequestChanged } from './useRequestChanged';
 export { useUserRef } from './useUserRef';
 export { useRevokeGrant } from './useRevokeGrant';
 export { usePagedRequests } from './usePagedRequests';
+export { useFormFields } from './useFormFields';

@@ -1,6 +1,6 @@
 import Typography from '@material-ui/core/Typography';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
-import { formatValue } from '../shared';
+import { useFormEntries } from '../shared';
 
 /**
  * A request's form values in a line each, for deciding from the list.
@@ -8,18 +8,18 @@ import { formatValue } from '../shared';
  * @internal
  */
 export function FormSummary(props: { request: ServiceRequest }) {
-  const entries = Object.entries(props.request.formValues);
+  const entries = useFormEntries(props.request);
   if (entries.length === 0) {
     return null;
   }
   return (
     <Typography variant="body2" component="div">
-      {entries.map(([key, value]) => (
-        <div key={key}>
+      {entries.map(([label, value]) => (
+        <div key={label}>
           <Typography variant="caption" color="textSecondary">
-            {`${key}: `}
+            {`${label}: `}
           </Typography>
-          {formatValue(value)}
+          {value}
         </div>
       ))}
     </Typography>

@@ -22,6 +22,7 @@ import {
 import { JsonObject, JsonValue } from '@backstage/types';
 import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
 import { OfferingSummary } from '@service-catalogue/plugin-service-catalogue-common';
+import { manifestFromForm } from '../../lib/forms';
 
 const SUBMIT_LABEL = 'Submit request';
 
@@ -39,32 +40,6 @@ const fieldExtensionsOutlet = (
     <OwnerPickerFieldExtension />
   </ScaffolderFieldExtensions>
 );
-
-function asObject(value: JsonValue | undefined): JsonObject {
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? value
-    : {};
-}
-
-/**
- * The scaffolder manifest of an inline form, which is shaped like template
- * `parameters`: one JSON Schema object, or a list of them, one a step.
- *
- * @internal
- */
-export function manifestFromForm(offering: OfferingSummary) {
-  const form: JsonValue = offering.form ?? {};
-  const steps = (Array.isArray(form) ? form : [form]).map(asObject);
-  return {
-    title: offering.title,
-    steps: steps.map(step => ({
-      title: typeof step.title === 'string' ? step.title : offering.title,
-      description:
-        typeof step.description === 'string' ? step.description : undefined,
-      schema: step,
-    })),
-  };
-}
 
 /**
  * The offering's form, drawn by the scaffolder's own form machinery: the

@@ -1,7 +1,6 @@
 import Typography from '@material-ui/core/Typography';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
-import { formatValue } from '../shared';
-import { Facts } from '../shared';
+import { Facts, useFormEntries } from '../shared';
 
 /**
  * The values the request's form was submitted with.
@@ -9,11 +8,9 @@ import { Facts } from '../shared';
  * @internal
  */
 export function FormValues(props: { request: ServiceRequest }) {
-  const entries = Object.entries(props.request.formValues);
+  const entries = useFormEntries(props.request);
   if (entries.length === 0) {
     return <Typography variant="body2">No values.</Typography>;
   }
-  return (
-    <Facts items={entries.map(([key, value]) => [key, formatValue(value)])} />
-  );
+  return <Facts items={entries} />;
 }

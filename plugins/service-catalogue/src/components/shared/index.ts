@@ -44,3 +44,4 @@ export {
   type RequestActionHandlers,
 } from './RequestActionButtons';
 export { StateFilter } from './StateFilter';
+export { useFormEntries } from './FormEntries';
