@@ -251,6 +251,14 @@ describe('DeskQueuePage', () => {
     );
     expect(screen.queryByRole('link', { name: 'REQ-000001' })).toBeNull();
     expect(screen.getAllByText('26-30 of 30')[0]).toBeInTheDocument();
+
+    // Another filter is another list, which starts at its first page.
+    await choose(/Assignee/, 'Nobody yet');
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ assignee: 'none', limit: 25, offset: 0 }),
+      ),
+    );
   });
 
   it('takes a request and reloads', async () => {
