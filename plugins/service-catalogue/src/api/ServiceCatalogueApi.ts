@@ -75,6 +75,10 @@ export type ListQueueQuery = {
   requester?: string;
   /** Entity ref of the desk member working on it, or `none`. */
   assignee?: string;
+  /** At most this many, 1 to 999; the backend's default when left out. */
+  limit?: number;
+  /** Skips this many of the oldest first. */
+  offset?: number;
 };
 
 /**

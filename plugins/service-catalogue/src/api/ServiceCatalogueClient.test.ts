@@ -326,6 +326,25 @@ describe('ServiceCatalogueClient', () => {
     ]);
   });
 
+  it('asks for one page of the desk queue at a time', async () => {
+    const urls: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/queue`, (req, res, ctx) => {
+        urls.push(`${req.url.pathname}${req.url.search}`);
+        return res(ctx.json({ items: [], totalCount: 230 }));
+      }),
+    );
+
+    await expect(client.listQueue({ limit: 25, offset: 200 })).resolves.toEqual(
+      { items: [], totalCount: 230 },
+    );
+    await client.listQueue({ assignee: 'none', limit: 25, offset: 0 });
+    expect(urls).toEqual([
+      '/api/service-catalogue/queue?limit=25&offset=200',
+      '/api/service-catalogue/queue?assignee=none&limit=25&offset=0',
+    ]);
+  });
+
   it('posts assignments, completions and failures', async () => {
     const calls: Array<{ path: string; body: unknown }> = [];
     const record: ResponseResolver<RestRequest, RestContext> = async (

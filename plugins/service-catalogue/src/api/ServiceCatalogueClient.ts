@@ -97,12 +97,7 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     if (query.search) {
       params.set('search', query.search);
     }
-    if (query.limit !== undefined) {
-      params.set('limit', String(query.limit));
-    }
-    if (query.offset !== undefined) {
-      params.set('offset', String(query.offset));
-    }
+    setPage(params, query);
     return this.request<ListRequestsResponse>(
       `/requests${queryString(params)}`,
     );
@@ -170,6 +165,7 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
         params.set(key, value);
       }
     }
+    setPage(params, query);
     return this.request<ListRequestsResponse>(`/queue${queryString(params)}`);
   }
 
@@ -320,6 +316,19 @@ function offeringPath(options: GetOfferingOptions): string {
 
 function requestPath(requestId: string): string {
   return `/requests/${encodeURIComponent(requestId)}`;
+}
+
+// The lists that page on the server share the shape of their page.
+function setPage(
+  params: URLSearchParams,
+  page: { limit?: number; offset?: number },
+): void {
+  if (page.limit !== undefined) {
+    params.set('limit', String(page.limit));
+  }
+  if (page.offset !== undefined) {
+    params.set('offset', String(page.offset));
+  }
 }
 
 function queryString(params: URLSearchParams): string {

@@ -1,3 +1,5 @@
+import { AlertApiForwarder } from '@backstage/core-app-api';
+import { AlertDisplay } from '@backstage/core-components';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -5,7 +7,8 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { identityApiRef } from '@backstage/core-plugin-api';
+import { alertApiRef, identityApiRef } from '@backstage/core-plugin-api';
+import { Route, Routes } from 'react-router-dom';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { ApprovalDelegation } from '@service-catalogue/plugin-service-catalogue-common';
@@ -36,11 +39,16 @@ const waiting = [
   }),
 ];
 
-async function renderPage(api: ServiceCatalogueApi) {
+async function renderPage(
+  api: ServiceCatalogueApi,
+  path = '/service-catalogue/approvals',
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [serviceCatalogueApiRef, api],
+        // Its own, as the app's replays the alerts of earlier tests.
+        [alertApiRef, new AlertApiForwarder()],
         [
           identityApiRef,
           mockApis.identity({ userEntityRef: 'user:default/mike' }),
@@ -60,9 +68,16 @@ async function renderPage(api: ServiceCatalogueApi) {
         ],
       ]}
     >
-      <ApprovalsPage />
+      <Routes>
+        <Route
+          path="/service-catalogue/approvals/*"
+          element={<ApprovalsPage />}
+        />
+      </Routes>
+      <AlertDisplay />
     </TestApiProvider>,
     {
+      routeEntries: [path],
       mountedRoutes: {
         '/catalog/:namespace/:kind/:name': entityRouteRef,
         '/service-catalogue': rootRouteRef,
@@ -245,6 +260,23 @@ describe('ApprovalsPage', () => {
     expect(
       screen.getByRole('checkbox', { name: 'Select REQ-000002' }),
     ).toBeChecked();
+  });
+
+  it('opens the tab its link names', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listDelegations: async () => ({ items: [] }),
+      }),
+      '/service-catalogue/approvals/out-of-office',
+    );
+
+    expect(
+      await screen.findByText('You have not delegated your approvals.'),
+    ).toBeVisible();
+    expect(screen.getByRole('tab', { name: 'Out of office' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
   });
 
   it('shows my decisions in the Decided tab', async () => {

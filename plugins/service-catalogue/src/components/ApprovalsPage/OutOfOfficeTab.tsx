@@ -22,11 +22,13 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
-import { ApprovalDelegation } from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  ApprovalDelegation,
+  CreateDelegationBody,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { errorMessage, formatDateTime, UserPicker } from '../shared';
+import { useAction } from '../../hooks';
+import { formatDateTime, UserPicker } from '../shared';
 
 /** The value format of a `datetime-local` input. */
 const LOCAL_INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm";
@@ -87,10 +89,19 @@ function AddDelegationForm(props: { onAdded(): void }) {
   );
   const [reason, setReason] = useState('');
   const [problems, setProblems] = useState<Problems>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const add = useAction(
+    (body: CreateDelegationBody) => api.createDelegation(body),
+    {
+      failure: 'The delegation was not added',
+      onSuccess: () => {
+        setDelegateRef(undefined);
+        setReason('');
+        onAdded();
+      },
+    },
+  );
 
-  const onSubmit = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const startsAt = DateTime.fromISO(from);
     const endsAt = DateTime.fromISO(until);
@@ -107,38 +118,19 @@ function AddDelegationForm(props: { onAdded(): void }) {
     if (!delegateRef || next.from || next.until) {
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.createDelegation({
-        delegateRef,
-        // The inputs hold the user's local time; the backend compares
-        // instants, so send them with their zone resolved.
-        startsAt: startsAt.toUTC().toISO()!,
-        endsAt: endsAt.toUTC().toISO()!,
-        reason: reason.trim() || undefined,
-      });
-      setDelegateRef(undefined);
-      setReason('');
-      onAdded();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
+    add.run({
+      delegateRef,
+      // The inputs hold the user's local time; the backend compares
+      // instants, so send them with their zone resolved.
+      startsAt: startsAt.toUTC().toISO()!,
+      endsAt: endsAt.toUTC().toISO()!,
+      reason: reason.trim() || undefined,
+    });
   };
 
   return (
     <InfoCard title="Add a delegation">
       <form aria-label="Add a delegation" onSubmit={onSubmit} noValidate>
-        {error && (
-          <Box mb={2}>
-            <Alert severity="error" onClose={() => setError(undefined)}>
-              <AlertTitle>The delegation was not added</AlertTitle>
-              {errorMessage(error)}
-            </Alert>
-          </Box>
-        )}
         <Box display="flex" flexDirection="column" gridGap={16} maxWidth={480}>
           <UserPicker
             label="Delegate"
@@ -185,7 +177,7 @@ function AddDelegationForm(props: { onAdded(): void }) {
               type="submit"
               variant="contained"
               color="primary"
-              disabled={busy}
+              disabled={add.busy}
             >
               Add delegation
             </Button>
@@ -208,21 +200,10 @@ export function OutOfOfficeTab() {
     () => api.listDelegations(),
     [api],
   );
-  const [removing, setRemoving] = useState(false);
-  const [removeError, setRemoveError] = useState<Error>();
-
-  const onRemove = async (delegation: ApprovalDelegation) => {
-    setRemoving(true);
-    setRemoveError(undefined);
-    try {
-      await api.deleteDelegation(delegation.id);
-    } catch (e) {
-      setRemoveError(e as Error);
-    } finally {
-      setRemoving(false);
-      retry();
-    }
-  };
+  const remove = useAction(
+    (delegation: ApprovalDelegation) => api.deleteDelegation(delegation.id),
+    { failure: 'The delegation was not removed', onSettled: retry },
+  );
 
   const now = DateTime.now();
 
@@ -232,14 +213,6 @@ export function OutOfOfficeTab() {
         While a delegation is active, the delegate sees your waiting approvals
         and decides on your behalf; decisions record both names.
       </Typography>
-      {removeError && (
-        <Box mb={2}>
-          <Alert severity="error" onClose={() => setRemoveError(undefined)}>
-            <AlertTitle>The delegation was not removed</AlertTitle>
-            {errorMessage(removeError)}
-          </Alert>
-        </Box>
-      )}
       {error && <ResponseErrorPanel error={error} />}
       {!error && !value && <Progress />}
       {value && (
@@ -268,8 +241,8 @@ export function OutOfOfficeTab() {
                       key={delegation.id}
                       delegation={delegation}
                       now={now}
-                      busy={removing}
-                      onRemove={() => onRemove(delegation)}
+                      busy={remove.busy}
+                      onRemove={() => remove.run(delegation)}
                     />
                   ))}
                 </TableBody>

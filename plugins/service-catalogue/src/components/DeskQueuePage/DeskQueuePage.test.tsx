@@ -1,3 +1,5 @@
+import { AlertApiForwarder } from '@backstage/core-app-api';
+import { alertApiRef } from '@backstage/core-plugin-api';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -5,6 +7,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
+import { AlertDisplay } from '@backstage/core-components';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -60,6 +63,8 @@ async function renderPage(api: ServiceCatalogueApi) {
     <TestApiProvider
       apis={[
         [serviceCatalogueApiRef, api],
+        // Its own, as the app's replays the alerts of earlier tests.
+        [alertApiRef, new AlertApiForwarder()],
         [
           identityApiRef,
           mockApis.identity({ userEntityRef: 'user:default/dan' }),
@@ -80,6 +85,7 @@ async function renderPage(api: ServiceCatalogueApi) {
       ]}
     >
       <DeskQueuePage />
+      <AlertDisplay />
     </TestApiProvider>,
     {
       mountedRoutes: {
@@ -117,6 +123,8 @@ describe('DeskQueuePage', () => {
       offering: undefined,
       requester: undefined,
       assignee: undefined,
+      limit: 25,
+      offset: 0,
     });
     expect(screen.getByRole('table', { name: 'Desk queue' })).toBeVisible();
 
@@ -205,7 +213,51 @@ describe('DeskQueuePage', () => {
         offering: 'offering:default/new-laptop',
         requester: 'user:default/bob',
         assignee: undefined,
+        limit: 25,
+        offset: 0,
       }),
+    );
+  });
+
+  it('pages through the whole queue, oldest first, with its true total', async () => {
+    const page = (offset: number) =>
+      Array.from({ length: offset === 0 ? 25 : 5 }, (_, i) =>
+        serviceRequest({
+          id: `r${offset + i}`,
+          trackingNumber: `REQ-${String(offset + i + 1).padStart(6, '0')}`,
+          state: 'APPROVED',
+          fulfilment: 'manual',
+        }),
+      );
+    const api = queueApi({
+      listQueue: async query => ({
+        items: page(query?.offset ?? 0),
+        totalCount: 30,
+      }),
+    });
+    await renderPage(api);
+
+    await screen.findByRole('link', { name: 'REQ-000001' });
+    expect(screen.getAllByText('1-25 of 30')[0]).toBeInTheDocument();
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Next Page' })[0],
+    );
+
+    expect(
+      await screen.findByRole('link', { name: 'REQ-000030' }),
+    ).toBeInTheDocument();
+    expect(api.listQueue).toHaveBeenLastCalledWith(
+      expect.objectContaining({ limit: 25, offset: 25 }),
+    );
+    expect(screen.queryByRole('link', { name: 'REQ-000001' })).toBeNull();
+    expect(screen.getAllByText('26-30 of 30')[0]).toBeInTheDocument();
+
+    // Another filter is another list, which starts at its first page.
+    await choose(/Assignee/, 'Nobody yet');
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ assignee: 'none', limit: 25, offset: 0 }),
+      ),
     );
   });
 

@@ -1,3 +1,6 @@
+import { AlertApiForwarder } from '@backstage/core-app-api';
+import { alertApiRef } from '@backstage/core-plugin-api';
+import { AlertDisplay } from '@backstage/core-components';
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
@@ -76,10 +79,17 @@ const access: EntityAccess = {
 
 async function renderContent(api: ServiceCatalogueApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[serviceCatalogueApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [serviceCatalogueApiRef, api],
+        // Its own, as the app's replays the alerts of earlier tests.
+        [alertApiRef, new AlertApiForwarder()],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityAccessContent />
       </EntityProvider>
+      <AlertDisplay />
     </TestApiProvider>,
     {
       mountedRoutes: {

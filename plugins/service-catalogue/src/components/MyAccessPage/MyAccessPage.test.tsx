@@ -1,3 +1,6 @@
+import { AlertApiForwarder } from '@backstage/core-app-api';
+import { alertApiRef } from '@backstage/core-plugin-api';
+import { AlertDisplay } from '@backstage/core-components';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DateTime } from 'luxon';
@@ -47,8 +50,15 @@ const grants = [
 
 async function renderPage(api: ServiceCatalogueApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[serviceCatalogueApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [serviceCatalogueApiRef, api],
+        // Its own, as the app's replays the alerts of earlier tests.
+        [alertApiRef, new AlertApiForwarder()],
+      ]}
+    >
       <MyAccessPage />
+      <AlertDisplay />
     </TestApiProvider>,
     {
       mountedRoutes: {

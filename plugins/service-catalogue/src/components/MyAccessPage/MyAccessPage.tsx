@@ -24,21 +24,15 @@ import {
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { offeringRouteRef, requestRouteRef } from '../../routes';
+import { useRequestChanged, useRevokeGrant } from '../../hooks';
+import { requestRouteRef } from '../../routes';
 import {
-  BirthrightOf,
-  errorMessage,
-  formatDate,
-  formatDateTime,
-  GrantExpiry,
-  GrantStatus,
-  offeringParams,
-  PageLayout,
-  RevokeGrantDialog,
-  sortGrants,
-  useRequestChanged,
-  useRevokeGrant,
   GiveUpButton,
+  GiveUpDialog,
+  GrantCells,
+  GrantOffering,
+  PageLayout,
+  sortGrants,
 } from '../shared';
 import { ExtendGrantDialog } from './ExtendGrantDialog';
 
@@ -90,28 +84,16 @@ function GrantRow(props: {
   onGiveUp(grant: Grant): void;
 }) {
   const { grant, onExtend, onGiveUp } = props;
-  const offeringRoute = useRouteRef(offeringRouteRef);
   const requestRoute = useRouteRef(requestRouteRef);
   return (
     <TableRow>
       <TableCell>
-        <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
-          {grant.offeringTitle}
-        </Link>
-        <BirthrightOf grant={grant} />
+        <GrantOffering grant={grant} />
       </TableCell>
       <TableCell>
         {grant.targetRef && <EntityRefLink entityRef={grant.targetRef} />}
       </TableCell>
-      <TableCell title={formatDateTime(grant.grantedAt)}>
-        {formatDate(grant.grantedAt)}
-      </TableCell>
-      <TableCell>
-        <GrantExpiry grant={grant} />
-      </TableCell>
-      <TableCell>
-        <GrantStatus grant={grant} />
-      </TableCell>
+      <GrantCells grant={grant} />
       <TableCell>
         <Link to={requestRoute({ requestId: grant.trackingNumber })}>
           {grant.trackingNumber}
@@ -147,7 +129,7 @@ export function MyAccessPage() {
   // A fulfilled request is what grants access, so its signal may bring a
   // new grant.
   useRequestChanged(retry);
-  const giveUp = useRevokeGrant(retry);
+  const giveUp = useRevokeGrant(retry, 'The access was not given up');
   const [extending, setExtending] = useState<Grant>();
   const [extended, setExtended] = useState<ServiceRequest>();
 
@@ -205,25 +187,8 @@ export function MyAccessPage() {
           />
         </Box>
       )}
-      {giveUp.error && (
-        <Box mb={2}>
-          <Alert severity="error" onClose={giveUp.dismissError}>
-            {`The access was not given up: ${errorMessage(giveUp.error)}`}
-          </Alert>
-        </Box>
-      )}
       {results}
-      <RevokeGrantDialog
-        grant={giveUp.grant}
-        title={grant => `Give up ${grant.offeringTitle}?`}
-        description={() =>
-          'Your access is removed. To get it back, request the offering again.'
-        }
-        confirmLabel="Give up"
-        busy={giveUp.busy}
-        onConfirm={giveUp.revoke}
-        onClose={giveUp.cancel}
-      />
+      <GiveUpDialog giveUp={giveUp} />
       <ExtendGrantDialog
         grant={extending}
         onExtended={request => {

@@ -22,6 +22,7 @@ import {
 import { JsonObject, JsonValue } from '@backstage/types';
 import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
 import { OfferingSummary } from '@service-catalogue/plugin-service-catalogue-common';
+import { manifestFromForm } from '../../lib/forms';
 
 const SUBMIT_LABEL = 'Submit request';
 
@@ -40,32 +41,6 @@ const fieldExtensionsOutlet = (
   </ScaffolderFieldExtensions>
 );
 
-function asObject(value: JsonValue | undefined): JsonObject {
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? value
-    : {};
-}
-
-/**
- * The scaffolder manifest of an inline form, which is shaped like template
- * `parameters`: one JSON Schema object, or a list of them, one a step.
- *
- * @internal
- */
-export function manifestFromForm(offering: OfferingSummary) {
-  const form: JsonValue = offering.form ?? {};
-  const steps = (Array.isArray(form) ? form : [form]).map(asObject);
-  return {
-    title: offering.title,
-    steps: steps.map(step => ({
-      title: typeof step.title === 'string' ? step.title : offering.title,
-      description:
-        typeof step.description === 'string' ? step.description : undefined,
-      schema: step,
-    })),
-  };
-}
-
 /**
  * The offering's form, drawn by the scaffolder's own form machinery: the
  * template's parameters when the offering has a template, its inline form
@@ -75,14 +50,16 @@ export function manifestFromForm(offering: OfferingSummary) {
  */
 export function RequestForm(props: {
   offering: OfferingSummary;
-  onSubmit(values: JsonObject): Promise<void>;
+  onSubmit(values: JsonObject): Promise<unknown>;
 }) {
   const { offering, onSubmit } = props;
   const extensions = useCustomFieldExtensions<FieldExtensionOptions>(
     fieldExtensionsOutlet,
   );
   const manifest = useMemo(() => manifestFromForm(offering), [offering]);
-  const onCreate = (values: Record<string, JsonValue>) => onSubmit(values);
+  const onCreate = async (values: Record<string, JsonValue>) => {
+    await onSubmit(values);
+  };
 
   if (offering.template) {
     const template = parseEntityRef(offering.template, {

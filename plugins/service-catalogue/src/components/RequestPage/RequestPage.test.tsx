@@ -1,8 +1,15 @@
+import { AlertApiForwarder } from '@backstage/core-app-api';
+import { alertApiRef } from '@backstage/core-plugin-api';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { AlertDisplay } from '@backstage/core-components';
+import {
+  catalogApiRef,
+  entityPresentationApiRef,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { JsonObject } from '@backstage/types';
@@ -92,13 +99,35 @@ function details(overrides: Partial<RequestDetails> = {}): RequestDetails {
 
 async function renderPage(
   api: ServiceCatalogueApi,
-  options: { scaffolderBound?: boolean } = {},
+  options: {
+    scaffolderBound?: boolean;
+    /** People's names as the app's entity presentation gives them. */
+    names?: Record<string, string>;
+  } = {},
 ) {
-  const { scaffolderBound = true } = options;
+  const { scaffolderBound = true, names } = options;
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [serviceCatalogueApiRef, api],
+        // Its own, as the app's replays the alerts of earlier tests.
+        [alertApiRef, new AlertApiForwarder()],
+        ...(names
+          ? [
+              [
+                entityPresentationApiRef,
+                {
+                  forEntity: (entityRef: string) => {
+                    const snapshot = {
+                      entityRef,
+                      primaryTitle: names[entityRef] ?? entityRef,
+                    };
+                    return { snapshot, promise: Promise.resolve(snapshot) };
+                  },
+                },
+              ] as const,
+            ]
+          : []),
         [
           catalogApiRef,
           catalogApiMock({
@@ -120,6 +149,7 @@ async function renderPage(
           element={<RequestPage />}
         />
       </Routes>
+      <AlertDisplay />
     </TestApiProvider>,
     {
       routeEntries: ['/service-catalogue/requests/REQ-000001'],
@@ -164,6 +194,59 @@ describe('RequestPage', () => {
     const timeline = screen.getByRole('list', { name: 'Timeline' });
     expect(timeline).toHaveTextContent('Submitted by desk-dan');
     expect(timeline).toHaveTextContent('Sent for approval');
+  });
+
+  it("shows the form's values by its field titles and option names", async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        getRequest: async () =>
+          details({
+            request: {
+              ...request,
+              formValues: {
+                forUser: 'user:default/bob',
+                size: 'l',
+                reason: 'on call',
+              },
+            },
+          }),
+        getOffering: async () => ({
+          entityRef: 'offering:default/vpn-access',
+          name: 'vpn-access',
+          namespace: 'default',
+          title: 'VPN access',
+          category: 'access',
+          owner: 'group:default/network-team',
+          requestMode: 'delegated',
+          fulfilment: 'manual',
+          tags: [],
+          form: {
+            properties: {
+              forUser: {
+                title: 'Requested for',
+                type: 'string',
+                'ui:field': 'EntityPicker',
+              },
+              size: {
+                title: 'Size',
+                type: 'string',
+                enum: ['s', 'l'],
+                enumNames: ['Small', 'Large'],
+              },
+            },
+          },
+        }),
+      }),
+      { names: { 'user:default/bob': 'Bob Builder' } },
+    );
+
+    const form = await screen.findByText('Requested for');
+    const facts = form.closest('dl')!;
+    await waitFor(() => expect(facts).toHaveTextContent('Bob Builder'));
+    expect(facts).toHaveTextContent('SizeLarge');
+    // A value the form does not know stays under its key.
+    expect(facts).toHaveTextContent('reasonon call');
+    expect(facts).not.toHaveTextContent('forUser');
   });
 
   it('offers to cancel only when the backend allows it', async () => {

@@ -35,9 +35,9 @@ function PluginRoutes(props: { nfs: boolean }) {
       />
       <Route path="/requests" element={<MyRequestsPage />} />
       <Route path="/requests/:requestId" element={<RequestPage />} />
-      <Route path="/approvals" element={<ApprovalsPage />} />
+      <Route path="/approvals/*" element={<ApprovalsPage />} />
       <Route path="/access" element={<MyAccessPage />} />
-      <Route path="/desk" element={<DeskQueuePage />} />
+      <Route path="/desk/*" element={<DeskQueuePage />} />
     </Routes>
   );
 }

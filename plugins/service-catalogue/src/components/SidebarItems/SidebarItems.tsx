@@ -7,13 +7,13 @@ import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
 import HeadsetMicIcon from '@material-ui/icons/HeadsetMic';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { serviceCatalogueApiRef } from '../../api';
+import { useRequestChanged } from '../../hooks';
 import {
   accessRouteRef,
   approvalsRouteRef,
   deskRouteRef,
   requestsRouteRef,
 } from '../../routes';
-import { useRequestChanged } from '../shared';
 
 /**
  * Props of {@link ApprovalsSidebarItem}.

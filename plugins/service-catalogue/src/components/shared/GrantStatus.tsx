@@ -1,18 +1,25 @@
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
+import TableCell from '@material-ui/core/TableCell';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import WarningIcon from '@material-ui/icons/Warning';
 import { Grant } from '@service-catalogue/plugin-service-catalogue-common';
+import { useRevokeGrant } from '../../hooks';
+import { offeringRouteRef } from '../../routes';
 import { formatDateTime } from './format';
 import {
   endReasonLabel,
   formatDate,
+  offeringParams,
   formatRelative,
   grantStateLabel,
 } from './grants';
+import { ReasonDialog } from './ReasonDialog';
 
 /**
  * A grant's state as a chip, with why and when it ended, or why its
@@ -103,6 +110,76 @@ export function GiveUpButton(props: {
     >
       Give up
     </Button>
+  );
+}
+
+/**
+ * The cells every list of grants shows: when the grant was given, when it
+ * ends, and where it stands (with, for its owners, whether it needs a
+ * look).
+ *
+ * @internal
+ */
+export function GrantCells(props: { grant: Grant; review?: boolean }) {
+  const { grant, review } = props;
+  return (
+    <>
+      <TableCell title={formatDateTime(grant.grantedAt)}>
+        {formatDate(grant.grantedAt)}
+      </TableCell>
+      <TableCell>
+        <GrantExpiry grant={grant} />
+      </TableCell>
+      <TableCell>
+        <GrantStatus grant={grant} />
+        {review && <GrantReview grant={grant} />}
+      </TableCell>
+    </>
+  );
+}
+
+/**
+ * An offering's title linking to its page, and the group that gives the
+ * grant as a birthright.
+ *
+ * @internal
+ */
+export function GrantOffering(props: { grant: Grant }) {
+  const { grant } = props;
+  const offeringRoute = useRouteRef(offeringRouteRef);
+  return (
+    <>
+      <Link to={offeringRoute(offeringParams(grant.offeringRef))}>
+        {grant.offeringTitle}
+      </Link>
+      <BirthrightOf grant={grant} />
+    </>
+  );
+}
+
+/**
+ * Asks for an optional reason before the signed-in user gives up their
+ * own access.
+ *
+ * @internal
+ */
+export function GiveUpDialog(props: {
+  giveUp: ReturnType<typeof useRevokeGrant>;
+}) {
+  const { grant, busy, revoke, cancel } = props.giveUp;
+  return (
+    <ReasonDialog
+      open={Boolean(grant)}
+      title={grant ? `Give up ${grant.offeringTitle}?` : ''}
+      description="Your access is removed. To get it back, request the offering again."
+      label="Reason"
+      minRows={2}
+      confirmLabel="Give up"
+      confirmColor="secondary"
+      busy={busy}
+      onConfirm={revoke}
+      onClose={cancel}
+    />
   );
 }
 

@@ -1,8 +1,12 @@
-import { ComponentType, useState } from 'react';
-import Box from '@material-ui/core/Box';
-import Tab from '@material-ui/core/Tab';
-import Tabs from '@material-ui/core/Tabs';
-import { PageLayout } from './PageLayout';
+import { ComponentType } from 'react';
+import {
+  Content,
+  Header,
+  Page,
+  TabbedLayout,
+} from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import { useIsNewFrontendSystem } from './PageLayout';
 
 /**
  * One tab of a {@link TabbedPage}.
@@ -10,37 +14,49 @@ import { PageLayout } from './PageLayout';
  * @internal
  */
 export type PageTab = {
-  /** The tab's element id, which labels its panel. */
-  id: string;
+  /** Below the page's own path, so that the tab can be linked; `/` for the first. */
+  path: string;
   label: string;
   Panel: ComponentType;
 };
 
 /**
- * A page of tabs, the first one open; a tab's panel mounts afresh each time
- * it is chosen, so its filters start over.
+ * A page of tabs, each at a path of its own below the page's; the app must
+ * mount the page with a trailing `/*`. A tab's panel mounts afresh each
+ * time it is chosen, so its filters start over.
  *
  * @internal
  */
 export function TabbedPage(props: { title: string; tabs: PageTab[] }) {
   const { title, tabs } = props;
-  const [tab, setTab] = useState(0);
-  const { id, Panel } = tabs[tab];
+  const nfs = useIsNewFrontendSystem();
+  const layout = (
+    <TabbedLayout>
+      {tabs.map(({ path, label, Panel }) => (
+        <TabbedLayout.Route key={path} path={path} title={label}>
+          <Panel />
+        </TabbedLayout.Route>
+      ))}
+    </TabbedLayout>
+  );
+  // The new frontend system's page already draws a header; the tabs go
+  // under a heading of the page's own.
+  if (nfs) {
+    return (
+      <>
+        <Content>
+          <Typography variant="h4" component="h1">
+            {title}
+          </Typography>
+        </Content>
+        {layout}
+      </>
+    );
+  }
   return (
-    <PageLayout title={title}>
-      <Tabs
-        value={tab}
-        onChange={(_event, next) => setTab(next)}
-        indicatorColor="primary"
-        aria-label={title}
-      >
-        {tabs.map(t => (
-          <Tab key={t.id} label={t.label} id={t.id} />
-        ))}
-      </Tabs>
-      <Box mt={2} role="tabpanel" aria-labelledby={id}>
-        <Panel />
-      </Box>
-    </PageLayout>
+    <Page themeId="tool">
+      <Header title={title} />
+      {layout}
+    </Page>
   );
 }

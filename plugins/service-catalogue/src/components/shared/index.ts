@@ -14,19 +14,34 @@ export {
 } from './PageLayout';
 export { RequestStateChip } from './RequestStateChip';
 export { TabbedPage, type PageTab } from './TabbedPage';
-export { useRequestChanged } from './useRequestChanged';
 export { UserPicker } from './UserPicker';
 export {
   BirthrightOf,
   GiveUpButton,
+  GiveUpDialog,
+  GrantCells,
+  GrantOffering,
   GrantExpiry,
   GrantReview,
   GrantStatus,
 } from './GrantStatus';
 export { formatDate, offeringParams, sortGrants } from './grants';
-export { RevokeGrantDialog, useRevokeGrant } from './RevokeGrantDialog';
 export {
   FulfilmentDialogs,
   useFulfilment,
   type Fulfilment,
 } from './FulfilmentDialogs';
+export { ReasonDialog } from './ReasonDialog';
+export {
+  RequestTable,
+  type RequestColumn,
+  type RequestPaging,
+} from './RequestTable';
+export { requestColumns } from './requestColumns';
+export { Facts } from './Facts';
+export {
+  RequestActionButtons,
+  type RequestActionHandlers,
+} from './RequestActionButtons';
+export { StateFilter } from './StateFilter';
+export { useFormEntries } from './FormEntries';

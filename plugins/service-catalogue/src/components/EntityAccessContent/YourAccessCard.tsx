@@ -1,0 +1,114 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import {
+  EntityAccess,
+  Grant,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { requestRouteRef } from '../../routes';
+import {
+  formatDate,
+  formatDateTime,
+  GiveUpButton,
+  GrantCells,
+  GrantOffering,
+  RequestStateChip,
+  sortGrants,
+} from '../shared';
+import { cardTitleProps } from './cardTitle';
+
+/**
+ * The viewer's own grants on the entity and their open requests for it.
+ *
+ * @internal
+ */
+export function YourAccessCard(props: {
+  access: EntityAccess;
+  onGiveUp(grant: Grant): void;
+}) {
+  const { access, onGiveUp } = props;
+  const requestRoute = useRouteRef(requestRouteRef);
+
+  if (access.myGrants.length === 0 && access.myRequests.length === 0) {
+    return (
+      <InfoCard title="Your access" titleTypographyProps={cardTitleProps}>
+        <Typography variant="body2">
+          You hold no access here through the service catalogue; request one of
+          the offerings to get some.
+        </Typography>
+      </InfoCard>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="Your access"
+      titleTypographyProps={cardTitleProps}
+      noPadding
+    >
+      {access.myGrants.length > 0 && (
+        <Table aria-label="Your grants" size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>Offering</TableCell>
+              <TableCell>Granted</TableCell>
+              <TableCell>Expires</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {sortGrants(access.myGrants).map(grant => (
+              <TableRow key={grant.id}>
+                <TableCell>
+                  <GrantOffering grant={grant} />
+                </TableCell>
+                <GrantCells grant={grant} />
+                <TableCell align="right">
+                  <GiveUpButton grant={grant} onGiveUp={onGiveUp} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {access.myRequests.length > 0 && (
+        <Table aria-label="Your open requests" size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>Request</TableCell>
+              <TableCell>Offering</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell>Created</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {access.myRequests.map(request => (
+              <TableRow key={request.id}>
+                <TableCell>
+                  <Link
+                    to={requestRoute({ requestId: request.trackingNumber })}
+                  >
+                    {request.trackingNumber}
+                  </Link>
+                </TableCell>
+                <TableCell>{request.offeringTitle}</TableCell>
+                <TableCell>
+                  <RequestStateChip state={request.state} />
+                </TableCell>
+                <TableCell title={formatDateTime(request.createdAt)}>
+                  {formatDate(request.createdAt)}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </InfoCard>
+  );
+}
