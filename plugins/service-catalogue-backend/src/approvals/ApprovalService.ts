@@ -1,29 +1,24 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
   ServiceRequest,
   serviceCatalogueRequestDecidePermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Delegation, DelegationStore } from '../database/DelegationStore';
-import { RequestStore } from '../database/RequestStore';
-import { RequestAccess } from '../requests/access';
-import { audited } from '../requests/audit';
+import { auditedOnRequest } from '../requests/audit';
 import { People } from '../requests/People';
 import { normalizeRef, userRefOf } from '../requests/refs';
-import { RequestNotifier } from '../requests/RequestNotifier';
-import { RequestViewer } from '../requests/requestView';
 import {
   approverToDecideFor,
   currentStageOf,
   isOwnRequest,
 } from './whoMayDecide';
-import { RequestLifecycle } from '../requests/RequestLifecycle';
+import { UseCaseDeps, UserCredentials } from '../requests/useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What ApprovalService works with. */
+type ApprovalServiceDeps = UseCaseDeps & {
+  delegations: DelegationStore;
+  people: People;
+};
 
 /**
  * Approvals: what waits for the caller's decision, what they decided,
@@ -32,31 +27,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class ApprovalService {
-  static create(options: {
-    store: RequestStore;
-    lifecycle: RequestLifecycle;
-    delegations: DelegationStore;
-    viewer: RequestViewer;
-    access: RequestAccess;
-    people: People;
-    notifier: RequestNotifier;
-    auditor: AuditorService;
-  }): ApprovalService {
-    return new ApprovalService(options);
+  static create(deps: ApprovalServiceDeps): ApprovalService {
+    return new ApprovalService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      store: RequestStore;
-      lifecycle: RequestLifecycle;
-      delegations: DelegationStore;
-      viewer: RequestViewer;
-      access: RequestAccess;
-      people: People;
-      notifier: RequestNotifier;
-      auditor: AuditorService;
-    },
-  ) {}
+  private constructor(private readonly deps: ApprovalServiceDeps) {}
 
   /** Requests waiting for the caller's decision, also as a delegate. */
   async listAwaitingDecision(options: {
@@ -94,18 +69,11 @@ export class ApprovalService {
     stageIndex?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-decide',
-        meta: {
-          request: options.idOrTrackingNumber,
-          decision: options.decision,
-          actorRef: userRef,
-        },
-      },
-      async () => {
+      'request-decide',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.readable(options);
         await this.deps.access.requireOn(
           serviceCatalogueRequestDecidePermission,
@@ -158,6 +126,7 @@ export class ApprovalService {
         }
         return decided;
       },
+      { decision: options.decision },
     );
   }
 

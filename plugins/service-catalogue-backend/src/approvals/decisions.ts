@@ -47,6 +47,23 @@ export function decisionOutcome(options: {
 }
 
 /**
+ * A decision as an approver, or their delegate, makes it.
+ *
+ * @internal
+ */
+export interface DecisionInput {
+  requestId: string;
+  /** The approver the decision counts for. */
+  approverRef: string;
+  /** Who decided: the approver, or their delegate. */
+  decidedByRef: string;
+  decision: ApprovalDecision['decision'];
+  comment?: string;
+  /** The stage the decider saw, when they said. */
+  expectedStage?: number;
+}
+
+/**
  * Records a decision on the current stage and applies its effect, in the
  * caller's transaction; the approval of an extension settles it there too.
  * Refuses (ConflictError) a second decision by the same approver, or by the
@@ -60,14 +77,7 @@ export function decisionOutcome(options: {
 export async function recordDecision(
   tx: StoreTransaction,
   stores: { requests: RequestStore; grants: GrantStore },
-  options: {
-    requestId: string;
-    approverRef: string;
-    decidedByRef: string;
-    decision: ApprovalDecision['decision'];
-    comment?: string;
-    expectedStage?: number;
-  },
+  options: DecisionInput,
 ): Promise<{ outcome: DecisionOutcome; eventIds: string[] }> {
   const { requests } = stores;
   const request = await requests.lockRequest(tx, options.requestId);

@@ -8,7 +8,6 @@ import {
   RequestComment,
   RequestEvent,
   RequestState,
-  RequestTransition,
   ServiceRequest,
   formatTrackingNumber,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -352,14 +351,9 @@ export class DatabaseRequestStore implements RequestStore {
     return hydrateRequests(this.db, rows);
   }
 
-  claimFulfilment(options: {
-    worker: string;
-    leaseMs: number;
-    limit: number;
-    start: RequestTransition;
-    excludeIds?: string[];
-    now?: Date;
-  }): Promise<FulfilmentClaim[]> {
+  claimFulfilment(
+    options: Parameters<RequestStore['claimFulfilment']>[0],
+  ): Promise<FulfilmentClaim[]> {
     return claimFulfilment(this.db, this, options);
   }
 

@@ -1,12 +1,7 @@
+import { ApprovalDelegation } from '@service-catalogue/plugin-service-catalogue-common';
+
 /** @internal */
-export interface Delegation {
-  id: string;
-  approverRef: string;
-  delegateRef: string;
-  startsAt: string;
-  endsAt: string;
-  reason?: string;
-}
+export type Delegation = ApprovalDelegation;
 
 /**
  * Where approvers' delegations live: who decides for them, and when.

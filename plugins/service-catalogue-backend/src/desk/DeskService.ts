@@ -1,23 +1,19 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   FULFILMENT_REQUEST_STATES,
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { RequestStore } from '../database/RequestStore';
-import { audited } from '../requests/audit';
+import { auditedOnRequest } from '../requests/audit';
 import { Fulfillers } from '../requests/Fulfillers';
 import { People } from '../requests/People';
-import { normalizeRef, userRefOf } from '../requests/refs';
-import { RequestNotifier } from '../requests/RequestNotifier';
-import { RequestViewer } from '../requests/requestView';
-import { RequestLifecycle } from '../requests/RequestLifecycle';
+import { normalizeRef } from '../requests/refs';
+import { UseCaseDeps, UserCredentials } from '../requests/useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What DeskService works with. */
+type DeskServiceDeps = UseCaseDeps & {
+  fulfillers: Fulfillers;
+  people: People;
+};
 
 /**
  * The fulfillers' work: the desk queue of manual requests, taking one or
@@ -27,29 +23,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class DeskService {
-  static create(options: {
-    store: RequestStore;
-    lifecycle: RequestLifecycle;
-    viewer: RequestViewer;
-    fulfillers: Fulfillers;
-    people: People;
-    notifier: RequestNotifier;
-    auditor: AuditorService;
-  }): DeskService {
-    return new DeskService(options);
+  static create(deps: DeskServiceDeps): DeskService {
+    return new DeskService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      store: RequestStore;
-      lifecycle: RequestLifecycle;
-      viewer: RequestViewer;
-      fulfillers: Fulfillers;
-      people: People;
-      notifier: RequestNotifier;
-      auditor: AuditorService;
-    },
-  ) {}
+  private constructor(private readonly deps: DeskServiceDeps) {}
 
   /**
    * The desk queue: manual requests for the offerings the caller fulfils
@@ -97,14 +75,11 @@ export class DeskService {
     expectedVersion?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-assign',
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      'request-assign',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.forFulfiller({
           ...options,
           manual: true,
@@ -141,14 +116,11 @@ export class DeskService {
     message?: string;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: `request-${options.outcome}`,
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      `request-${options.outcome}`,
+      options,
+      async userRef => {
         const request = await this.deps.viewer.forFulfiller({
           ...options,
           manual: true,
@@ -189,14 +161,11 @@ export class DeskService {
     idOrTrackingNumber: string;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-retry',
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      'request-retry',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.forFulfiller(options);
         if (request.extendsGrantId) {
           throw new ConflictError(

@@ -1,8 +1,4 @@
 import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
   EntityAccess,
   OPEN_REQUEST_STATES,
   isRequestOpen,
@@ -14,8 +10,15 @@ import { Fulfillers } from '../requests/Fulfillers';
 import { listAllRequests } from '../requests/listAllRequests';
 import { normalizeRef, userRefOf } from '../requests/refs';
 import { sortGrants } from './GrantService';
+import { UserCredentials } from '../requests/useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What EntityAccessService works with. */
+type EntityAccessServiceDeps = {
+  grants: GrantStore;
+  requests: RequestStore;
+  offerings: OfferingCatalogue;
+  fulfillers: Fulfillers;
+};
 
 /**
  * The Access tab of a catalog entity: the offerings that give access to
@@ -24,23 +27,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class EntityAccessService {
-  static create(options: {
-    grants: GrantStore;
-    requests: RequestStore;
-    offerings: OfferingCatalogue;
-    fulfillers: Fulfillers;
-  }): EntityAccessService {
-    return new EntityAccessService(options);
+  static create(deps: EntityAccessServiceDeps): EntityAccessService {
+    return new EntityAccessService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      grants: GrantStore;
-      requests: RequestStore;
-      offerings: OfferingCatalogue;
-      fulfillers: Fulfillers;
-    },
-  ) {}
+  private constructor(private readonly deps: EntityAccessServiceDeps) {}
 
   /** Access to one catalog entity, for its Access tab. */
   async entityAccess(options: {

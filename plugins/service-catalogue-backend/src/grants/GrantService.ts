@@ -1,8 +1,3 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
@@ -19,7 +14,6 @@ import { DateTime } from 'luxon';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GrantStore } from '../database/GrantStore';
 import { describeEnd } from '../fulfilment/RevocationWorker';
-import { RequestAccess } from '../requests/access';
 import { audited } from '../requests/audit';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import { Fulfillers } from '../requests/Fulfillers';
@@ -31,16 +25,22 @@ import {
 } from '../requests/offeringSpec';
 import { People } from '../requests/People';
 import { normalizeRef, offeringRefOf, userRefOf } from '../requests/refs';
-import { RequestLifecycle } from '../requests/RequestLifecycle';
-import { RequestNotifier } from '../requests/RequestNotifier';
 import { StageResolver } from '../requests/SubmissionService';
-
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+import { UseCaseDeps, UserCredentials } from '../requests/useCase';
 
 const ORDER: Record<Grant['state'], number> = {
   active: 0,
   revoking: 1,
   ended: 2,
+};
+
+/** What GrantService works with. */
+type GrantServiceDeps = UseCaseDeps & {
+  grants: GrantStore;
+  offerings: OfferingCatalogue;
+  stages: StageResolver;
+  fulfillers: Fulfillers;
+  people: People;
 };
 
 /**
@@ -52,33 +52,11 @@ const ORDER: Record<Grant['state'], number> = {
  * @internal
  */
 export class GrantService {
-  static create(options: {
-    grants: GrantStore;
-    lifecycle: RequestLifecycle;
-    offerings: OfferingCatalogue;
-    stages: StageResolver;
-    fulfillers: Fulfillers;
-    people: People;
-    access: RequestAccess;
-    notifier: RequestNotifier;
-    auditor: AuditorService;
-  }): GrantService {
-    return new GrantService(options);
+  static create(deps: GrantServiceDeps): GrantService {
+    return new GrantService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      grants: GrantStore;
-      lifecycle: RequestLifecycle;
-      offerings: OfferingCatalogue;
-      stages: StageResolver;
-      fulfillers: Fulfillers;
-      people: People;
-      access: RequestAccess;
-      notifier: RequestNotifier;
-      auditor: AuditorService;
-    },
-  ) {}
+  private constructor(private readonly deps: GrantServiceDeps) {}
 
   /**
    * The caller's grants; or, with `holderRef`, someone else's on the

@@ -1,8 +1,4 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
+import { AuditorService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
@@ -16,8 +12,17 @@ import { audited } from '../requests/audit';
 import { Fulfillers } from '../requests/Fulfillers';
 import { ownerOf } from '../requests/offeringSpec';
 import { normalizeRef, userRefOf } from '../requests/refs';
+import { UserCredentials } from '../requests/useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What SwapService works with. */
+type SwapServiceDeps = {
+  swaps: SwapStore;
+  offerings: OfferingCatalogue;
+  fulfillers: Fulfillers;
+  auditor: AuditorService;
+  /** Asks the reconciliation job to run soon, such as for a new swap. */
+  reconcileSoon: () => Promise<void>;
+};
 
 /**
  * What the reconciliation job does as people ask for it and see it: moving
@@ -27,26 +32,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class SwapService {
-  static create(options: {
-    swaps: SwapStore;
-    offerings: OfferingCatalogue;
-    fulfillers: Fulfillers;
-    auditor: AuditorService;
-    /** Asks the reconciliation job to run soon, such as for a new swap. */
-    reconcileSoon: () => Promise<void>;
-  }): SwapService {
-    return new SwapService(options);
+  static create(deps: SwapServiceDeps): SwapService {
+    return new SwapService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      swaps: SwapStore;
-      offerings: OfferingCatalogue;
-      fulfillers: Fulfillers;
-      auditor: AuditorService;
-      reconcileSoon: () => Promise<void>;
-    },
-  ) {}
+  private constructor(private readonly deps: SwapServiceDeps) {}
 
   /**
    * Moves every holder of one offering to another, for those who fulfil

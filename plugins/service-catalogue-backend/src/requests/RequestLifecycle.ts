@@ -1,7 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import {
-  ApprovalDecision,
   FULFILMENT_REQUEST_STATES,
   RequestAction,
   RequestActor,
@@ -10,7 +9,11 @@ import {
   ServiceRequest,
   findRequestTransition,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { DecisionOutcome, recordDecision } from '../approvals/decisions';
+import {
+  DecisionInput,
+  DecisionOutcome,
+  recordDecision,
+} from '../approvals/decisions';
 import { GrantStore } from '../database/GrantStore';
 import {
   LockedRequest,
@@ -302,15 +305,7 @@ export class RequestLifecycle {
   }
 
   /** See {@link recordDecision}. */
-  async decide(options: {
-    requestId: string;
-    approverRef: string;
-    decidedByRef: string;
-    decision: ApprovalDecision['decision'];
-    comment?: string;
-    /** The stage the decider saw, when they said. */
-    expectedStage?: number;
-  }): Promise<{
+  async decide(options: DecisionInput): Promise<{
     request: ServiceRequest;
     outcome: DecisionOutcome;
     events: RequestEvent[];

@@ -1,8 +1,3 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import {
   CommentVisibility,
@@ -13,15 +8,12 @@ import {
   serviceCatalogueRequestCommentPermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { currentStageOf, isOwnRequest } from '../approvals/whoMayDecide';
-import { RequestStore } from '../database/RequestStore';
-import { RequestAccess } from './access';
-import { audited } from './audit';
+import { auditedOnRequest } from './audit';
 import { userRefOf } from './refs';
-import { RequestNotifier } from './RequestNotifier';
-import { RequestViewer } from './requestView';
-import { RequestLifecycle } from './RequestLifecycle';
+import { UseCaseDeps, UserCredentials } from './useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What RequestService works with. */
+type RequestServiceDeps = UseCaseDeps;
 
 /**
  * The requests people are involved in: reading one, listing one's own,
@@ -31,27 +23,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class RequestService {
-  static create(options: {
-    store: RequestStore;
-    lifecycle: RequestLifecycle;
-    viewer: RequestViewer;
-    access: RequestAccess;
-    notifier: RequestNotifier;
-    auditor: AuditorService;
-  }): RequestService {
-    return new RequestService(options);
+  static create(deps: RequestServiceDeps): RequestService {
+    return new RequestService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      store: RequestStore;
-      lifecycle: RequestLifecycle;
-      viewer: RequestViewer;
-      access: RequestAccess;
-      notifier: RequestNotifier;
-      auditor: AuditorService;
-    },
-  ) {}
+  private constructor(private readonly deps: RequestServiceDeps) {}
 
   getRequest(options: {
     idOrTrackingNumber: string;
@@ -82,14 +58,11 @@ export class RequestService {
     expectedVersion?: number;
     credentials: UserCredentials;
   }): Promise<ServiceRequest> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-cancel',
-        meta: { request: options.idOrTrackingNumber, actorRef: userRef },
-      },
-      async () => {
+      'request-cancel',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.readable(options);
         await this.deps.access.requireOn(
           serviceCatalogueRequestCancelPermission,
@@ -125,18 +98,11 @@ export class RequestService {
     visibility: CommentVisibility;
     credentials: UserCredentials;
   }): Promise<RequestComment> {
-    const userRef = userRefOf(options.credentials);
-    return audited(
+    return auditedOnRequest(
       this.deps.auditor,
-      {
-        eventId: 'request-comment',
-        meta: {
-          request: options.idOrTrackingNumber,
-          visibility: options.visibility,
-          actorRef: userRef,
-        },
-      },
-      async () => {
+      'request-comment',
+      options,
+      async userRef => {
         const request = await this.deps.viewer.readable(options);
         await this.deps.access.requireOn(
           serviceCatalogueRequestCommentPermission,
@@ -168,6 +134,7 @@ export class RequestService {
         });
         return comment;
       },
+      { visibility: options.visibility },
     );
   }
 }

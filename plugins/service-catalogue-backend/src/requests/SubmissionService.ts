@@ -1,8 +1,3 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -15,9 +10,8 @@ import {
   serviceCatalogueRequestCreatePermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
-import { NewRequestStage, RequestStore } from '../database/RequestStore';
+import { NewRequestStage } from '../database/RequestStore';
 import { managerRefOf } from '../routing/ApproverResolver';
-import { RequestAccess } from './access';
 import { audited } from './audit';
 import { FOR_USER_FIELD, FormValidator } from './FormValidator';
 import { Fulfillers } from './Fulfillers';
@@ -30,8 +24,7 @@ import {
 } from './offeringSpec';
 import { People } from './People';
 import { normalizeRef, offeringRefOf, userRefOf } from './refs';
-import { RequestNotifier } from './RequestNotifier';
-import { RequestLifecycle } from './RequestLifecycle';
+import { UseCaseDeps, UserCredentials } from './useCase';
 
 /** Resolves an offering's approval stages for a requester. */
 export interface StageResolver {
@@ -42,7 +35,14 @@ export interface StageResolver {
   }): Promise<NewRequestStage[]>;
 }
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What SubmissionService works with. */
+type SubmissionServiceDeps = UseCaseDeps & {
+  offerings: OfferingCatalogue;
+  stages: StageResolver;
+  catalog: CatalogService;
+  people: People;
+  fulfillers: Fulfillers;
+};
 
 /**
  * Raising a request: whom the caller may raise one for, whom it would go
@@ -51,37 +51,13 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class SubmissionService {
-  static create(options: {
-    store: RequestStore;
-    lifecycle: RequestLifecycle;
-    offerings: OfferingCatalogue;
-    stages: StageResolver;
-    catalog: CatalogService;
-    people: People;
-    access: RequestAccess;
-    notifier: RequestNotifier;
-    fulfillers: Fulfillers;
-    auditor: AuditorService;
-  }): SubmissionService {
-    return new SubmissionService(options);
+  static create(deps: SubmissionServiceDeps): SubmissionService {
+    return new SubmissionService(deps);
   }
 
   private readonly forms = new FormValidator();
 
-  private constructor(
-    private readonly deps: {
-      store: RequestStore;
-      lifecycle: RequestLifecycle;
-      offerings: OfferingCatalogue;
-      stages: StageResolver;
-      catalog: CatalogService;
-      people: People;
-      access: RequestAccess;
-      notifier: RequestNotifier;
-      fulfillers: Fulfillers;
-      auditor: AuditorService;
-    },
-  ) {}
+  private constructor(private readonly deps: SubmissionServiceDeps) {}
 
   /** The approvers a request would go to, before submitting it. */
   async anticipateApprovers(options: {

@@ -1,5 +1,7 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
+import { userRefOf } from './refs';
+import { UserCredentials } from './useCase';
 
 /**
  * Runs a use case as one audit event that succeeds or fails with it. What
@@ -33,6 +35,30 @@ export async function audited<T>(
     await audit.fail({ error: error as Error });
     throw error;
   }
+}
+
+/**
+ * Runs what the caller does to one request as one audit event, which names
+ * the request and the caller (handed to `action` as `actorRef`).
+ *
+ * @internal
+ */
+export function auditedOnRequest<T>(
+  auditor: AuditorService,
+  eventId: string,
+  options: { idOrTrackingNumber: string; credentials: UserCredentials },
+  action: (actorRef: string) => Promise<T>,
+  meta: JsonObject = {},
+): Promise<T> {
+  const actorRef = userRefOf(options.credentials);
+  return audited(
+    auditor,
+    {
+      eventId,
+      meta: { request: options.idOrTrackingNumber, ...meta, actorRef },
+    },
+    () => action(actorRef),
+  );
 }
 
 function requestOutcome(result: unknown): JsonObject {

@@ -1,8 +1,4 @@
 import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
   ConflictError,
   NotAllowedError,
   NotFoundError,
@@ -25,8 +21,15 @@ import { ListRequestsQuery, RequestStore } from '../database/RequestStore';
 import { RequestAccess } from './access';
 import { Fulfillers } from './Fulfillers';
 import { userRefOf } from './refs';
+import { UserCredentials } from './useCase';
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+/** What RequestViewer works with. */
+type RequestViewerDeps = {
+  store: RequestStore;
+  delegations: DelegationStore;
+  access: RequestAccess;
+  fulfillers: Fulfillers;
+};
 
 /**
  * What a caller sees of requests: one request with its history, comments
@@ -37,23 +40,11 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * @internal
  */
 export class RequestViewer {
-  static create(options: {
-    store: RequestStore;
-    delegations: DelegationStore;
-    access: RequestAccess;
-    fulfillers: Fulfillers;
-  }): RequestViewer {
-    return new RequestViewer(options);
+  static create(deps: RequestViewerDeps): RequestViewer {
+    return new RequestViewer(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      store: RequestStore;
-      delegations: DelegationStore;
-      access: RequestAccess;
-      fulfillers: Fulfillers;
-    },
-  ) {}
+  private constructor(private readonly deps: RequestViewerDeps) {}
 
   async getRequest(options: {
     idOrTrackingNumber: string;

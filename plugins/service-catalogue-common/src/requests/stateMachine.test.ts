@@ -176,7 +176,10 @@ describe('the request state machine', () => {
       fulfillerRequestActions({ state: 'IN_PROGRESS', fulfilment: 'manual' }),
     ).toEqual(['assign', 'complete', 'fail']);
     expect(
-      fulfillerRequestActions({ state: 'IN_PROGRESS', fulfilment: 'automatic' }),
+      fulfillerRequestActions({
+        state: 'IN_PROGRESS',
+        fulfilment: 'automatic',
+      }),
     ).toEqual([]);
     expect(
       fulfillerRequestActions({ state: 'FAILED', fulfilment: 'automatic' }),

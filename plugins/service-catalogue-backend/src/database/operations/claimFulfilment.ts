@@ -1,7 +1,4 @@
-import {
-  FULFILMENT_REQUEST_STATES,
-  RequestTransition,
-} from '@service-catalogue/plugin-service-catalogue-common';
+import { FULFILMENT_REQUEST_STATES } from '@service-catalogue/plugin-service-catalogue-common';
 import { Knex } from 'knex';
 import { SYSTEM_ACTOR_REF } from '../../systemActor';
 import { hydrateRequests } from '../requestRows';
@@ -18,14 +15,7 @@ import { compareAndSet, inTransaction, skipLocked } from '../transactions';
 export async function claimFulfilment(
   db: Knex,
   store: Pick<RequestStore, 'appendEvent'>,
-  options: {
-    worker: string;
-    leaseMs: number;
-    limit: number;
-    start: RequestTransition;
-    excludeIds?: string[];
-    now?: Date;
-  },
+  options: Parameters<RequestStore['claimFulfilment']>[0],
 ): Promise<FulfilmentClaim[]> {
   const claims = await inTransaction(db, async tx => {
     const now = options.now ?? new Date();
