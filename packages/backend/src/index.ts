@@ -55,4 +55,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 
 backend.add(import('@service-catalogue/plugin-service-catalogue-backend'));
 
+// Serves the actions of the plugins in backend.actions.pluginSources to AI
+// assistants over MCP, at /api/mcp-actions/v1.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

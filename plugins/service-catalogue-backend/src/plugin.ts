@@ -2,12 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-catalogue-common';
+import { registerServiceCatalogueActions } from './actions';
 import { ApprovalService } from './approvals/ApprovalService';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
@@ -73,6 +75,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         notifications: notificationService,
         signals: signalsServiceRef,
         scaffolder: scaffolderServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, httpRouter, permissionsRegistry } = deps;
@@ -158,24 +161,38 @@ export const serviceCataloguePlugin = createBackendPlugin({
         }).start();
         await GrantExpiryJob.fromConfig(config, { ...deps, grants }).start();
 
+        // One instance of each use-case service, shared by the REST API and
+        // the actions, so that both go through the same checks.
+        const submissions = SubmissionService.create({
+          ...common,
+          offerings,
+          stages,
+          people,
+          fulfillers,
+        });
+        const requests = RequestService.create(common);
+        const approvals = ApprovalService.create({
+          ...common,
+          delegations,
+          people,
+        });
+        registerServiceCatalogueActions({
+          ...deps,
+          offerings,
+          submissions,
+          requests,
+          approvals,
+          grants,
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             categories: CategoryRegistry.fromConfig(config),
             offerings,
-            submissions: SubmissionService.create({
-              ...common,
-              offerings,
-              stages,
-              people,
-              fulfillers,
-            }),
-            requests: RequestService.create(common),
-            approvals: ApprovalService.create({
-              ...common,
-              delegations,
-              people,
-            }),
+            submissions,
+            requests,
+            approvals,
             desk: DeskService.create({ ...common, fulfillers, people }),
             grants,
             swaps: SwapService.create({

@@ -1,10 +1,12 @@
 import {
   AuditorServiceCreateEventOptions,
+  AuthService,
   BackstageCredentials,
   BackstageUserPrincipal,
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { RELATION_MEMBER_OF } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -96,6 +98,39 @@ export const userInfoFromCatalog = createServiceFactory({
               .map(r => r.targetRef),
           ],
         };
+      },
+    };
+  },
+});
+
+/**
+ * Like the real auth service, and unlike the mock one, a plugin's token on
+ * behalf of a user is a user token naming the plugin as the actor: the
+ * permission backend takes resource permissions without a resource only
+ * from such tokens, and a plugin called on behalf of a user sees that user.
+ */
+export const authWithActors = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }): AuthService {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    return {
+      authenticate: (token, options) => auth.authenticate(token, options),
+      isPrincipal: auth.isPrincipal.bind(auth) as AuthService['isPrincipal'],
+      getNoneCredentials: () => auth.getNoneCredentials(),
+      getOwnServiceCredentials: () => auth.getOwnServiceCredentials(),
+      getLimitedUserToken: credentials => auth.getLimitedUserToken(credentials),
+      listPublicServiceKeys: () => auth.listPublicServiceKeys(),
+      async getPluginRequestToken(options) {
+        if (auth.isPrincipal(options.onBehalfOf, 'user')) {
+          return {
+            token: mockCredentials.user.token(
+              options.onBehalfOf.principal.userEntityRef,
+              { actor: { subject: `plugin:${plugin.getId()}` } },
+            ),
+          };
+        }
+        return auth.getPluginRequestToken(options);
       },
     };
   },
