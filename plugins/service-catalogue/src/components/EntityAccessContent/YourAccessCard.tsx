@@ -1,5 +1,4 @@
-import { InfoCard, Link } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
+import { InfoCard } from '@backstage/core-components';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -10,14 +9,12 @@ import {
   EntityAccess,
   Grant,
 } from '@service-catalogue/plugin-service-catalogue-common';
-import { requestRouteRef } from '../../routes';
 import {
-  formatDate,
-  formatDateTime,
   GiveUpButton,
   GrantCells,
   GrantOffering,
-  RequestStateChip,
+  RequestTable,
+  requestColumns,
   sortGrants,
 } from '../shared';
 import { cardTitleProps } from './cardTitle';
@@ -32,7 +29,6 @@ export function YourAccessCard(props: {
   onGiveUp(grant: Grant): void;
 }) {
   const { access, onGiveUp } = props;
-  const requestRoute = useRouteRef(requestRouteRef);
 
   if (access.myGrants.length === 0 && access.myRequests.length === 0) {
     return (
@@ -78,36 +74,17 @@ export function YourAccessCard(props: {
         </Table>
       )}
       {access.myRequests.length > 0 && (
-        <Table aria-label="Your open requests" size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell>Request</TableCell>
-              <TableCell>Offering</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Created</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {access.myRequests.map(request => (
-              <TableRow key={request.id}>
-                <TableCell>
-                  <Link
-                    to={requestRoute({ requestId: request.trackingNumber })}
-                  >
-                    {request.trackingNumber}
-                  </Link>
-                </TableCell>
-                <TableCell>{request.offeringTitle}</TableCell>
-                <TableCell>
-                  <RequestStateChip state={request.state} />
-                </TableCell>
-                <TableCell title={formatDateTime(request.createdAt)}>
-                  {formatDate(request.createdAt)}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <RequestTable
+          title="Your open requests"
+          columns={[
+            requestColumns.trackingNumber(),
+            requestColumns.offering(),
+            requestColumns.state(),
+            requestColumns.created(),
+          ]}
+          requests={access.myRequests}
+          empty={{ title: 'No open requests', description: '' }}
+        />
       )}
     </InfoCard>
   );
