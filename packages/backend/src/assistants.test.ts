@@ -410,6 +410,64 @@ describe('AI assistants through the MCP actions backend', () => {
     expect(await myRequestCount('nina')).toBe(0);
   });
 
+  it("lists a person's own access and asks for more time only on their own grants", async () => {
+    // The network team records VPN access it gave grace outside a request.
+    const recorded = await request(server)
+      .post(`${api}/grants`)
+      .set('Authorization', as('leo'))
+      .send({
+        offeringRef: 'offering:default/vpn-access',
+        holderRef: 'user:default/grace',
+      });
+    expect(recorded.status).toBe(201);
+    const grantId: string = recorded.body.id;
+    const grace = await assistantOf(as('grace'));
+    const nina = await assistantOf(as('nina'));
+
+    const { items: graces } = await output(grace, 'list-my-access');
+    expect(graces).toEqual([
+      expect.objectContaining({
+        id: grantId,
+        holderRef: 'user:default/grace',
+        offeringRef: 'offering:default/vpn-access',
+        state: 'active',
+        expiresAt: expect.any(String),
+      }),
+    ]);
+    // Asking about someone else's access answers with one's own.
+    expect(
+      (
+        await output(nina, 'list-my-access', {
+          holderRef: 'user:default/grace',
+        })
+      ).items,
+    ).toEqual([]);
+
+    const ninasBefore = await myRequestCount('nina');
+    expect(
+      await refusal(nina, 'request-grant-extension', { grantId }),
+    ).toMatch(/^NotFoundError: /);
+    expect(await myRequestCount('nina')).toBe(ninasBefore);
+    expect((await output(grace, 'list-my-access')).items[0]).not.toHaveProperty(
+      'pendingExtension',
+    );
+
+    const { request: extension } = await output(
+      grace,
+      'request-grant-extension',
+      { grantId, reason: 'On call through March' },
+    );
+    expect(extension).toMatchObject({
+      state: 'PENDING_APPROVAL',
+      requesterRef: 'user:default/grace',
+      extendsGrantId: grantId,
+      stages: [{ approvers: ['user:default/frank'] }, expect.anything()],
+    });
+    expect((await output(grace, 'list-my-access')).items[0]).toMatchObject({
+      pendingExtension: { trackingNumber: extension.trackingNumber },
+    });
+  });
+
   it('refuses a caller with no person behind it for everything done for or read for a person', async () => {
     const robot = await assistantOf(
       mockCredentials.service.header({
