@@ -15,6 +15,7 @@ import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffold
 import serviceCataloguePlugin from '@service-catalogue/plugin-service-catalogue-backend';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { join, resolve as resolvePath } from 'node:path';
 import request from 'supertest';
 import { permissionModuleDemoPolicy } from './demo/demoPermissionPolicy';
@@ -526,5 +527,56 @@ describe('AI assistants through the MCP actions backend', () => {
 
     expect(await stateOf(submitted.trackingNumber)).toEqual(before);
     expect(await myRequestCount('grace')).toBe(count);
+  });
+});
+
+describe('an adopter who keeps decisions in the portal', () => {
+  it('hides decide-request from assistants with the actions filter: it is neither listed nor run', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        serviceCataloguePlugin,
+        mcpActionsPlugin,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              actions: {
+                pluginSources: ['service-catalogue'],
+                filter: {
+                  exclude: [{ id: 'service-catalogue:decide-request' }],
+                },
+              },
+            },
+            serviceCatalogue: {
+              categories: [{ id: 'access', title: 'Access' }],
+            },
+          },
+        }),
+        ...recordingNotifications().factories,
+      ],
+    });
+    const client = new Client({ name: 'test-assistant', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(
+        new URL(`http://localhost:${server.port()}/api/mcp-actions/v1`),
+        { requestInit: { headers: { Authorization: as('frank') } } },
+      ),
+    );
+    try {
+      const { tools } = await client.listTools();
+      const names = tools.map(tool => tool.name);
+      expect(names).toContain('service-catalogue.list-requests-awaiting-my-decision');
+      expect(names).not.toContain('service-catalogue.decide-request');
+      const result = (await client.callTool({
+        name: 'service-catalogue.decide-request',
+        arguments: { request: 'REQ-000001', decision: 'approve' },
+      })) as ToolResult;
+      expect(result).toMatchObject({
+        isError: true,
+        content: [{ text: expect.stringMatching(/^NotFoundError: Action .* not found/) }],
+      });
+    } finally {
+      await client.close();
+    }
   });
 });
