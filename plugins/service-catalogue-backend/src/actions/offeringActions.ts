@@ -1,4 +1,7 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
@@ -186,7 +189,7 @@ function matchesText(offering: OfferingSummary, text?: string): boolean {
 async function templateParameters(
   offering: OfferingSummary,
   catalog: CatalogService,
-  credentials: Parameters<CatalogService['getEntityByRef']>[1]['credentials'],
+  credentials: BackstageCredentials,
 ): Promise<JsonValue | undefined> {
   const template = await catalog.getEntityByRef(
     parseEntityRef(offering.template!, {
@@ -208,20 +211,24 @@ async function templateParameters(
  * steps) as one JSON Schema: the steps are all checked on submission, so
  * they are `allOf`. `ui:` keys only lay out the UI and would puzzle an
  * assistant; `forUser` is the backend's to fill.
+ *
+ * @internal
  */
 export function formAsJsonSchema(form: JsonValue | undefined): JsonObject {
   const steps = (Array.isArray(form) ? form : [form]).filter(
     (step): step is JsonObject =>
       typeof step === 'object' && step !== null && !Array.isArray(step),
   );
-  const cleaned = steps.map(step => withoutForUser(withoutUiKeys(step)));
+  const cleaned = steps.map(step =>
+    withoutForUser(withoutUiKeys(step) as JsonObject),
+  );
   if (cleaned.length === 0) {
     return { type: 'object', properties: {} };
   }
   return cleaned.length === 1 ? cleaned[0] : { type: 'object', allOf: cleaned };
 }
 
-function withoutUiKeys(value: JsonValue): any {
+function withoutUiKeys(value: JsonValue): JsonValue {
   if (Array.isArray(value)) {
     return value.map(withoutUiKeys);
   }
