@@ -16,7 +16,12 @@ import {
   RevocationClaim,
 } from './GrantStore';
 import { StoreTransaction } from './RequestStore';
-import { compareAndSet, forUpdate, skipLocked } from './transactions';
+import {
+  compareAndSet,
+  forUpdate,
+  setIfUnchanged,
+  skipLocked,
+} from './transactions';
 import { GrantRow } from './tables';
 import { toIso } from './timestamps';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
@@ -205,11 +210,12 @@ export class DatabaseGrantStore implements GrantStore {
         .select('id', 'version');
       const claimed: string[] = [];
       for (const row of rows) {
-        // Compare and set: two replicas never remind the same holder twice.
-        const updated = await tx<GrantRow>('grants')
-          .where({ id: row.id, version: row.version })
-          .update({ reminded_at: options.now, version: row.version + 1 });
-        if (updated === 1) {
+        // Two replicas never remind the same holder twice.
+        if (
+          await setIfUnchanged<GrantRow>(tx, 'grants', row, {
+            reminded_at: options.now,
+          })
+        ) {
           claimed.push(row.id);
         }
       }
@@ -246,14 +252,12 @@ export class DatabaseGrantStore implements GrantStore {
       const rows = await skipLocked(tx, query);
       const result: Array<{ id: string; run: number }> = [];
       for (const row of rows) {
-        const updated = await tx<GrantRow>('grants')
-          .where({ id: row.id, version: row.version })
-          .update({
+        if (
+          await setIfUnchanged<GrantRow>(tx, 'grants', row, {
             revoke_claimed_by: options.worker,
             revoke_claimed_until: new Date(now.getTime() + options.leaseMs),
-            version: row.version + 1,
-          });
-        if (updated === 1) {
+          })
+        ) {
           result.push({ id: row.id, run: row.revoke_run });
         }
       }
@@ -390,10 +394,7 @@ export class DatabaseGrantStore implements GrantStore {
       }
       const now = new Date();
       const changes = await decide(row, now);
-      const updated = await tx<GrantRow>('grants')
-        .where({ id: row.id, version: row.version })
-        .update({ ...changes, version: row.version + 1 });
-      if (updated !== 1) {
+      if (!(await setIfUnchanged<GrantRow>(tx, 'grants', row, changes))) {
         throw new ConflictError(
           `Grant ${grantId} changed; reload and try again`,
         );

@@ -66,7 +66,29 @@ export async function lockKey(tx: Knex.Transaction, key: string) {
 
 /**
  * Writes a change only if nobody changed the row since it was read, and
- * moves its version on.
+ * moves its version on; tells whether it did. Claims use it to skip what
+ * another replica took first.
+ *
+ * @internal
+ */
+export async function setIfUnchanged<
+  Row extends { id: string; version: number },
+>(
+  tx: Knex.Transaction,
+  table: string,
+  row: { id: string; version: number },
+  changes: Partial<Row>,
+): Promise<boolean> {
+  const updated = await tx(table)
+    .where({ id: row.id, version: row.version })
+    .update({ ...changes, version: row.version + 1 });
+  return updated === 1;
+}
+
+/**
+ * Writes a change only if nobody changed the row since it was read, and
+ * moves its version on; otherwise the transaction fails with a
+ * {@link StaleVersionError}.
  *
  * @internal
  */
@@ -78,10 +100,7 @@ export async function compareAndSet<
   row: { id: string; version: number },
   changes: Partial<Row>,
 ): Promise<void> {
-  const updated = await tx(table)
-    .where({ id: row.id, version: row.version })
-    .update({ ...changes, version: row.version + 1 });
-  if (updated !== 1) {
+  if (!(await setIfUnchanged<Row>(tx, table, row, changes))) {
     throw new StaleVersionError();
   }
 }
