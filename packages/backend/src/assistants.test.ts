@@ -445,9 +445,9 @@ describe('AI assistants through the MCP actions backend', () => {
     ).toEqual([]);
 
     const ninasBefore = await myRequestCount('nina');
-    expect(
-      await refusal(nina, 'request-grant-extension', { grantId }),
-    ).toMatch(/^NotFoundError: /);
+    expect(await refusal(nina, 'request-grant-extension', { grantId })).toMatch(
+      /^NotFoundError: /,
+    );
     expect(await myRequestCount('nina')).toBe(ninasBefore);
     expect((await output(grace, 'list-my-access')).items[0]).not.toHaveProperty(
       'pendingExtension',
@@ -565,7 +565,9 @@ describe('an adopter who keeps decisions in the portal', () => {
     try {
       const { tools } = await client.listTools();
       const names = tools.map(tool => tool.name);
-      expect(names).toContain('service-catalogue.list-requests-awaiting-my-decision');
+      expect(names).toContain(
+        'service-catalogue.list-requests-awaiting-my-decision',
+      );
       expect(names).not.toContain('service-catalogue.decide-request');
       const result = (await client.callTool({
         name: 'service-catalogue.decide-request',
@@ -573,7 +575,11 @@ describe('an adopter who keeps decisions in the portal', () => {
       })) as ToolResult;
       expect(result).toMatchObject({
         isError: true,
-        content: [{ text: expect.stringMatching(/^NotFoundError: Action .* not found/) }],
+        content: [
+          {
+            text: expect.stringMatching(/^NotFoundError: Action .* not found/),
+          },
+        ],
       });
     } finally {
       await client.close();
