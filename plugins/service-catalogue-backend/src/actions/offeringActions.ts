@@ -1,11 +1,5 @@
-import {
-  AuthService,
-  BackstageCredentials,
-} from '@backstage/backend-plugin-api';
+import { AuthService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { JsonObject, JsonValue } from '@backstage/types';
 import {
   OFFERING_KIND,
@@ -27,11 +21,10 @@ import { offeringSchema } from './schemas';
 export function registerOfferingActions(options: {
   actionsRegistry: ActionsRegistryService;
   auth: AuthService;
-  catalog: CatalogService;
   offerings: OfferingCatalogue;
   submissions: SubmissionService;
 }) {
-  const { actionsRegistry, auth, catalog, offerings, submissions } = options;
+  const { actionsRegistry, auth, offerings, submissions } = options;
 
   actionsRegistry.register({
     name: 'find-offerings',
@@ -124,8 +117,8 @@ Offerings outside the caller's audience are reported as not found.`,
         field: 'offeringRef',
         defaultKind: OFFERING_KIND,
       });
-      // The inline form is given once, as JSON Schema, not also raw.
-      const { form: inlineForm, ...offering } = await offerings.getOffering({
+      // The form is given once, as JSON Schema, not also raw.
+      const { form: _raw, ...offering } = await offerings.getOffering({
         entityRef: offeringRef,
         credentials,
       });
@@ -143,9 +136,7 @@ Offerings outside the caller's audience are reported as not found.`,
         output: {
           offering,
           form: formAsJsonSchema(
-            offering.template
-              ? await templateParameters(offering, catalog, credentials)
-              : (inlineForm as JsonValue | undefined),
+            await submissions.form({ offeringRef, credentials }),
           ),
           mayRequest,
           approvalStages,
@@ -180,30 +171,6 @@ function matchesText(offering: OfferingSummary, text?: string): boolean {
     .join(' ')
     .toLocaleLowerCase('en-US');
   return words.every(word => haystack.includes(word));
-}
-
-/**
- * The parameters of the offering's template, read with the caller's
- * credentials as the submission service reads them to check the values.
- */
-async function templateParameters(
-  offering: OfferingSummary,
-  catalog: CatalogService,
-  credentials: BackstageCredentials,
-): Promise<JsonValue | undefined> {
-  const template = await catalog.getEntityByRef(
-    parseEntityRef(offering.template!, {
-      defaultKind: 'template',
-      defaultNamespace: offering.namespace,
-    }),
-    { credentials },
-  );
-  if (!template) {
-    throw new NotFoundError(
-      `The form of ${offering.title} is missing: no template ${offering.template}`,
-    );
-  }
-  return template.spec?.parameters as JsonValue | undefined;
 }
 
 /**
