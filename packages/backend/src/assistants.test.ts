@@ -15,6 +15,7 @@ import scaffolderModuleServiceCatalogue from '@service-catalogue/plugin-scaffold
 import serviceCataloguePlugin from '@service-catalogue/plugin-service-catalogue-backend';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { join, resolve as resolvePath } from 'node:path';
 import request from 'supertest';
 import { permissionModuleDemoPolicy } from './demo/demoPermissionPolicy';
@@ -94,7 +95,11 @@ describe('AI assistants through the MCP actions backend', () => {
                 { id: 'access', title: 'Access' },
                 { id: 'access/network', parent: 'access', title: 'Network' },
                 { id: 'hardware', title: 'Hardware' },
-                { id: 'hardware/laptops', parent: 'hardware', title: 'Laptops' },
+                {
+                  id: 'hardware/laptops',
+                  parent: 'hardware',
+                  title: 'Laptops',
+                },
               ],
               desk: { groups: ['group:default/service-desk'] },
             },
@@ -109,7 +114,9 @@ describe('AI assistants through the MCP actions backend', () => {
       const res = await request(server)
         .get(`${api}/offerings`)
         .set('Authorization', as('grace'));
-      if (res.body.items?.some((o: { name: string }) => o.name === 'new-laptop')) {
+      if (
+        res.body.items?.some((o: { name: string }) => o.name === 'new-laptop')
+      ) {
         break;
       }
       if (Date.now() > deadline) {
@@ -274,16 +281,16 @@ describe('AI assistants through the MCP actions backend', () => {
         request: tracking,
         decision: 'approve',
       }),
-    ).toMatch(/^NotAllowedError: /);
+    ).toBe(`NotAllowedError: You cannot approve your own request ${tracking}`);
     expect(
       await refusal(nina, 'decide-request', {
         request: tracking,
         decision: 'approve',
       }),
     ).toMatch(/^NotFoundError: /);
-    expect(
-      await refusal(nina, 'get-request', { request: tracking }),
-    ).toMatch(/^NotFoundError: /);
+    expect(await refusal(nina, 'get-request', { request: tracking })).toMatch(
+      /^NotFoundError: /,
+    );
     expect(
       await refusal(nina, 'get-request', { request: submitted.id }),
     ).toMatch(/^NotFoundError: /);
@@ -320,16 +327,15 @@ describe('AI assistants through the MCP actions backend', () => {
 
     // "What is waiting for me?" "Approve it."
     const waiting = await output(frank, 'list-requests-awaiting-my-decision');
-    expect(waiting.items.map((r: any) => r.trackingNumber)).toContain(
-      tracking,
-    );
+    expect(waiting.items.map((r: any) => r.trackingNumber)).toContain(tracking);
     const { request: decided } = await output(frank, 'decide-request', {
       request: tracking,
       decision: 'approve',
       comment: 'Go ahead',
       stageIndex: 0,
     });
-    expect(decided.state).not.toBe('PENDING_APPROVAL');
+    // Fulfilled by hand: it now waits in the service desk's queue.
+    expect(decided.state).toBe('APPROVED');
     expect(decided.stages[0].decisions).toEqual([
       expect.objectContaining({
         approverRef: 'user:default/frank',
@@ -405,6 +411,64 @@ describe('AI assistants through the MCP actions backend', () => {
     expect(await myRequestCount('nina')).toBe(0);
   });
 
+  it("lists a person's own access and asks for more time only on their own grants", async () => {
+    // The network team records VPN access it gave grace outside a request.
+    const recorded = await request(server)
+      .post(`${api}/grants`)
+      .set('Authorization', as('leo'))
+      .send({
+        offeringRef: 'offering:default/vpn-access',
+        holderRef: 'user:default/grace',
+      });
+    expect(recorded.status).toBe(201);
+    const grantId: string = recorded.body.id;
+    const grace = await assistantOf(as('grace'));
+    const nina = await assistantOf(as('nina'));
+
+    const { items: graces } = await output(grace, 'list-my-access');
+    expect(graces).toEqual([
+      expect.objectContaining({
+        id: grantId,
+        holderRef: 'user:default/grace',
+        offeringRef: 'offering:default/vpn-access',
+        state: 'active',
+        expiresAt: expect.any(String),
+      }),
+    ]);
+    // Asking about someone else's access answers with one's own.
+    expect(
+      (
+        await output(nina, 'list-my-access', {
+          holderRef: 'user:default/grace',
+        })
+      ).items,
+    ).toEqual([]);
+
+    const ninasBefore = await myRequestCount('nina');
+    expect(await refusal(nina, 'request-grant-extension', { grantId })).toMatch(
+      /^NotFoundError: /,
+    );
+    expect(await myRequestCount('nina')).toBe(ninasBefore);
+    expect((await output(grace, 'list-my-access')).items[0]).not.toHaveProperty(
+      'pendingExtension',
+    );
+
+    const { request: extension } = await output(
+      grace,
+      'request-grant-extension',
+      { grantId, reason: 'On call through March' },
+    );
+    expect(extension).toMatchObject({
+      state: 'PENDING_APPROVAL',
+      requesterRef: 'user:default/grace',
+      extendsGrantId: grantId,
+      stages: [{ approvers: ['user:default/frank'] }, expect.anything()],
+    });
+    expect((await output(grace, 'list-my-access')).items[0]).toMatchObject({
+      pendingExtension: { trackingNumber: extension.trackingNumber },
+    });
+  });
+
   it('refuses a caller with no person behind it for everything done for or read for a person', async () => {
     const robot = await assistantOf(
       mockCredentials.service.header({
@@ -415,7 +479,11 @@ describe('AI assistants through the MCP actions backend', () => {
     const grace = await assistantOf(as('grace'));
     const { request: submitted } = await output(grace, 'submit-request', {
       offeringRef: 'offering:default/new-laptop',
-      formValues: { model: 'standard-14', keyboard: 'us', reason: 'lost-or-stolen' },
+      formValues: {
+        model: 'standard-14',
+        keyboard: 'us',
+        reason: 'lost-or-stolen',
+      },
     });
     const before = await stateOf(submitted.trackingNumber);
     const count = await myRequestCount('grace');
@@ -426,7 +494,11 @@ describe('AI assistants through the MCP actions backend', () => {
         'submit-request',
         {
           offeringRef: 'offering:default/new-laptop',
-          formValues: { model: 'standard-14', keyboard: 'us', reason: 'broken' },
+          formValues: {
+            model: 'standard-14',
+            keyboard: 'us',
+            reason: 'broken',
+          },
           forUser: 'user:default/grace',
         },
       ],
@@ -434,7 +506,10 @@ describe('AI assistants through the MCP actions backend', () => {
       ['list-my-requests', {}],
       ['cancel-request', { request: submitted.trackingNumber }],
       ['list-requests-awaiting-my-decision', {}],
-      ['decide-request', { request: submitted.trackingNumber, decision: 'approve' }],
+      [
+        'decide-request',
+        { request: submitted.trackingNumber, decision: 'approve' },
+      ],
       ['list-my-access', {}],
       ['request-grant-extension', { grantId: 'any' }],
     ] as const) {
@@ -452,5 +527,62 @@ describe('AI assistants through the MCP actions backend', () => {
 
     expect(await stateOf(submitted.trackingNumber)).toEqual(before);
     expect(await myRequestCount('grace')).toBe(count);
+  });
+});
+
+describe('an adopter who keeps decisions in the portal', () => {
+  it('hides decide-request from assistants with the actions filter: it is neither listed nor run', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        serviceCataloguePlugin,
+        mcpActionsPlugin,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              actions: {
+                pluginSources: ['service-catalogue'],
+                filter: {
+                  exclude: [{ id: 'service-catalogue:decide-request' }],
+                },
+              },
+            },
+            serviceCatalogue: {
+              categories: [{ id: 'access', title: 'Access' }],
+            },
+          },
+        }),
+        ...recordingNotifications().factories,
+      ],
+    });
+    const client = new Client({ name: 'test-assistant', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(
+        new URL(`http://localhost:${server.port()}/api/mcp-actions/v1`),
+        { requestInit: { headers: { Authorization: as('frank') } } },
+      ),
+    );
+    try {
+      const { tools } = await client.listTools();
+      const names = tools.map(tool => tool.name);
+      expect(names).toContain(
+        'service-catalogue.list-requests-awaiting-my-decision',
+      );
+      expect(names).not.toContain('service-catalogue.decide-request');
+      const result = (await client.callTool({
+        name: 'service-catalogue.decide-request',
+        arguments: { request: 'REQ-000001', decision: 'approve' },
+      })) as ToolResult;
+      expect(result).toMatchObject({
+        isError: true,
+        content: [
+          {
+            text: expect.stringMatching(/^NotFoundError: Action .* not found/),
+          },
+        ],
+      });
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -1,11 +1,6 @@
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
-  AuthService,
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   createMockDirectory,
   mockCredentials,
   mockServices,
@@ -24,6 +19,7 @@ import {
 } from './demoAccessLists';
 import { permissionModuleDemoPolicy } from './demoPermissionPolicy';
 import {
+  authWithActors,
   recordingAuditor,
   recordingNotifications,
 } from '../__testUtils__/services';
@@ -95,36 +91,6 @@ const entities: Entity[] = [
     }),
   ),
 ];
-
-// Like the real auth service, and unlike the mock one, a plugin's token on
-// behalf of a user names the plugin as the actor: the permission backend
-// takes resource permissions without a resource only from such tokens.
-const authWithActors = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }): AuthService {
-    const auth = mockServices.auth({ pluginId: plugin.getId() });
-    return {
-      authenticate: (token, options) => auth.authenticate(token, options),
-      isPrincipal: auth.isPrincipal.bind(auth) as AuthService['isPrincipal'],
-      getNoneCredentials: () => auth.getNoneCredentials(),
-      getOwnServiceCredentials: () => auth.getOwnServiceCredentials(),
-      getLimitedUserToken: credentials => auth.getLimitedUserToken(credentials),
-      listPublicServiceKeys: () => auth.listPublicServiceKeys(),
-      async getPluginRequestToken(options) {
-        if (auth.isPrincipal(options.onBehalfOf, 'user')) {
-          return {
-            token: mockCredentials.user.token(
-              options.onBehalfOf.principal.userEntityRef,
-              { actor: { subject: `plugin:${plugin.getId()}` } },
-            ),
-          };
-        }
-        return auth.getPluginRequestToken(options);
-      },
-    };
-  },
-});
 
 const directory = createMockDirectory();
 

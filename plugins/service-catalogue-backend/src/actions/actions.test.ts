@@ -2,7 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { NotAllowedError } from '@backstage/errors';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { OfferingSummary } from '@service-catalogue/plugin-service-catalogue-common';
 import { ApprovalService } from '../approvals/ApprovalService';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
@@ -47,6 +46,18 @@ const request = {
   updatedAt: '2026-12-01T00:00:00Z',
 };
 
+const form = [
+  {
+    title: 'Why',
+    required: ['reason', 'forUser'],
+    properties: {
+      reason: { type: 'string', 'ui:widget': 'textarea' },
+      forUser: { type: 'string', 'ui:field': 'OwnerPicker' },
+    },
+  },
+  { properties: { until: { type: 'string', format: 'date' } } },
+];
+
 function setup() {
   const offerings = {
     listOfferings: jest.fn(async () => [
@@ -66,21 +77,12 @@ function setup() {
       offering('vpn-access', {
         sla: 'standard',
         estimatedDelay: 'PT4H',
-        form: [
-          {
-            title: 'Why',
-            required: ['reason', 'forUser'],
-            properties: {
-              reason: { type: 'string', 'ui:widget': 'textarea' },
-              forUser: { type: 'string', 'ui:field': 'OwnerPicker' },
-            },
-          },
-          { properties: { until: { type: 'string', format: 'date' } } },
-        ] as any,
+        form: form as any,
       }),
     ),
   };
   const submissions = {
+    form: jest.fn(async () => form),
     submit: jest.fn(async () => request),
     requestOptions: jest.fn(async () => ({ forSelf: true, forOthers: false })),
     anticipateApprovers: jest.fn(async () => ({
@@ -120,7 +122,6 @@ function setup() {
   registerServiceCatalogueActions({
     actionsRegistry,
     auth: mockServices.auth(),
-    catalog: catalogServiceMock(),
     offerings: offerings as unknown as OfferingCatalogue,
     submissions: submissions as unknown as SubmissionService,
     requests: requests as unknown as RequestService,
@@ -263,6 +264,10 @@ describe('the service catalogue actions', () => {
       offeringRef: 'vpn-access',
     });
     expect(submissions.anticipateApprovers).toHaveBeenCalledWith({
+      offeringRef: 'offering:default/vpn-access',
+      credentials: alice,
+    });
+    expect(submissions.form).toHaveBeenCalledWith({
       offeringRef: 'offering:default/vpn-access',
       credentials: alice,
     });

@@ -1,6 +1,5 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ApprovalService } from '../approvals/ApprovalService';
 import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GrantService } from '../grants/GrantService';
@@ -23,7 +22,6 @@ import { registerRequestActions } from './requestActions';
 export function registerServiceCatalogueActions(options: {
   actionsRegistry: ActionsRegistryService;
   auth: AuthService;
-  catalog: CatalogService;
   offerings: OfferingCatalogue;
   submissions: SubmissionService;
   requests: RequestService;

@@ -1,8 +1,5 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { JsonObject, JsonValue } from '@backstage/types';
 import {
   OFFERING_KIND,
@@ -24,11 +21,10 @@ import { offeringSchema } from './schemas';
 export function registerOfferingActions(options: {
   actionsRegistry: ActionsRegistryService;
   auth: AuthService;
-  catalog: CatalogService;
   offerings: OfferingCatalogue;
   submissions: SubmissionService;
 }) {
-  const { actionsRegistry, auth, catalog, offerings, submissions } = options;
+  const { actionsRegistry, auth, offerings, submissions } = options;
 
   actionsRegistry.register({
     name: 'find-offerings',
@@ -121,8 +117,8 @@ Offerings outside the caller's audience are reported as not found.`,
         field: 'offeringRef',
         defaultKind: OFFERING_KIND,
       });
-      // The inline form is given once, as JSON Schema, not also raw.
-      const { form: inlineForm, ...offering } = await offerings.getOffering({
+      // The form is given once, as JSON Schema, not also raw.
+      const { form: _raw, ...offering } = await offerings.getOffering({
         entityRef: offeringRef,
         credentials,
       });
@@ -140,9 +136,7 @@ Offerings outside the caller's audience are reported as not found.`,
         output: {
           offering,
           form: formAsJsonSchema(
-            offering.template
-              ? await templateParameters(offering, catalog, credentials)
-              : (inlineForm as JsonValue | undefined),
+            await submissions.form({ offeringRef, credentials }),
           ),
           mayRequest,
           approvalStages,
@@ -180,48 +174,28 @@ function matchesText(offering: OfferingSummary, text?: string): boolean {
 }
 
 /**
- * The parameters of the offering's template, read with the caller's
- * credentials as the submission service reads them to check the values.
- */
-async function templateParameters(
-  offering: OfferingSummary,
-  catalog: CatalogService,
-  credentials: Parameters<CatalogService['getEntityByRef']>[1]['credentials'],
-): Promise<JsonValue | undefined> {
-  const template = await catalog.getEntityByRef(
-    parseEntityRef(offering.template!, {
-      defaultKind: 'template',
-      defaultNamespace: offering.namespace,
-    }),
-    { credentials },
-  );
-  if (!template) {
-    throw new NotFoundError(
-      `The form of ${offering.title} is missing: no template ${offering.template}`,
-    );
-  }
-  return template.spec?.parameters as JsonValue | undefined;
-}
-
-/**
  * A form in the shape of template parameters (one schema or a list of
  * steps) as one JSON Schema: the steps are all checked on submission, so
  * they are `allOf`. `ui:` keys only lay out the UI and would puzzle an
  * assistant; `forUser` is the backend's to fill.
+ *
+ * @internal
  */
 export function formAsJsonSchema(form: JsonValue | undefined): JsonObject {
   const steps = (Array.isArray(form) ? form : [form]).filter(
     (step): step is JsonObject =>
       typeof step === 'object' && step !== null && !Array.isArray(step),
   );
-  const cleaned = steps.map(step => withoutForUser(withoutUiKeys(step)));
+  const cleaned = steps.map(step =>
+    withoutForUser(withoutUiKeys(step) as JsonObject),
+  );
   if (cleaned.length === 0) {
     return { type: 'object', properties: {} };
   }
   return cleaned.length === 1 ? cleaned[0] : { type: 'object', allOf: cleaned };
 }
 
-function withoutUiKeys(value: JsonValue): any {
+function withoutUiKeys(value: JsonValue): JsonValue {
   if (Array.isArray(value)) {
     return value.map(withoutUiKeys);
   }

@@ -1,7 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { JsonObject } from '@backstage/types';
+import { JsonObject, JsonValue } from '@backstage/types';
 import {
   AnticipatedApprovers,
   OfferingEntityV1alpha1,
@@ -260,11 +260,26 @@ export class SubmissionService {
     return requesterRef;
   }
 
+  /**
+   * The form a request for the offering is checked against, read with the
+   * caller's credentials as submitting reads it.
+   */
+  async form(options: {
+    offeringRef: string;
+    credentials: UserCredentials;
+  }): Promise<JsonValue | undefined> {
+    const offering = await this.deps.offerings.getOfferingEntity({
+      entityRef: offeringRefOf(options.offeringRef),
+      credentials: options.credentials,
+    });
+    return this.formOf(offering, options.credentials);
+  }
+
   /** The template's parameters, or the offering's inline form. */
   private async formOf(
     offering: OfferingEntityV1alpha1,
     credentials: UserCredentials,
-  ) {
+  ): Promise<JsonValue | undefined> {
     if (!offering.spec.template) {
       return offering.spec.form;
     }
@@ -282,6 +297,6 @@ export class SubmissionService {
         }`,
       );
     }
-    return template.spec?.parameters;
+    return template.spec?.parameters as JsonValue | undefined;
   }
 }
