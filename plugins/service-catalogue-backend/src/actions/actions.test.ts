@@ -337,10 +337,25 @@ describe('the service catalogue actions', () => {
   });
 
   it('refuses input outside the schema before calling a service', async () => {
-    const { invoke, approvals } = setup();
+    const { invoke, approvals, grants } = setup();
     await expect(
       invoke('decide-request', { request: 'REQ-000001', decision: 'maybe' }),
     ).rejects.toThrow(/decision/);
+    // The REST API's length limits hold here too.
+    await expect(
+      invoke('decide-request', {
+        request: 'REQ-000001',
+        decision: 'approve',
+        comment: 'x'.repeat(4001),
+      }),
+    ).rejects.toThrow(/comment/);
     expect(approvals.decide).not.toHaveBeenCalled();
+    await expect(
+      invoke('request-grant-extension', {
+        grantId: 'g-1',
+        reason: 'x'.repeat(1001),
+      }),
+    ).rejects.toThrow(/reason/);
+    expect(grants.extend).not.toHaveBeenCalled();
   });
 });

@@ -49,8 +49,10 @@ A decision cannot be taken back: show the user the request (get-request) and con
         z.object({
           request: requestRefSchema(z),
           decision: z.enum(['approve', 'reject']),
+          // The REST API's limit (DecideRequest in openapi.yaml).
           comment: z
             .string()
+            .max(4000)
             .optional()
             .describe('Why; shown to the requester'),
           stageIndex: z

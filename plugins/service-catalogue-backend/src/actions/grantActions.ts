@@ -53,8 +53,10 @@ export function registerGrantActions(options: {
       input: z =>
         z.object({
           grantId: z.string().describe('The id of a grant from list-my-access'),
+          // The REST API's limit (ExtendGrant in openapi.yaml).
           reason: z
             .string()
+            .max(1000)
             .optional()
             .describe('Why more time is needed; shown to the approvers'),
         }),

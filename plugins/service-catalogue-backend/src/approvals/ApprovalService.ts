@@ -91,7 +91,9 @@ export class ApprovalService {
           decidedByRef: userRef,
           decision: options.decision,
           comment: options.comment?.trim() || undefined,
-          expectedStage: options.stageIndex,
+          // Without a stage from the caller, the one they could read: a
+          // repeated call must not approve a later stage they never saw.
+          expectedStage: options.stageIndex ?? request.currentStage,
         });
 
         const by =

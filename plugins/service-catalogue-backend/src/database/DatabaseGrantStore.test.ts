@@ -220,6 +220,29 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('does not expire a grant whose end moved after the expiry job listed it', async () => {
+      const { knex, grants, grantFor } = await setUp();
+      const grant = await grantFor();
+      const later = new Date(Date.parse(grant.expiresAt!) + 30 * DAY);
+      // An extension settles between the job's list and its lock.
+      const change = (grants as any).change.bind(grants);
+      jest
+        .spyOn(grants as any, 'change')
+        .mockImplementationOnce(async (id: any, decide: any) => {
+          await knex('grants').where({ id }).update({ expires_at: later });
+          return change(id, decide);
+        });
+
+      const expired = await grants.expireDue({
+        now: new Date(Date.parse(grant.expiresAt!) + 1000),
+      });
+      expect(expired).toEqual([]);
+      expect(await grants.getGrant(grant.id)).toMatchObject({
+        state: 'active',
+        expiresAt: later.toISOString(),
+      });
+    });
+
     it('records access given outside a request once, with its own end', async () => {
       const { lifecycle, requests, grants } = await setUp();
       const expiresAt = new Date(Date.now() + 3 * DAY).toISOString();

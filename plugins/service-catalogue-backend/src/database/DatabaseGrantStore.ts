@@ -180,14 +180,18 @@ export class DatabaseGrantStore implements GrantStore {
     for (const { id } of due) {
       try {
         await this.change(id, async (row, now) => {
-          if (row.state !== 'active') {
+          if (
+            row.state !== 'active' ||
+            !row.expires_at ||
+            new Date(toIso(row.expires_at)) > options.now
+          ) {
             throw new StaleGrantError();
           }
           return endingChanges(row, 'expired', SYSTEM_ACTOR_REF, now);
         });
         expired.push((await this.getGrant(id))!);
       } catch (error) {
-        // Revoked or given up in the meantime: nothing to expire.
+        // Revoked, given up or extended in the meantime: nothing to expire.
         if (!(error instanceof StaleGrantError)) {
           throw error;
         }

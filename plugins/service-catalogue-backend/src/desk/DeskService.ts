@@ -32,7 +32,7 @@ export class DeskService {
   /**
    * The desk queue: manual requests for the offerings the caller fulfils
    * (all of them for the desk and administrators), a page at a time, the
-   * most overdue first.
+   * oldest first.
    */
   async listQueue(options: {
     credentials: UserCredentials;

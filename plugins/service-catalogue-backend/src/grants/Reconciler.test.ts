@@ -379,6 +379,68 @@ describe.each(databases.eachSupportedId())(
       expect(await grants.listGrants({ states: ['active'] })).toHaveLength(3);
     });
 
+    it('waits on a failed birthright request instead of raising another, but not on a failed extension, and moves a swapped holder beside an old failure', async () => {
+      const { knex, lifecycle, swaps, requests, reconcile } = await setUp();
+      const oldTool = offering('old-tool', { grant: {} });
+      const newTool = offering('new-tool', { grant: {} });
+      const org = [
+        ...groups,
+        user('grace', ['web-team']),
+        user('hank', ['finance']),
+        ide,
+        oldTool,
+        newTool,
+      ];
+      const [birthright] = (await reconcile(org)).granted;
+      // Failed provisioning is retried by the desk, not raised again.
+      await knex('requests')
+        .where({ id: birthright.id })
+        .update({ state: 'FAILED' });
+      expect((await reconcile(org)).granted).toEqual([]);
+
+      // An extension that failed is over: it asks for no birthright.
+      await knex('requests')
+        .where({ id: birthright.id })
+        .update({ extends_grant_id: '00000000-0000-4000-8000-000000000000' });
+      expect((await reconcile(org)).granted).toMatchObject([
+        { requesterRef: 'user:default/grace', state: 'IN_PROGRESS' },
+      ]);
+
+      // hank holds the old tool and once failed to get the new one.
+      const holder = {
+        offeringTitle: 'tool',
+        offeringOwnerRef: 'group:default/it',
+        requesterRef: 'user:default/hank',
+        submittedByRef: 'user:default/desk',
+        formValues: {},
+        stages: [],
+        fulfilment: 'manual' as const,
+        grant: {},
+      };
+      await lifecycle.recordFulfilled({
+        ...holder,
+        offeringRef: 'offering:default/old-tool',
+      });
+      const { request: failed } = await lifecycle.createRequest({
+        ...holder,
+        offeringRef: 'offering:default/new-tool',
+      });
+      await knex('requests')
+        .where({ id: failed.id })
+        .update({ state: 'FAILED' });
+      await swaps.createSwap({
+        fromOfferingRef: 'offering:default/old-tool',
+        toOfferingRef: 'offering:default/new-tool',
+        actorRef: 'user:default/carol',
+      });
+      expect((await reconcile(org)).swapped).toBe(1);
+      const { items } = await requests.listRequests({
+        offeringRef: 'offering:default/new-tool',
+        states: ['IN_PROGRESS'],
+      });
+      expect(items).toMatchObject([{ requesterRef: 'user:default/hank' }]);
+    });
+
     it('swaps 500 holders from one offering to another, and a second run changes nothing', async () => {
       const { swaps, lifecycle, requests, grants, reconcile } = await setUp();
       const oldTool = offering('old-tool', { grant: {} });

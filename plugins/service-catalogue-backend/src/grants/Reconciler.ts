@@ -8,6 +8,7 @@ import {
   Grant,
   OFFERING_KIND,
   OPEN_REQUEST_STATES,
+  isRequestOpen,
   OfferingEntityV1alpha1,
   CANCELLABLE_REQUEST_STATES,
   ServiceRequest,
@@ -324,7 +325,7 @@ export class Reconciler {
       if (groups.length === 0 || offering.spec.available === false) {
         continue;
       }
-      const served = await this.servedOn(offeringRef);
+      const served = await this.servedOn(offeringRef, { failed: true });
       // A birthright someone gave up, or an owner revoked, stays ended: it
       // comes back only if they ask for it.
       for (const grant of await this.deps.grants.listGrants({
@@ -396,7 +397,7 @@ export class Reconciler {
         if (!servedOn.has(item.swap.toOfferingRef)) {
           servedOn.set(
             item.swap.toOfferingRef,
-            await this.servedOn(item.swap.toOfferingRef),
+            await this.servedOn(item.swap.toOfferingRef, { failed: false }),
           );
         }
         const served = servedOn.get(item.swap.toOfferingRef)!;
@@ -421,8 +422,16 @@ export class Reconciler {
     }
   }
 
-  /** Who holds an offering or has an open request for it. */
-  private async servedOn(offeringRef: string): Promise<Set<string>> {
+  /**
+   * Who holds an offering or has an open request for it. A request whose
+   * provisioning failed counts where raising another would only repeat it
+   * (a birthright, run after run), not where a holder is moved and would be
+   * left with nothing until someone retries an old failure.
+   */
+  private async servedOn(
+    offeringRef: string,
+    options: { failed: boolean },
+  ): Promise<Set<string>> {
     const [grants, requests] = await Promise.all([
       this.deps.grants.listGrants({
         offeringRefs: [offeringRef],
@@ -435,7 +444,11 @@ export class Reconciler {
     ]);
     return new Set([
       ...grants.map(g => g.holderRef),
-      ...requests.map(r => r.requesterRef),
+      ...requests
+        .filter(
+          r => isRequestOpen(r) && (options.failed || r.state !== 'FAILED'),
+        )
+        .map(r => r.requesterRef),
     ]);
   }
 

@@ -1118,7 +1118,7 @@ describe('the request API under a policy that lets people read some requests onl
 });
 
 describe('a desk queue longer than a page', () => {
-  it('pages through every request, the most overdue first, with the true total', async () => {
+  it('pages through every request, the oldest first, with the true total', async () => {
     const server = await startBackend();
     const submitted: string[] = [];
     for (let i = 0; i < 205; i++) {
