@@ -88,7 +88,7 @@ const cases: Array<[string, PermissionCriteria<PermissionCondition>, number]> =
     ],
     ['not', { not: isRequester({ claims: ['user:default/grace'] }) }, 2],
     ['nobody', isRequester({ claims: [] }), 0],
-    ];
+  ];
 
 describe.each(databases.eachSupportedId())(
   'the requests a permission condition lets through, on %s',
