@@ -2,6 +2,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { authModuleDemoProvider } from './demo/demoAuthProvider';
 import { demoSignInPlugin } from './demo/demoSignInPlugin';
 import { permissionModuleDemoPolicy } from './demo/demoPermissionPolicy';
+import { notificationsEmailWhenConfigured } from './notifications/emailWhenConfigured';
 import { catalogModuleDirectoryManagers } from './directory/catalogModuleDirectoryManagers';
 import {
   demoAccessListsPlugin,
@@ -50,6 +51,8 @@ backend.add(permissionModuleDemoPolicy);
 // The events hub carries notifications and signals between backend replicas.
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
+// Email as well, where app-config names a mail transport (app-config.email.yaml).
+backend.add(notificationsEmailWhenConfigured);
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
