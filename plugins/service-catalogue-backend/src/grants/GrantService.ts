@@ -18,7 +18,6 @@ import { audited } from '../requests/audit';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import { Fulfillers } from '../requests/Fulfillers';
 import {
-  dueAfter,
   grantOf,
   offeringTitle,
   ownerOf,
@@ -154,7 +153,8 @@ export class GrantService {
             requesterRef: userRef,
             submitterRef: userRef,
           }),
-          slaDueAt: dueAfter(offering.spec.estimatedDelay),
+          // An extension keeps no SLA clock: it asks the approvers for
+          // more time and is settled by their decision.
           // Nothing to provision: approval itself moves the grant's end.
           fulfilment: 'manual',
           targetRef,

@@ -16,7 +16,6 @@ import { audited } from './audit';
 import { FOR_USER_FIELD, FormValidator } from './FormValidator';
 import { Fulfillers } from './Fulfillers';
 import {
-  dueAfter,
   fulfilmentOf,
   grantOf,
   offeringTitle,
@@ -25,6 +24,7 @@ import {
 import { People } from './People';
 import { normalizeRef, offeringRefOf, userRefOf } from './refs';
 import { UseCaseDeps, UserCredentials } from './useCase';
+import { SlaPolicies } from '../time/SlaPolicies';
 
 /** Resolves an offering's approval stages for a requester. */
 export interface StageResolver {
@@ -42,6 +42,7 @@ type SubmissionServiceDeps = UseCaseDeps & {
   catalog: CatalogService;
   people: People;
   fulfillers: Fulfillers;
+  slaPolicies: SlaPolicies;
 };
 
 /**
@@ -177,7 +178,12 @@ export class SubmissionService {
           submittedByRef,
           formValues,
           stages,
-          slaDueAt: dueAfter(offering.spec.estimatedDelay),
+          slaPolicy: offering.spec.sla
+            ? this.deps.slaPolicies.get(
+                offering.spec.sla,
+                offeringTitle(offering),
+              )
+            : undefined,
           ...fulfilmentOf(offering),
           ...grantOf(offering),
         });
