@@ -40,6 +40,7 @@ import {
   StageApproverRow,
   StageRow,
 } from './tables';
+import { toIso } from './timestamps';
 import { compareAndSet, forUpdate, inTransaction } from './transactions';
 
 /**

@@ -145,10 +145,11 @@ export class DeadlineWatcher {
       return;
     }
     const { request, terms } = marked;
+    const sla = marked.request.sla;
     const breach = mark.endsWith('breached');
     const target = mark.startsWith('response') ? 'response' : 'resolution';
     const due =
-      target === 'response' ? request.sla.responseDueAt : request.slaDueAt;
+      target === 'response' ? sla.responseDueAt : request.slaDueAt;
     await this.audit(breach ? 'request-sla-breach' : 'request-sla-warn', request, {
       target,
       dueAt: due ?? null,
@@ -164,7 +165,7 @@ export class DeadlineWatcher {
       title: breach
         ? `SLA breached: ${request.trackingNumber} ${request.offeringTitle}`
         : `SLA warning: ${request.trackingNumber} ${request.offeringTitle}`,
-      description: `The ${target} target of ${request.sla.policyTitle} ${
+      description: `The ${target} target of ${sla.policyTitle} ${
         breach ? 'was due' : 'is due'
       } at ${due}.`,
       topic: 'service-catalogue-sla',
