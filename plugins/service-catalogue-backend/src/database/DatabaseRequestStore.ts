@@ -468,7 +468,11 @@ export class DatabaseRequestStore implements RequestStore {
         if (query.breached) {
           builder.where(breached);
         } else {
-          builder.whereNot(breached);
+          // NOT of a condition over NULL columns is NULL, not true.
+          builder.whereNotIn(
+            'id',
+            this.db<RequestRow>('requests').select('id').where(breached),
+          );
         }
       }
       if (query.requesterRef) {

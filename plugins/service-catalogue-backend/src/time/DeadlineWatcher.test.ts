@@ -427,5 +427,49 @@ describe.each(databases.eachSupportedId())(
       }
       expect(sent).toEqual([]);
     });
+
+    it('lists the requests past a due time, and sorts by due time with those without one last', async () => {
+      const { lifecycle, store, clock } = await setup();
+      const policy = policies.get('round-the-clock', 'VPN');
+      const plain = await lifecycle.createRequest(newRequest());
+      const early = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      clock.now = after(30);
+      const late = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      // The second one has been answered: only its resolution counts.
+      clock.now = after(70);
+      await lifecycle.decide({
+        requestId: late.request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/frank',
+        decision: 'approve',
+      });
+      const ids = async (query: object) =>
+        (await store.listRequests({ order: 'oldest', ...query })).items.map(
+          r => r.id,
+        );
+      // At 70 minutes only the first one missed its response target.
+      expect(await ids({ breached: true, now: after(70) })).toEqual([
+        early.request.id,
+      ]);
+      expect(await ids({ breached: false, now: after(70) })).toEqual([
+        plain.request.id,
+        late.request.id,
+      ]);
+      // Submitted at 30 minutes, the second one is due at 4h30.
+      expect(await ids({ breached: true, now: after(269) })).toHaveLength(1);
+      expect(await ids({ breached: true, now: after(271) })).toEqual([
+        early.request.id,
+        late.request.id,
+      ]);
+      expect(await ids({ order: 'due' })).toEqual([
+        early.request.id,
+        late.request.id,
+        plain.request.id,
+      ]);
+    });
   },
 );
