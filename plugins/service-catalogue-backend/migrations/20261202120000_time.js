@@ -52,10 +52,7 @@ exports.up = async function up(knex) {
         .string('timeout', 64)
         .nullable()
         .comment("ISO 8601 duration from the offering's stage");
-      table
-        .string('on_timeout', 16)
-        .nullable()
-        .comment('escalate or reject');
+      table.string('on_timeout', 16).nullable().comment('escalate or reject');
       table
         .text('escalate_to')
         .nullable()

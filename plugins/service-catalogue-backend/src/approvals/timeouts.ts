@@ -44,7 +44,9 @@ export async function recordTimeout(
     stageIndex,
     timedOutAt: now,
   });
-  const reason = `Stage ${stageIndex + 1} had no decision within ${stage.timeout}`;
+  const reason = `Stage ${stageIndex + 1} had no decision within ${
+    stage.timeout
+  }`;
 
   if (stage.onTimeout === 'reject') {
     const reject = findRequestTransition({

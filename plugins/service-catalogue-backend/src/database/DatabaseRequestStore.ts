@@ -179,9 +179,7 @@ export class DatabaseRequestStore implements RequestStore {
         status: stage.index === options.currentStage ? 'active' : 'waiting',
         timeout: stage.timeout ?? null,
         on_timeout: stage.onTimeout ?? null,
-        escalate_to: stage.escalateTo
-          ? JSON.stringify(stage.escalateTo)
-          : null,
+        escalate_to: stage.escalateTo ? JSON.stringify(stage.escalateTo) : null,
         opened_at: stage.openedAt ? new Date(stage.openedAt) : null,
         deadline_at: stage.deadlineAt ? new Date(stage.deadlineAt) : null,
       });
@@ -317,7 +315,12 @@ export class DatabaseRequestStore implements RequestStore {
       ['response-breached', 'response_due_at', 'response_breached_at', true],
       ['resolution-breached', 'sla_due_at', 'resolution_breached_at', false],
       ['response-warned', 'response_warn_at', 'response_warned_at', true],
-      ['resolution-warned', 'resolution_warn_at', 'resolution_warned_at', false],
+      [
+        'resolution-warned',
+        'resolution_warn_at',
+        'resolution_warned_at',
+        false,
+      ],
     ];
     for (const [mark, at, sent, response] of points) {
       const ids = await this.db<RequestRow>('requests')
@@ -355,7 +358,13 @@ export class DatabaseRequestStore implements RequestStore {
       .whereNull('s.timed_out_at')
       .orderBy('s.deadline_at', 'asc')
       .limit(options.limit)
-      .select('s.request_id', 's.stage_index', 's.opened_at', 's.deadline_at', 's.reminded_at');
+      .select(
+        's.request_id',
+        's.stage_index',
+        's.opened_at',
+        's.deadline_at',
+        's.reminded_at',
+      );
     return rows.map(row => ({
       requestId: row.request_id,
       stageIndex: row.stage_index,

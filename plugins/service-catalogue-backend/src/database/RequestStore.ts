@@ -283,9 +283,7 @@ export interface RequestStore {
   listSlaAlarms(options: { now: Date; limit: number }): Promise<SlaAlarm[]>;
 
   /** Current stages of pending requests that have a deadline and have not timed out. */
-  listStagesOnTheClock(options: {
-    limit: number;
-  }): Promise<StageOnTheClock[]>;
+  listStagesOnTheClock(options: { limit: number }): Promise<StageOnTheClock[]>;
 
   insertDecision(
     tx: StoreTransaction,

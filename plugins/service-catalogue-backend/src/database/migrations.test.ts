@@ -406,9 +406,9 @@ describe.each(databases.eachSupportedId())(
       for (const column of ['sla_terms', 'response_due_at', 'sla_met']) {
         expect(await knex.schema.hasColumn('requests', column)).toBe(false);
       }
-      expect(
-        await knex.schema.hasColumn('request_stages', 'deadline_at'),
-      ).toBe(false);
+      expect(await knex.schema.hasColumn('request_stages', 'deadline_at')).toBe(
+        false,
+      );
       expect(await knex('requests').pluck('state')).toEqual([
         'PENDING_APPROVAL',
       ]);

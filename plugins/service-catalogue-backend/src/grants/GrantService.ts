@@ -17,11 +17,7 @@ import { describeEnd } from '../fulfilment/RevocationWorker';
 import { audited } from '../requests/audit';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import { Fulfillers } from '../requests/Fulfillers';
-import {
-  grantOf,
-  offeringTitle,
-  ownerOf,
-} from '../requests/offeringSpec';
+import { grantOf, offeringTitle, ownerOf } from '../requests/offeringSpec';
 import { People } from '../requests/People';
 import { normalizeRef, offeringRefOf, userRefOf } from '../requests/refs';
 import { StageResolver } from '../requests/SubmissionService';

@@ -443,7 +443,9 @@ export class RequestLifecycle {
       const response = mark.startsWith('response');
       const breach = mark.endsWith('breached');
       const due = response ? sla?.responseDueAt : request.slaDueAt;
-      const sent = response ? sla?.responseBreachedAt : sla?.resolutionBreachedAt;
+      const sent = response
+        ? sla?.responseBreachedAt
+        : sla?.resolutionBreachedAt;
       if (
         !sla ||
         !due ||
@@ -451,8 +453,7 @@ export class RequestLifecycle {
         sent ||
         (response && sla.respondedAt) ||
         (breach && new Date(due).getTime() > now.getTime()) ||
-        (!breach &&
-          (response ? sla.responseWarnedAt : sla.resolutionWarnedAt))
+        (!breach && (response ? sla.responseWarnedAt : sla.resolutionWarnedAt))
       ) {
         return undefined;
       }

@@ -15,12 +15,7 @@ import { managerRefOf } from '../routing/ApproverResolver';
 import { audited } from './audit';
 import { FOR_USER_FIELD, FormValidator } from './FormValidator';
 import { Fulfillers } from './Fulfillers';
-import {
-  fulfilmentOf,
-  grantOf,
-  offeringTitle,
-  ownerOf,
-} from './offeringSpec';
+import { fulfilmentOf, grantOf, offeringTitle, ownerOf } from './offeringSpec';
 import { People } from './People';
 import { normalizeRef, offeringRefOf, userRefOf } from './refs';
 import { UseCaseDeps, UserCredentials } from './useCase';

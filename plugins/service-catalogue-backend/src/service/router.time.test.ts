@@ -84,12 +84,12 @@ function backend(config: object) {
       createServiceFactory({
         service: notificationService,
         deps: {},
-        factory: () => ({ send: async () => {} }) as any,
+        factory: () => ({ send: async () => {} } as any),
       }),
       createServiceFactory({
         service: signalsServiceRef,
         deps: {},
-        factory: () => ({ publish: async () => {} }) as any,
+        factory: () => ({ publish: async () => {} } as any),
       }),
     ],
   });

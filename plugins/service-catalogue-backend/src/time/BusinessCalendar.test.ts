@@ -99,8 +99,8 @@ describe('BusinessCalendar', () => {
     expect(paris.targetMinutes(Duration.fromISO('P1DT2H30M'))).toBe(
       8 * 60 + 150,
     );
-    expect(
-      BusinessCalendar.always.targetMinutes(Duration.fromISO('P2D')),
-    ).toBe(2 * 24 * 60);
+    expect(BusinessCalendar.always.targetMinutes(Duration.fromISO('P2D'))).toBe(
+      2 * 24 * 60,
+    );
   });
 });

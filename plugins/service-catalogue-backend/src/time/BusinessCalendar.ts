@@ -87,7 +87,9 @@ export class BusinessCalendar {
       left -= length;
     }
     throw new Error(
-      `Calendar ${this.spec.id} has no working time within ten years of ${start.toISOString()}`,
+      `Calendar ${
+        this.spec.id
+      } has no working time within ten years of ${start.toISOString()}`,
     );
   }
 
@@ -120,10 +122,7 @@ export class BusinessCalendar {
       ) {
         continue;
       }
-      const from = Math.max(
-        this.atMinute(day, startMinute),
-        start.getTime(),
-      );
+      const from = Math.max(this.atMinute(day, startMinute), start.getTime());
       const to = this.atMinute(day, endMinute);
       if (to > from) {
         yield [from, to];

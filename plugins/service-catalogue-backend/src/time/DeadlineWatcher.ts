@@ -89,7 +89,9 @@ export class DeadlineWatcher {
         ref => !stage.decisions.some(d => d.approverRef === ref),
       ),
       title: `Reminder: ${request.trackingNumber} ${request.offeringTitle} waits for your decision`,
-      description: `Stage ${stageIndex + 1} times out at ${stage.deadlineAt} and then ${
+      description: `Stage ${stageIndex + 1} times out at ${
+        stage.deadlineAt
+      } and then ${
         stage.onTimeout === 'reject' ? 'rejects the request' : 'escalates'
       }.`,
       topic: 'service-catalogue-approval',
@@ -112,14 +114,20 @@ export class DeadlineWatcher {
       await notifier.tell(request, {
         to: [request.requesterRef, request.submittedByRef],
         title: `${request.trackingNumber} rejected: ${request.offeringTitle}`,
-        description: `Nobody decided stage ${stageIndex + 1} in time, so the request was rejected.`,
+        description: `Nobody decided stage ${
+          stageIndex + 1
+        } in time, so the request was rejected.`,
       });
       return;
     }
     await notifier.tell(request, {
       to: added,
       title: `Escalated to you: ${request.trackingNumber} ${request.offeringTitle}`,
-      description: `Stage ${stageIndex + 1} had no decision in time; you may decide it now. Requested for ${request.requesterRef}.`,
+      description: `Stage ${
+        stageIndex + 1
+      } had no decision in time; you may decide it now. Requested for ${
+        request.requesterRef
+      }.`,
       topic: 'service-catalogue-approval',
       severity: 'high',
     });
@@ -148,12 +156,15 @@ export class DeadlineWatcher {
     const sla = marked.request.sla;
     const breach = mark.endsWith('breached');
     const target = mark.startsWith('response') ? 'response' : 'resolution';
-    const due =
-      target === 'response' ? sla.responseDueAt : request.slaDueAt;
-    await this.audit(breach ? 'request-sla-breach' : 'request-sla-warn', request, {
-      target,
-      dueAt: due ?? null,
-    });
+    const due = target === 'response' ? sla.responseDueAt : request.slaDueAt;
+    await this.audit(
+      breach ? 'request-sla-breach' : 'request-sla-warn',
+      request,
+      {
+        target,
+        dueAt: due ?? null,
+      },
+    );
     const to = [
       ...this.workers(request),
       request.offeringOwnerRef,

@@ -98,13 +98,19 @@ export function endOfSla(
   now: Date,
 ): { endedAt: Date; met: boolean; businessMinutes: number } | undefined {
   const { slaTerms, sla } = request;
-  if (!slaTerms || !sla || sla.endedAt || !TERMINAL_REQUEST_STATES.includes(to)) {
+  if (
+    !slaTerms ||
+    !sla ||
+    sla.endedAt ||
+    !TERMINAL_REQUEST_STATES.includes(to)
+  ) {
     return undefined;
   }
   const late = (due: string | undefined, at: Date) =>
     due !== undefined && at.getTime() > new Date(due).getTime();
   const responded = sla.respondedAt ? new Date(sla.respondedAt) : now;
-  const met = !late(sla.responseDueAt, responded) && !late(sla.resolutionDueAt, now);
+  const met =
+    !late(sla.responseDueAt, responded) && !late(sla.resolutionDueAt, now);
   const calendar = new BusinessCalendar(slaTerms.calendar);
   return {
     endedAt: now,
