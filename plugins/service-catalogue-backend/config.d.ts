@@ -46,7 +46,8 @@ export interface Config {
     };
     /**
      * SLA policies that offerings name in `spec.sla`. A request for an
-     * offering that names a policy not defined here is refused. Targets
+     * offering that names a policy not defined here gets no SLA, and the
+     * backend logs a warning naming the offering and the policy. Targets
      * count in the policy's calendar: a day is a working day, hours and
      * minutes are working hours and minutes.
      */

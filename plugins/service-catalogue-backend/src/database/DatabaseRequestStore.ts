@@ -518,7 +518,10 @@ export class DatabaseRequestStore implements RequestStore {
         .orderBy('sla_due_at', 'asc');
     }
     const rows = await ordered
-      .orderBy('sequence', query.order === 'oldest' ? 'asc' : 'desc')
+      .orderBy(
+        'sequence',
+        query.order === 'newest' || !query.order ? 'desc' : 'asc',
+      )
       .limit(query.limit ?? 50)
       .offset(query.offset ?? 0);
     return {

@@ -86,7 +86,7 @@ export interface ListRequestsQuery {
   now?: Date;
   /**
    * Newest first unless said otherwise; `due` puts the soonest due first
-   * and requests without a due time last.
+   * and requests without a due time last, the oldest first among equals.
    */
   order?: 'newest' | 'oldest' | 'due';
   limit?: number;

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -38,6 +39,7 @@ type SubmissionServiceDeps = UseCaseDeps & {
   people: People;
   fulfillers: Fulfillers;
   slaPolicies: SlaPolicies;
+  logger: LoggerService;
 };
 
 /**
@@ -173,12 +175,7 @@ export class SubmissionService {
           submittedByRef,
           formValues,
           stages,
-          slaPolicy: offering.spec.sla
-            ? this.deps.slaPolicies.get(
-                offering.spec.sla,
-                offeringTitle(offering),
-              )
-            : undefined,
+          slaPolicy: this.slaPolicyOf(offering),
           ...fulfilmentOf(offering),
           ...grantOf(offering),
         });
@@ -195,6 +192,23 @@ export class SubmissionService {
         return request;
       },
     );
+  }
+
+  /** The offering's SLA policy; an unknown one is logged, not promised. */
+  private slaPolicyOf(offering: OfferingEntityV1alpha1) {
+    const id = offering.spec.sla;
+    if (!id) {
+      return undefined;
+    }
+    const policy = this.deps.slaPolicies.find(id);
+    if (!policy) {
+      this.deps.logger.warn(
+        `${stringifyEntityRef(
+          offering,
+        )} names the SLA policy ${id}, which serviceCatalogue.sla does not define; its requests get no SLA until it does`,
+      );
+    }
+    return policy;
   }
 
   /**

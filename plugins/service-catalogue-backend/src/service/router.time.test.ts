@@ -118,7 +118,7 @@ describe('SLAs through the API', () => {
       .query(query)
       .set('Authorization', desk());
 
-  it('promises the SLA at submission, refuses a policy nobody defined, and sorts and filters the desk queue by it', async () => {
+  it('promises the SLA at submission, promises nothing for a policy nobody defined, and sorts and filters the desk queue by it', async () => {
     const plain = await submit('mouse-plain');
     const slow = await submit('mouse-slow');
     const instant = await submit('mouse-instant');
@@ -134,15 +134,13 @@ describe('SLAs through the API', () => {
     expect(plain.body.slaDueAt).toBeUndefined();
 
     const gold = await submit('mouse-gold');
-    expect(gold.status).toBe(400);
-    expect(gold.body.error.message).toMatch(
-      /names the SLA policy gold, which serviceCatalogue.sla does not define/,
-    );
+    expect(gold.status).toBe(201);
+    expect(gold.body.sla).toBeUndefined();
 
     const tracking = (res: request.Response) =>
       res.body.items.map((r: any) => r.trackingNumber);
     const all = await queue({});
-    expect(all.body.totalCount).toBe(3);
+    expect(all.body.totalCount).toBe(4);
 
     const breached = await queue({ breached: 'true' });
     expect(tracking(breached)).toEqual([instant.body.trackingNumber]);
@@ -150,11 +148,13 @@ describe('SLAs through the API', () => {
     expect(tracking(await queue({ breached: 'false' }))).toEqual([
       plain.body.trackingNumber,
       slow.body.trackingNumber,
+      gold.body.trackingNumber,
     ]);
     expect(tracking(await queue({ order: 'due' }))).toEqual([
       instant.body.trackingNumber,
       slow.body.trackingNumber,
       plain.body.trackingNumber,
+      gold.body.trackingNumber,
     ]);
 
     expect((await queue({ breached: 'maybe' })).status).toBe(400);

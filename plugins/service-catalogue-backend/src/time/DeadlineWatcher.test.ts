@@ -137,7 +137,7 @@ describe.each(databases.eachSupportedId())(
     it('warns and escalates a response and a resolution breach once each, also with two replicas racing, and records the missed SLA', async () => {
       const { lifecycle, store, clock, race, titles, audited } = await setup();
       const { request } = await lifecycle.createRequest(
-        newRequest({ slaPolicy: policies.get('round-the-clock', 'VPN') }),
+        newRequest({ slaPolicy: policies.find('round-the-clock')! }),
       );
       expect(request.sla).toMatchObject({
         policyId: 'round-the-clock',
@@ -248,7 +248,7 @@ describe.each(databases.eachSupportedId())(
       const { request } = await lifecycle.createRequest(
         newRequest({
           stages: [],
-          slaPolicy: policies.get('office-hours', 'VPN'),
+          slaPolicy: policies.find('office-hours')!,
         }),
       );
       expect(request.slaDueAt).toBe('2026-11-30T09:00:00.000Z');
@@ -450,7 +450,7 @@ describe.each(databases.eachSupportedId())(
 
     it('lists the requests past a due time, and sorts by due time with those without one last', async () => {
       const { lifecycle, store, clock } = await setup();
-      const policy = policies.get('round-the-clock', 'VPN');
+      const policy = policies.find('round-the-clock')!;
       const plain = await lifecycle.createRequest(newRequest());
       const early = await lifecycle.createRequest(
         newRequest({ slaPolicy: policy }),

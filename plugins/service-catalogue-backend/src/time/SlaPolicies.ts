@@ -1,5 +1,4 @@
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 import { DateTime, Duration } from 'luxon';
 import { normalizeRef } from '../requests/refs';
 import { BusinessCalendar, CalendarSpec } from './BusinessCalendar';
@@ -108,17 +107,13 @@ export class SlaPolicies {
   private constructor(private readonly policies: Map<string, SlaPolicy>) {}
 
   /**
-   * The policy an offering names. An unknown name is refused: accepting the
-   * request would make a promise nobody defined.
+   * The policy an offering names, if the deployment defines it. Callers
+   * accept a request for an offering naming an unknown policy without a
+   * clock and log it: refusing would stop every request of a deployment
+   * whose offerings named policies before this version acted on them.
    */
-  get(id: string, offeringTitle: string): SlaPolicy {
-    const policy = this.policies.get(id);
-    if (!policy) {
-      throw new InputError(
-        `${offeringTitle} names the SLA policy ${id}, which serviceCatalogue.sla does not define; ask the offering's owner to fix it`,
-      );
-    }
-    return policy;
+  find(id: string): SlaPolicy | undefined {
+    return this.policies.get(id);
   }
 }
 
