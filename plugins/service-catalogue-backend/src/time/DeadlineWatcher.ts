@@ -1,4 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
 import { RequestStore, SlaMark } from '../database/RequestStore';
 import { RequestLifecycle } from '../requests/RequestLifecycle';
@@ -195,7 +196,7 @@ export class DeadlineWatcher {
   private async audit(
     eventId: string,
     request: ServiceRequest,
-    meta: Record<string, unknown>,
+    meta: JsonObject,
   ) {
     const event = await this.deps.auditor.createEvent({
       eventId,
@@ -203,7 +204,7 @@ export class DeadlineWatcher {
       meta: {
         trackingNumber: request.trackingNumber,
         actorRef: SYSTEM_ACTOR_REF,
-        ...(meta as any),
+        ...meta,
       },
     });
     await event.success();

@@ -1,8 +1,16 @@
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
 import { DateTime } from 'luxon';
 import { formatDateTime } from './format';
+
+const useStyles = makeStyles(theme => ({
+  breached: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+  },
+}));
 
 /**
  * Where a request stands against its SLA: the due time that counts now
@@ -58,13 +66,8 @@ export function slaStanding(
  * @internal
  */
 export function BreachedChip() {
-  return (
-    <Chip
-      size="small"
-      label="Breached"
-      style={{ backgroundColor: '#c62828', color: '#fff' }}
-    />
-  );
+  const classes = useStyles();
+  return <Chip size="small" label="Breached" className={classes.breached} />;
 }
 
 /**
