@@ -38,7 +38,53 @@ export interface Config {
        * Bare names are users in the default namespace.
        */
       fallbackApprovers?: string[];
+      /**
+       * When approvers of a stage with a `timeout` are reminded, as the
+       * fraction of the timeout gone since the stage opened. Defaults to 0.5.
+       */
+      reminderAt?: number;
     };
+    /**
+     * SLA policies that offerings name in `spec.sla`. A request for an
+     * offering that names a policy not defined here gets no SLA, and the
+     * backend logs a warning naming the offering and the policy. Targets
+     * count in the policy's calendar: a day is a working day, hours and
+     * minutes are working hours and minutes.
+     */
+    sla?: Array<{
+      id: string;
+      title?: string;
+      /**
+       * Until the first human action (a decision, or the desk taking it),
+       * as an ISO 8601 duration in days, hours and minutes such as `PT4H`.
+       */
+      responseTarget?: string;
+      /** Until the request is done, as an ISO 8601 duration such as `P2D`. */
+      resolutionTarget?: string;
+      /** The id of a calendar of `serviceCatalogue.calendars`, or `always` (the default). */
+      calendar?: string;
+      /** The fraction of a target after which people are warned. Defaults to 0.75. */
+      warnAt?: number;
+      /** User and group entity refs also warned, besides those working on the request and its offering's owners. */
+      notify?: string[];
+      /** User and group entity refs told when a target is breached. */
+      escalateTo?: string[];
+    }>;
+    /**
+     * Working calendars for SLA policies. `always` (every minute counts) is
+     * built in.
+     */
+    calendars?: Array<{
+      id: string;
+      /** An IANA time zone such as `Europe/Paris`. Defaults to `UTC`. */
+      timeZone?: string;
+      /** Lower-case day names. Defaults to Monday to Friday. */
+      workingDays?: string[];
+      /** Local times of day `HH:MM`. Default 09:00 to 17:00. */
+      workingHours?: { start?: string; end?: string };
+      /** Days off as ISO dates such as `2026-12-25`, in the calendar's zone. */
+      holidays?: string[];
+    }>;
     /** The service desk, which raises `desk` offerings for others and sees internal comments. */
     desk?: {
       /** Group entity refs whose members work on the service desk. */

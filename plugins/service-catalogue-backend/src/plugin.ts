@@ -31,6 +31,9 @@ import { SwapService } from './grants/SwapService';
 import { FulfilmentJob } from './jobs/FulfilmentJob';
 import { GrantExpiryJob } from './jobs/GrantExpiryJob';
 import { ReconciliationJob } from './jobs/ReconciliationJob';
+import { DeadlineJob } from './jobs/DeadlineJob';
+import { DeadlineWatcher } from './time/DeadlineWatcher';
+import { SlaPolicies } from './time/SlaPolicies';
 import {
   requestPermissionResourceRef,
   requestPermissionRules,
@@ -105,6 +108,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           );
         }
 
+        const slaPolicies = SlaPolicies.fromConfig(config);
         const fulfillers = Fulfillers.fromConfig(config, deps);
         const templates = TemplateChecks.create(deps);
         const offerings = OfferingCatalogue.create({
@@ -160,6 +164,18 @@ export const serviceCataloguePlugin = createBackendPlugin({
           }),
         }).start();
         await GrantExpiryJob.fromConfig(config, { ...deps, grants }).start();
+        await DeadlineJob.create({
+          ...deps,
+          watcher: DeadlineWatcher.create({
+            ...common,
+            logger: deps.logger,
+            deskGroups: fulfillers.deskGroups,
+            reminderAt:
+              config.getOptionalNumber(
+                'serviceCatalogue.approvals.reminderAt',
+              ) ?? 0.5,
+          }),
+        }).start();
 
         // One instance of each use-case service, shared by the REST API and
         // the actions, so that both go through the same checks.
@@ -169,6 +185,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           stages,
           people,
           fulfillers,
+          slaPolicies,
         });
         const requests = RequestService.create(common);
         const approvals = ApprovalService.create({

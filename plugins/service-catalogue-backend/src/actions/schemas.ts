@@ -34,6 +34,10 @@ export const requestSchema = (z: Zod) =>
         policy: z.union([z.enum(['any', 'all']), z.number()]),
         required: z.number().describe('How many approvals complete it'),
         status: z.string(),
+        deadlineAt: z
+          .string()
+          .optional()
+          .describe('When the stage times out, escalating or rejecting'),
         decisions: z.array(
           z.object({
             approverRef: z.string(),
@@ -47,7 +51,23 @@ export const requestSchema = (z: Zod) =>
     ),
     formValues: z.record(z.unknown()),
     assigneeRef: z.string().optional(),
-    slaDueAt: z.string().optional(),
+    slaDueAt: z
+      .string()
+      .optional()
+      .describe('When it is due by its SLA policy; absent without one'),
+    sla: z
+      .object({
+        policyTitle: z.string(),
+        responseDueAt: z.string().optional(),
+        resolutionDueAt: z.string().optional(),
+        respondedAt: z.string().optional(),
+        met: z
+          .boolean()
+          .optional()
+          .describe('Whether the SLA was met, once the request ended'),
+        businessMinutes: z.number().optional(),
+      })
+      .optional(),
     failure: z
       .object({ stepId: z.string().optional(), message: z.string() })
       .optional(),

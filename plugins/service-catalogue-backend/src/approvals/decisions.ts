@@ -6,6 +6,7 @@ import {
 import { GrantStore } from '../database/GrantStore';
 import { RequestStore, StoreTransaction } from '../database/RequestStore';
 import { settleExtension } from '../grants/extensions';
+import { endOfSla, stageDeadline } from '../time/requestClock';
 
 /**
  * The effect of a decision.
@@ -77,7 +78,7 @@ export interface DecisionInput {
 export async function recordDecision(
   tx: StoreTransaction,
   stores: { requests: RequestStore; grants: GrantStore },
-  options: DecisionInput,
+  options: DecisionInput & { now: Date },
 ): Promise<{ outcome: DecisionOutcome; eventIds: string[] }> {
   const { requests } = stores;
   const request = await requests.lockRequest(tx, options.requestId);
@@ -129,7 +130,7 @@ export async function recordDecision(
     );
   }
 
-  const now = new Date();
+  const now = options.now;
   await requests.insertDecision(tx, {
     requestId: request.id,
     stageIndex,
@@ -164,10 +165,17 @@ export async function recordDecision(
   } else if (outcome === 'stage-approved') {
     currentStage = stageIndex + 1;
   }
+  const state = transition?.to ?? request.state;
   await requests.updateRequest(
     tx,
     request,
-    { state: transition?.to ?? request.state, currentStage },
+    {
+      state,
+      currentStage,
+      // A decision is a person's response.
+      respondedAt: request.sla?.respondedAt ? undefined : now,
+      slaEnd: endOfSla(request, state, now),
+    },
     now,
   );
   if (outcome !== 'recorded') {
@@ -178,10 +186,13 @@ export async function recordDecision(
     });
   }
   if (outcome === 'stage-approved') {
+    const next = request.stages.find(s => s.index === stageIndex + 1);
     await requests.updateStages(tx, {
       requestId: request.id,
       stageIndex: stageIndex + 1,
       status: 'active',
+      // Its timeout counts from now, not from submission.
+      opened: { at: now, deadlineAt: stageDeadline(next?.timeout, now) },
     });
   }
   if (transition) {

@@ -5,6 +5,7 @@ import {
   ApprovalStageStatus,
   CommentVisibility,
   OPEN_EXTENSION_STATES,
+  TERMINAL_REQUEST_STATES,
   RequestComment,
   RequestEvent,
   RequestState,
@@ -14,6 +15,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
+import { NewSlaClock } from '../time/requestClock';
 import { applyRequestFilter } from './requestFilter';
 import { claimFulfilment } from './operations/claimFulfilment';
 import { hydrateRequests, toComment, toEvent } from './requestRows';
@@ -25,6 +27,9 @@ import {
   NewRequestEvent,
   RequestChanges,
   RequestStore,
+  SlaAlarm,
+  SlaMark,
+  StageOnTheClock,
   StoreTransaction,
 } from './RequestStore';
 import {
@@ -35,7 +40,61 @@ import {
   StageApproverRow,
   StageRow,
 } from './tables';
+import { toIso } from './timestamps';
 import { compareAndSet, forUpdate, inTransaction } from './transactions';
+
+/**
+ * Past a due time of its SLA: one that ended late, or one still open past
+ * its resolution due time or waiting for a first response past its due.
+ */
+function breachedNow(now: Date) {
+  return (builder: Knex.QueryBuilder) =>
+    builder
+      .whereNotNull('sla_terms')
+      .where(inner =>
+        inner
+          .where('sla_met', false)
+          .orWhere(open =>
+            open
+              .whereNull('ended_at')
+              .where(due =>
+                due
+                  .where('sla_due_at', '<', now)
+                  .orWhere(response =>
+                    response
+                      .whereNull('responded_at')
+                      .where('response_due_at', '<', now),
+                  ),
+              ),
+          ),
+      );
+}
+
+/** The columns a warning or breach sets; a breach counts as its warning too. */
+function markColumns(
+  tx: StoreTransaction,
+  mark: SlaMark,
+  now: Date,
+): Partial<RequestRow> {
+  const warned = (column: string) =>
+    tx.raw('COALESCE(??, ?)', [column, now]) as unknown as Date;
+  switch (mark) {
+    case 'response-warned':
+      return { response_warned_at: now };
+    case 'response-breached':
+      return {
+        response_breached_at: now,
+        response_warned_at: warned('response_warned_at'),
+      };
+    case 'resolution-warned':
+      return { resolution_warned_at: now };
+    default:
+      return {
+        resolution_breached_at: now,
+        resolution_warned_at: warned('resolution_warned_at'),
+      };
+  }
+}
 
 // Nine digits fit every database's integer column; longer is no request.
 const TRACKING_NUMBER = /^REQ-(\d{1,9})$/i;
@@ -68,6 +127,7 @@ export class DatabaseRequestStore implements RequestStore {
       ...request,
       ...(row.target_ref ? { targetRef: row.target_ref } : {}),
       ...(row.grant_spec ? { grant: JSON.parse(row.grant_spec) } : {}),
+      ...(row.sla_terms ? { slaTerms: JSON.parse(row.sla_terms) } : {}),
     };
   }
 
@@ -78,9 +138,10 @@ export class DatabaseRequestStore implements RequestStore {
       state: RequestState;
       currentStage: number | null;
       now: Date;
+      sla?: NewSlaClock;
     },
   ): Promise<string> {
-    const { request: input, now } = options;
+    const { request: input, now, sla } = options;
     const id = randomUUID();
     await tx<RequestRow>('requests').insert({
       id,
@@ -93,7 +154,12 @@ export class DatabaseRequestStore implements RequestStore {
       version: 1,
       form_values: JSON.stringify(input.formValues),
       current_stage: options.currentStage,
-      sla_due_at: input.slaDueAt ? new Date(input.slaDueAt) : null,
+      sla_due_at: sla?.resolutionDueAt ?? null,
+      sla_policy_id: sla?.terms.policyId ?? null,
+      sla_terms: sla ? JSON.stringify(sla.terms) : null,
+      response_due_at: sla?.responseDueAt ?? null,
+      response_warn_at: sla?.responseWarnAt ?? null,
+      resolution_warn_at: sla?.resolutionWarnAt ?? null,
       fulfilment: input.fulfilment,
       template_ref: input.templateRef ?? null,
       target_ref: input.targetRef ?? null,
@@ -111,6 +177,11 @@ export class DatabaseRequestStore implements RequestStore {
         policy: String(stage.policy),
         required: stage.required,
         status: stage.index === options.currentStage ? 'active' : 'waiting',
+        timeout: stage.timeout ?? null,
+        on_timeout: stage.onTimeout ?? null,
+        escalate_to: stage.escalateTo ? JSON.stringify(stage.escalateTo) : null,
+        opened_at: stage.openedAt ? new Date(stage.openedAt) : null,
+        deadline_at: stage.deadlineAt ? new Date(stage.deadlineAt) : null,
       });
       if (stage.approvers.length > 0) {
         await tx<StageApproverRow>('request_stage_approvers').insert(
@@ -144,6 +215,17 @@ export class DatabaseRequestStore implements RequestStore {
     if (changes.failure !== undefined) {
       row.failure = changes.failure ? JSON.stringify(changes.failure) : null;
     }
+    if (changes.respondedAt) {
+      row.responded_at = changes.respondedAt;
+    }
+    if (changes.slaEnd) {
+      row.ended_at = changes.slaEnd.endedAt;
+      row.sla_met = changes.slaEnd.met;
+      row.sla_business_minutes = changes.slaEnd.businessMinutes;
+    }
+    if (changes.slaMark) {
+      Object.assign(row, markColumns(tx, changes.slaMark, now));
+    }
     if (changes.newFulfilmentRun) {
       Object.assign(row, {
         scaffolder_task_id: null,
@@ -163,6 +245,7 @@ export class DatabaseRequestStore implements RequestStore {
       stageIndex?: number;
       from?: ApprovalStageStatus[];
       status: ApprovalStageStatus;
+      opened?: { at: Date; deadlineAt?: Date };
     },
   ): Promise<void> {
     const query = tx<StageRow>('request_stages').where({
@@ -174,7 +257,121 @@ export class DatabaseRequestStore implements RequestStore {
     if (options.from) {
       query.whereIn('status', options.from);
     }
-    await query.update({ status: options.status });
+    await query.update({
+      status: options.status,
+      ...(options.opened
+        ? {
+            opened_at: options.opened.at,
+            deadline_at: options.opened.deadlineAt ?? null,
+          }
+        : {}),
+    });
+  }
+
+  async addStageApprovers(
+    tx: StoreTransaction,
+    options: { requestId: string; stageIndex: number; approverRefs: string[] },
+  ): Promise<void> {
+    const present = await tx<StageApproverRow>('request_stage_approvers')
+      .where({ request_id: options.requestId, stage_index: options.stageIndex })
+      .pluck('approver_ref');
+    const added = [...new Set(options.approverRefs)].filter(
+      ref => !present.includes(ref),
+    );
+    if (added.length > 0) {
+      await tx<StageApproverRow>('request_stage_approvers').insert(
+        added.map(approverRef => ({
+          request_id: options.requestId,
+          stage_index: options.stageIndex,
+          approver_ref: approverRef,
+        })),
+      );
+    }
+  }
+
+  async markStage(
+    tx: StoreTransaction,
+    options: {
+      requestId: string;
+      stageIndex: number;
+      remindedAt?: Date;
+      timedOutAt?: Date;
+    },
+  ): Promise<void> {
+    await tx<StageRow>('request_stages')
+      .where({ request_id: options.requestId, stage_index: options.stageIndex })
+      .update({
+        ...(options.remindedAt ? { reminded_at: options.remindedAt } : {}),
+        ...(options.timedOutAt ? { timed_out_at: options.timedOutAt } : {}),
+      });
+  }
+
+  async listSlaAlarms(options: {
+    now: Date;
+    limit: number;
+  }): Promise<SlaAlarm[]> {
+    const alarms: SlaAlarm[] = [];
+    const points: Array<[SlaMark, string, string, boolean]> = [
+      ['response-breached', 'response_due_at', 'response_breached_at', true],
+      ['resolution-breached', 'sla_due_at', 'resolution_breached_at', false],
+      ['response-warned', 'response_warn_at', 'response_warned_at', true],
+      [
+        'resolution-warned',
+        'resolution_warn_at',
+        'resolution_warned_at',
+        false,
+      ],
+    ];
+    for (const [mark, at, sent, response] of points) {
+      const ids = await this.db<RequestRow>('requests')
+        .whereNotNull('sla_terms')
+        .whereNull('ended_at')
+        .whereNotIn('state', TERMINAL_REQUEST_STATES)
+        .where(at, '<=', options.now)
+        .whereNull(sent)
+        .modify(query => {
+          if (response) {
+            query.whereNull('responded_at');
+          }
+        })
+        .orderBy(at, 'asc')
+        .limit(options.limit)
+        .pluck('id');
+      alarms.push(...ids.map(requestId => ({ requestId, mark })));
+    }
+    return alarms;
+  }
+
+  async listStagesOnTheClock(options: {
+    before: Date;
+    limit: number;
+  }): Promise<StageOnTheClock[]> {
+    const rows = await this.db<StageRow>('request_stages as s')
+      .join('requests as r', join =>
+        join
+          .on('r.id', '=', 's.request_id')
+          .andOn('r.current_stage', '=', 's.stage_index'),
+      )
+      .where('r.state', 'PENDING_APPROVAL')
+      .where('s.status', 'active')
+      .whereNotNull('s.deadline_at')
+      .whereNull('s.timed_out_at')
+      .orderBy('s.deadline_at', 'asc')
+      .limit(options.limit)
+      .select(
+        's.request_id',
+        's.stage_index',
+        's.opened_at',
+        's.deadline_at',
+        's.reminded_at',
+      );
+    return rows.map(row => ({
+      requestId: row.request_id,
+      stageIndex: row.stage_index,
+      openedAt: new Date(toIso(row.opened_at!)),
+      deadlineAt: new Date(toIso(row.deadline_at!)),
+      reminded: row.reminded_at !== null,
+    }));
   }
 
   async insertDecision(
@@ -275,6 +472,18 @@ export class DatabaseRequestStore implements RequestStore {
       if (query.readable) {
         applyRequestFilter(builder, query.readable, this.db);
       }
+      if (query.breached !== undefined) {
+        const breached = breachedNow(query.now ?? new Date());
+        if (query.breached) {
+          builder.where(breached);
+        } else {
+          // NOT of a condition over NULL columns is NULL, not true.
+          builder.whereNotIn(
+            'id',
+            this.db<RequestRow>('requests').select('id').where(breached),
+          );
+        }
+      }
       if (query.requesterRef) {
         builder.where('requester_ref', query.requesterRef);
       }
@@ -301,9 +510,18 @@ export class DatabaseRequestStore implements RequestStore {
     const [{ count }] = await filtered
       .clone()
       .count<{ count: number | string }[]>({ count: '*' });
-    const rows = await filtered
-      .clone()
-      .orderBy('sequence', query.order === 'oldest' ? 'asc' : 'desc')
+    const ordered = filtered.clone();
+    if (query.order === 'due') {
+      // Soonest first; without a due time last, on both databases.
+      ordered
+        .orderByRaw('CASE WHEN sla_due_at IS NULL THEN 1 ELSE 0 END')
+        .orderBy('sla_due_at', 'asc');
+    }
+    const rows = await ordered
+      .orderBy(
+        'sequence',
+        query.order === 'newest' || !query.order ? 'desc' : 'asc',
+      )
       .limit(query.limit ?? 50)
       .offset(query.offset ?? 0);
     return {

@@ -15,6 +15,8 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Knex } from 'knex';
 import { RequestFilter } from '../permissions/rules';
+import { NewSlaClock, SlaTerms } from '../time/requestClock';
+import { SlaPolicy } from '../time/SlaPolicies';
 
 /**
  * An approval stage as routing resolved it, before anyone decided.
@@ -35,7 +37,8 @@ export interface NewRequest {
   submittedByRef: string;
   formValues: JsonObject;
   stages: NewRequestStage[];
-  slaDueAt?: string;
+  /** The offering's SLA policy; the request's clock starts with it. */
+  slaPolicy?: SlaPolicy;
   fulfilment: OfferingFulfilment;
   /** The template whose steps provision an automatic request. */
   templateRef?: string;
@@ -77,8 +80,15 @@ export interface ListRequestsQuery {
   offeringRefs?: string[];
   /** What the permission policy lets the caller read; everything without. */
   readable?: PermissionCriteria<RequestFilter>;
-  /** Newest first unless said otherwise. */
-  order?: 'newest' | 'oldest';
+  /** Only requests past a due time of their SLA (`true`), or none past. */
+  breached?: boolean;
+  /** What `breached` compares due times with; now unless said. */
+  now?: Date;
+  /**
+   * Newest first unless said otherwise; `due` puts the soonest due first
+   * and requests without a due time last, the oldest first among equals.
+   */
+  order?: 'newest' | 'oldest' | 'due';
   limit?: number;
   offset?: number;
 }
@@ -109,6 +119,7 @@ export interface FulfilmentClaim {
 export type LockedRequest = ServiceRequest & {
   targetRef?: string;
   grant?: NewRequest['grant'];
+  slaTerms?: SlaTerms;
 };
 
 /**
@@ -124,6 +135,47 @@ export interface RequestChanges {
   failure?: RequestFailure | null;
   /** A retry: the old task and claim go, and a new fulfilment run begins. */
   newFulfilmentRun?: boolean;
+  /** The first human action on the request. */
+  respondedAt?: Date;
+  /** The end of a request with an SLA, and how it kept it. */
+  slaEnd?: { endedAt: Date; met: boolean; businessMinutes: number };
+  /** A warning or breach the SLA job sent. */
+  slaMark?: SlaMark;
+}
+
+/**
+ * The warnings and breaches of an SLA, each sent once.
+ *
+ * @internal
+ */
+export type SlaMark =
+  | 'response-warned'
+  | 'response-breached'
+  | 'resolution-warned'
+  | 'resolution-breached';
+
+/**
+ * A request with an SLA that has reached a warning or breach point not yet
+ * sent.
+ *
+ * @internal
+ */
+export interface SlaAlarm {
+  requestId: string;
+  mark: SlaMark;
+}
+
+/**
+ * An active stage with a deadline that has not timed out yet.
+ *
+ * @internal
+ */
+export interface StageOnTheClock {
+  requestId: string;
+  stageIndex: number;
+  openedAt: Date;
+  deadlineAt: Date;
+  reminded: boolean;
 }
 
 /**
@@ -179,6 +231,7 @@ export interface RequestStore {
       state: RequestState;
       currentStage: number | null;
       now: Date;
+      sla?: NewSlaClock;
     },
   ): Promise<string>;
 
@@ -204,8 +257,33 @@ export interface RequestStore {
       stageIndex?: number;
       from?: ApprovalStageStatus[];
       status: ApprovalStageStatus;
+      /** A stage that opens now: when, and when it times out. */
+      opened?: { at: Date; deadlineAt?: Date };
     },
   ): Promise<void>;
+
+  /** Adds approvers to a stage's snapshot, as an escalation does. */
+  addStageApprovers(
+    tx: StoreTransaction,
+    options: { requestId: string; stageIndex: number; approverRefs: string[] },
+  ): Promise<void>;
+
+  /** Records that a stage's approvers were reminded, or that it timed out. */
+  markStage(
+    tx: StoreTransaction,
+    options: {
+      requestId: string;
+      stageIndex: number;
+      remindedAt?: Date;
+      timedOutAt?: Date;
+    },
+  ): Promise<void>;
+
+  /** Open requests with a warning or breach point at or before `now` not yet sent. */
+  listSlaAlarms(options: { now: Date; limit: number }): Promise<SlaAlarm[]>;
+
+  /** Current stages of pending requests that have a deadline and have not timed out. */
+  listStagesOnTheClock(options: { limit: number }): Promise<StageOnTheClock[]>;
 
   insertDecision(
     tx: StoreTransaction,

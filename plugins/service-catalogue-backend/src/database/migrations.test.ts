@@ -313,5 +313,106 @@ describe.each(databases.eachSupportedId())(
       expect(await knex('requests').pluck('fulfilment_attempts')).toEqual([0]);
       expect(await children()).toEqual([1, 1]);
     });
+
+    it('20261202120000_time adds the SLA clock and stage deadlines and steps back down, keeping the requests', async () => {
+      const knex = await databases.init(databaseId);
+      for (let i = 0; i < 6; i++) {
+        await migrateUpOnce(knex);
+      }
+      expect(await knex.schema.hasColumn('requests', 'sla_terms')).toBe(false);
+      const now = new Date('2026-12-01T09:00:00Z');
+      await knex('requests').insert({
+        id: 'a0000000-0000-4000-8000-000000000001',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        requester_ref: 'user:default/grace',
+        submitted_by_ref: 'user:default/grace',
+        state: 'PENDING_APPROVAL',
+        form_values: '{}',
+        current_stage: 0,
+        sla_due_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('request_stages').insert({
+        request_id: 'a0000000-0000-4000-8000-000000000001',
+        stage_index: 0,
+        approver_spec: '["owner"]',
+        source: 'resolved',
+        policy: 'any',
+        required: 1,
+        status: 'active',
+      });
+      await knex('request_events').insert({
+        request_id: 'a0000000-0000-4000-8000-000000000001',
+        type: 'route',
+        actor_ref: 'user:default/grace',
+        created_at: now,
+      });
+      const children = async () =>
+        Promise.all(
+          ['request_stages', 'request_events'].map(async table =>
+            Number((await knex(table).count({ n: '*' }))[0].n),
+          ),
+        );
+
+      await migrateUpOnce(knex);
+      // A request stored before has no SLA clock and its stage no deadline:
+      // the job leaves both alone.
+      expect(
+        await knex('requests').select(
+          'sla_terms',
+          'response_due_at',
+          'responded_at',
+          'response_breached_at',
+          'ended_at',
+          'sla_met',
+        ),
+      ).toEqual([
+        {
+          sla_terms: null,
+          response_due_at: null,
+          responded_at: null,
+          response_breached_at: null,
+          ended_at: null,
+          sla_met: null,
+        },
+      ]);
+      expect(
+        await knex('request_stages').select('deadline_at', 'timed_out_at'),
+      ).toEqual([{ deadline_at: null, timed_out_at: null }]);
+      await knex('requests').update({
+        sla_terms: '{"policyId":"standard"}',
+        response_due_at: now,
+        sla_met: false,
+        sla_business_minutes: 90,
+      });
+      await knex('request_stages').update({
+        timeout: 'PT2H',
+        on_timeout: 'escalate',
+        escalate_to: '["user:default/carol"]',
+        opened_at: now,
+        deadline_at: now,
+      });
+      const [row] = await knex('requests').select(
+        'sla_met',
+        'sla_business_minutes',
+      );
+      expect(Boolean(row.sla_met)).toBe(false);
+      expect(Number(row.sla_business_minutes)).toBe(90);
+
+      await migrateDownOnce(knex);
+      for (const column of ['sla_terms', 'response_due_at', 'sla_met']) {
+        expect(await knex.schema.hasColumn('requests', column)).toBe(false);
+      }
+      expect(await knex.schema.hasColumn('request_stages', 'deadline_at')).toBe(
+        false,
+      );
+      expect(await knex('requests').pluck('state')).toEqual([
+        'PENDING_APPROVAL',
+      ]);
+      expect(await children()).toEqual([1, 1]);
+    });
   },
 );

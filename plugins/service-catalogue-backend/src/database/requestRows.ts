@@ -3,6 +3,7 @@ import {
   RequestApprovalStage,
   RequestComment,
   RequestEvent,
+  RequestSla,
   ServiceRequest,
   formatTrackingNumber,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -15,7 +16,8 @@ import {
   StageApproverRow,
   StageRow,
 } from './tables';
-import { toIso } from './timestamps';
+import { Timestamp, toIso } from './timestamps';
+import { SlaTerms } from '../time/requestClock';
 
 /**
  * Requests as the API shows them, from their rows and those of their stages,
@@ -58,6 +60,21 @@ export async function hydrateRequests(
           policy: parsePolicy(stage.policy),
           required: stage.required,
           status: stage.status,
+          ...(stage.timeout ? { timeout: stage.timeout } : {}),
+          ...(stage.on_timeout ? { onTimeout: stage.on_timeout } : {}),
+          ...(stage.escalate_to
+            ? { escalateTo: JSON.parse(stage.escalate_to) }
+            : {}),
+          ...(stage.opened_at ? { openedAt: toIso(stage.opened_at) } : {}),
+          ...(stage.deadline_at
+            ? { deadlineAt: toIso(stage.deadline_at) }
+            : {}),
+          ...(stage.reminded_at
+            ? { remindedAt: toIso(stage.reminded_at) }
+            : {}),
+          ...(stage.timed_out_at
+            ? { timedOutAt: toIso(stage.timed_out_at) }
+            : {}),
           decisions: decisions
             .filter(
               d =>
@@ -90,6 +107,7 @@ export async function hydrateRequests(
         : {}),
       ...(row.assignee_ref ? { assigneeRef: row.assignee_ref } : {}),
       ...(row.sla_due_at ? { slaDueAt: toIso(row.sla_due_at) } : {}),
+      ...(row.sla_terms ? { sla: slaOf(row) } : {}),
       fulfilment: row.fulfilment,
       ...(row.template_ref ? { templateRef: row.template_ref } : {}),
       ...(row.scaffolder_task_id
@@ -101,6 +119,31 @@ export async function hydrateRequests(
       updatedAt: toIso(row.updated_at),
     };
   });
+}
+
+function slaOf(row: RequestRow): RequestSla {
+  const terms: SlaTerms = JSON.parse(row.sla_terms!);
+  const at = (value: Timestamp | null) =>
+    value !== null ? toIso(value) : undefined;
+  const sla: RequestSla = {
+    policyId: terms.policyId,
+    policyTitle: terms.policyTitle,
+    responseDueAt: at(row.response_due_at),
+    resolutionDueAt: at(row.sla_due_at),
+    respondedAt: at(row.responded_at),
+    responseWarnedAt: at(row.response_warned_at),
+    resolutionWarnedAt: at(row.resolution_warned_at),
+    responseBreachedAt: at(row.response_breached_at),
+    resolutionBreachedAt: at(row.resolution_breached_at),
+    endedAt: at(row.ended_at),
+    ...(row.sla_met !== null ? { met: Boolean(row.sla_met) } : {}),
+    ...(row.sla_business_minutes !== null
+      ? { businessMinutes: row.sla_business_minutes }
+      : {}),
+  };
+  return Object.fromEntries(
+    Object.entries(sla).filter(([, value]) => value !== undefined),
+  ) as RequestSla;
 }
 
 function parsePolicy(policy: string): ApprovalPolicy {

@@ -45,6 +45,19 @@ export type RequestRow = {
   target_ref: string | null;
   grant_spec: string | null;
   extends_grant_id: string | null;
+  sla_policy_id: string | null;
+  sla_terms: string | null;
+  response_due_at: Timestamp | null;
+  response_warn_at: Timestamp | null;
+  resolution_warn_at: Timestamp | null;
+  responded_at: Timestamp | null;
+  response_warned_at: Timestamp | null;
+  response_breached_at: Timestamp | null;
+  resolution_warned_at: Timestamp | null;
+  resolution_breached_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  sla_met: boolean | number | null;
+  sla_business_minutes: number | null;
 };
 
 /** @internal */
@@ -56,6 +69,13 @@ export type StageRow = {
   policy: string;
   required: number;
   status: ApprovalStageStatus;
+  timeout: string | null;
+  on_timeout: 'escalate' | 'reject' | null;
+  escalate_to: string | null;
+  opened_at: Timestamp | null;
+  deadline_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  timed_out_at: Timestamp | null;
 };
 
 /** @internal */

@@ -32,7 +32,8 @@ export class DeskService {
   /**
    * The desk queue: manual requests for the offerings the caller fulfils
    * (all of them for the desk and administrators), a page at a time, the
-   * oldest first.
+   * oldest first or the soonest due first; all of them, only those past a
+   * due time of their SLA (`breached`), or only those not.
    */
   async listQueue(options: {
     credentials: UserCredentials;
@@ -41,6 +42,8 @@ export class DeskService {
     requesterRef?: string;
     /** A user ref, or `none` for requests nobody took. */
     assignee?: string;
+    breached?: boolean;
+    order?: 'oldest' | 'due';
     limit?: number;
     offset?: number;
   }): Promise<{ items: ServiceRequest[]; totalCount: number }> {
@@ -62,7 +65,8 @@ export class DeskService {
         options.assignee === 'none'
           ? null
           : ref(options.assignee, 'assignee', 'user'),
-      order: 'oldest',
+      breached: options.breached,
+      order: options.order ?? 'oldest',
       limit: options.limit,
       offset: options.offset,
     });

@@ -17,12 +17,7 @@ import { describeEnd } from '../fulfilment/RevocationWorker';
 import { audited } from '../requests/audit';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import { Fulfillers } from '../requests/Fulfillers';
-import {
-  dueAfter,
-  grantOf,
-  offeringTitle,
-  ownerOf,
-} from '../requests/offeringSpec';
+import { grantOf, offeringTitle, ownerOf } from '../requests/offeringSpec';
 import { People } from '../requests/People';
 import { normalizeRef, offeringRefOf, userRefOf } from '../requests/refs';
 import { StageResolver } from '../requests/SubmissionService';
@@ -154,7 +149,8 @@ export class GrantService {
             requesterRef: userRef,
             submitterRef: userRef,
           }),
-          slaDueAt: dueAfter(offering.spec.estimatedDelay),
+          // An extension keeps no SLA clock: it asks the approvers for
+          // more time and is settled by their decision.
           // Nothing to provision: approval itself moves the grant's end.
           fulfilment: 'manual',
           targetRef,

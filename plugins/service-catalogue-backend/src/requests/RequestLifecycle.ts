@@ -20,11 +20,20 @@ import {
   NewRequest,
   RequestChanges,
   RequestStore,
+  SlaMark,
   StoreTransaction,
 } from '../database/RequestStore';
 import { lockKey } from '../database/transactions';
 import { checkExtendable, settleExtension } from '../grants/extensions';
 import { grantFor } from '../grants/grantTerms';
+import { recordTimeout, TimeoutOutcome } from '../approvals/timeouts';
+import { SYSTEM_ACTOR_REF } from '../systemActor';
+import {
+  SlaTerms,
+  endOfSla,
+  stageDeadline,
+  startSlaClock,
+} from '../time/requestClock';
 
 /**
  * A request's life as the state machine in `-common` allows it: every move
@@ -39,12 +48,18 @@ export class RequestLifecycle {
   static create(options: {
     requests: RequestStore;
     grants: GrantStore;
+    /** What time it is; the system clock unless a test says. */
+    clock?: () => Date;
   }): RequestLifecycle {
-    return new RequestLifecycle(options);
+    return new RequestLifecycle(
+      { requests: options.requests, grants: options.grants },
+      options.clock ?? (() => new Date()),
+    );
   }
 
   private constructor(
     private readonly stores: { requests: RequestStore; grants: GrantStore },
+    private readonly clock: () => Date,
   ) {}
 
   /**
@@ -65,7 +80,7 @@ export class RequestLifecycle {
       actor: 'system',
     })!;
     const id = await requests.transaction(async tx => {
-      const now = new Date();
+      const now = this.clock();
       if (input.extendsGrantId) {
         await checkExtendable(tx, this.stores, {
           grantId: input.extendsGrantId,
@@ -73,10 +88,26 @@ export class RequestLifecycle {
         });
       }
       const requestId = await requests.insertRequest(tx, {
-        request: input,
+        request: {
+          ...input,
+          stages: input.stages.map(stage =>
+            stage.index === 0
+              ? {
+                  ...stage,
+                  openedAt: now.toISOString(),
+                  deadlineAt: stageDeadline(stage.timeout, now)?.toISOString(),
+                }
+              : stage,
+          ),
+        },
         state: routed.to,
         currentStage: needsApproval ? 0 : null,
         now,
+        sla: input.slaPolicy
+          ? startSlaClock(input.slaPolicy, now, {
+              awaitsPerson: needsApproval || input.fulfilment === 'manual',
+            })
+          : undefined,
       });
       await this.submitted(tx, requestId, input, now);
       await requests.appendEvent(tx, {
@@ -208,10 +239,11 @@ export class RequestLifecycle {
           `Cannot ${options.action} ${request.trackingNumber}: it is ${request.state}`,
         );
       }
-      const now = new Date();
+      const now = this.clock();
       const changes: RequestChanges = {
         state: transition.to,
         currentStage: transition.to === 'PENDING_APPROVAL' ? 0 : null,
+        slaEnd: endOfSla(request, transition.to, now),
       };
       if (transition.action === 'fail') {
         changes.failure =
@@ -276,11 +308,16 @@ export class RequestLifecycle {
         action: 'start',
         actor: 'fulfiller',
       });
-      const now = new Date();
+      const now = this.clock();
       await requests.updateRequest(
         tx,
         request,
-        { assigneeRef: options.assigneeRef, state: start?.to },
+        {
+          assigneeRef: options.assigneeRef,
+          state: start?.to,
+          // The desk taking it is a person's response.
+          respondedAt: request.sla?.respondedAt ? undefined : now,
+        },
         now,
       );
       await requests.appendEvent(tx, {
@@ -312,13 +349,131 @@ export class RequestLifecycle {
   }> {
     const { requests } = this.stores;
     const { outcome, eventIds } = await requests.transaction(tx =>
-      recordDecision(tx, this.stores, options),
+      recordDecision(tx, this.stores, { ...options, now: this.clock() }),
     );
     const request = (await requests.getRequest(options.requestId))!;
     const events = (await requests.listEvents(options.requestId)).filter(e =>
       eventIds.includes(e.id),
     );
     return { request, outcome, events };
+  }
+
+  /**
+   * Times out the current stage of a pending request, if it is still
+   * current and due at `now`: escalates it or rejects the request, as the
+   * offering said. A decision that lands first wins and this does nothing
+   * (returns undefined); one that lands later finds the outcome.
+   */
+  async timeOutStage(options: {
+    requestId: string;
+    stageIndex: number;
+    now: Date;
+  }): Promise<
+    | { request: ServiceRequest; outcome: TimeoutOutcome; added: string[] }
+    | undefined
+  > {
+    const { requests } = this.stores;
+    const result = await requests.transaction(tx =>
+      recordTimeout(tx, requests, options),
+    );
+    return result
+      ? { request: (await requests.getRequest(options.requestId))!, ...result }
+      : undefined;
+  }
+
+  /**
+   * Claims the reminder of a stage's approvers: true once, for the one
+   * caller that records it while the stage is still current; false for
+   * every other.
+   */
+  async remindStage(options: {
+    requestId: string;
+    stageIndex: number;
+    now: Date;
+  }): Promise<boolean> {
+    const { requests } = this.stores;
+    return requests.transaction(async tx => {
+      const request = await requests.lockRequest(tx, options.requestId);
+      const stage = request.stages.find(s => s.index === options.stageIndex);
+      if (
+        request.state !== 'PENDING_APPROVAL' ||
+        request.currentStage !== options.stageIndex ||
+        !stage ||
+        stage.timedOutAt ||
+        stage.remindedAt
+      ) {
+        return false;
+      }
+      await requests.markStage(tx, {
+        requestId: request.id,
+        stageIndex: options.stageIndex,
+        remindedAt: options.now,
+      });
+      await requests.updateRequest(tx, request, {}, options.now);
+      await requests.appendEvent(tx, {
+        requestId: request.id,
+        type: 'stage-remind',
+        actorRef: SYSTEM_ACTOR_REF,
+        data: {
+          stageIndex: options.stageIndex,
+          deadlineAt: stage.deadlineAt ?? null,
+        },
+        at: options.now,
+      });
+      return true;
+    });
+  }
+
+  /**
+   * Claims a warning or breach of a request's SLA: the request, once, for
+   * the one caller that records it while the request is open and the point
+   * not yet sent; undefined for every other. A breach claims its warning
+   * too, so that a job that was down sends the breach alone.
+   */
+  async markSla(options: {
+    requestId: string;
+    mark: SlaMark;
+    now: Date;
+  }): Promise<{ request: ServiceRequest; terms: SlaTerms } | undefined> {
+    const { requests } = this.stores;
+    const { mark, now } = options;
+    const terms = await requests.transaction(async tx => {
+      const request = await requests.lockRequest(tx, options.requestId);
+      const sla = request.sla;
+      const response = mark.startsWith('response');
+      const breach = mark.endsWith('breached');
+      const due = response ? sla?.responseDueAt : request.slaDueAt;
+      const sent = response
+        ? sla?.responseBreachedAt
+        : sla?.resolutionBreachedAt;
+      if (
+        !sla ||
+        !due ||
+        sla.endedAt ||
+        sent ||
+        (response && sla.respondedAt) ||
+        (breach && new Date(due).getTime() > now.getTime()) ||
+        (!breach && (response ? sla.responseWarnedAt : sla.resolutionWarnedAt))
+      ) {
+        return undefined;
+      }
+      await requests.updateRequest(tx, request, { slaMark: mark }, now);
+      await requests.appendEvent(tx, {
+        requestId: request.id,
+        type: breach ? 'sla-breach' : 'sla-warn',
+        actorRef: SYSTEM_ACTOR_REF,
+        data: {
+          target: response ? 'response' : 'resolution',
+          dueAt: due,
+          policyId: sla.policyId,
+        },
+        at: now,
+      });
+      return request.slaTerms;
+    });
+    return terms
+      ? { request: (await requests.getRequest(options.requestId))!, terms }
+      : undefined;
   }
 
   /** The request to move, unless it changed since the caller loaded it. */

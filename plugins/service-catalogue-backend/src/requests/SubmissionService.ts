@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -15,16 +16,11 @@ import { managerRefOf } from '../routing/ApproverResolver';
 import { audited } from './audit';
 import { FOR_USER_FIELD, FormValidator } from './FormValidator';
 import { Fulfillers } from './Fulfillers';
-import {
-  dueAfter,
-  fulfilmentOf,
-  grantOf,
-  offeringTitle,
-  ownerOf,
-} from './offeringSpec';
+import { fulfilmentOf, grantOf, offeringTitle, ownerOf } from './offeringSpec';
 import { People } from './People';
 import { normalizeRef, offeringRefOf, userRefOf } from './refs';
 import { UseCaseDeps, UserCredentials } from './useCase';
+import { SlaPolicies } from '../time/SlaPolicies';
 
 /** Resolves an offering's approval stages for a requester. */
 export interface StageResolver {
@@ -42,6 +38,8 @@ type SubmissionServiceDeps = UseCaseDeps & {
   catalog: CatalogService;
   people: People;
   fulfillers: Fulfillers;
+  slaPolicies: SlaPolicies;
+  logger: LoggerService;
 };
 
 /**
@@ -177,7 +175,7 @@ export class SubmissionService {
           submittedByRef,
           formValues,
           stages,
-          slaDueAt: dueAfter(offering.spec.estimatedDelay),
+          slaPolicy: this.slaPolicyOf(offering),
           ...fulfilmentOf(offering),
           ...grantOf(offering),
         });
@@ -194,6 +192,23 @@ export class SubmissionService {
         return request;
       },
     );
+  }
+
+  /** The offering's SLA policy; an unknown one is logged, not promised. */
+  private slaPolicyOf(offering: OfferingEntityV1alpha1) {
+    const id = offering.spec.sla;
+    if (!id) {
+      return undefined;
+    }
+    const policy = this.deps.slaPolicies.find(id);
+    if (!policy) {
+      this.deps.logger.warn(
+        `${stringifyEntityRef(
+          offering,
+        )} names the SLA policy ${id}, which serviceCatalogue.sla does not define; its requests get no SLA until it does`,
+      );
+    }
+    return policy;
   }
 
   /**

@@ -1,5 +1,4 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { Duration } from 'luxon';
 import { OfferingEntityV1alpha1 } from '@service-catalogue/plugin-service-catalogue-common';
 import { normalizeRef } from './refs';
 
@@ -77,19 +76,4 @@ export function grantOf(offering: OfferingEntityV1alpha1): {
         }
       : undefined,
   };
-}
-
-/**
- * The SLA due time from the offering's estimated delay, when it has one.
- *
- * @internal
- */
-export function dueAfter(isoDuration: string | undefined): string | undefined {
-  if (!isoDuration) {
-    return undefined;
-  }
-  const duration = Duration.fromISO(isoDuration);
-  return duration.isValid
-    ? new Date(Date.now() + duration.toMillis()).toISOString()
-    : undefined;
 }

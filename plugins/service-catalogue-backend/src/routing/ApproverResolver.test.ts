@@ -555,8 +555,36 @@ describe('ApproverResolver', () => {
         source: 'resolved',
         policy: 'any',
         required: 1,
+        // Whom the timeout adds is resolved now, members of the group.
+        timeout: 'P2D',
+        onTimeout: 'escalate',
+        escalateTo: users('carol', 'leo', 'mia'),
       },
     ]);
+  });
+
+  it('leaves the requester out of an escalation, and resolves none for a stage that rejects on timeout', async () => {
+    const { resolver } = setup();
+    const stages = await resolver.resolveStages({
+      offering: offering([
+        {
+          approvers: ['group:default/network-team'],
+          timeout: 'PT4H',
+          onTimeout: 'escalate',
+          escalateTo: ['group:default/it-managers'],
+        },
+        {
+          approvers: ['group:default/network-team'],
+          timeout: 'PT4H',
+          onTimeout: 'reject',
+          escalateTo: ['group:default/it-managers'],
+        },
+      ]),
+      requesterRef: 'user:default/carol',
+    });
+    expect(stages[0].escalateTo).toEqual(users('leo', 'mia'));
+    expect(stages[1]).toMatchObject({ timeout: 'PT4H', onTimeout: 'reject' });
+    expect(stages[1].escalateTo).toBeUndefined();
   });
 
   it('reads the whole organisation with its own credentials', async () => {

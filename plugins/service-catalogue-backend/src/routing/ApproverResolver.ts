@@ -182,7 +182,39 @@ export class ApproverResolver {
       source,
       policy,
       required: requiredApprovals(policy, approvers.length),
+      ...(await this.deadlineOf(stage, stageName, context)),
     };
+  }
+
+  /**
+   * A stage's timeout as the offering says, and whom it escalates to,
+   * resolved now like its approvers: the snapshot is what the timeout adds,
+   * whatever the organisation looks like by then.
+   */
+  private async deadlineOf(
+    stage: OfferingApprovalStage,
+    stageName: string,
+    context: Resolution,
+  ): Promise<Pick<ResolvedStage, 'timeout' | 'onTimeout' | 'escalateTo'>> {
+    if (!stage.timeout) {
+      return {};
+    }
+    const onTimeout = stage.onTimeout ?? 'escalate';
+    if (onTimeout === 'reject') {
+      return { timeout: stage.timeout, onTimeout };
+    }
+    const perWord = await Promise.all(
+      (stage.escalateTo ?? []).map(word =>
+        this.usersForWord(word, `escalation of ${stageName}`, context),
+      ),
+    );
+    const escalateTo = this.eligible(perWord.flat(), context);
+    if (escalateTo.length === 0) {
+      this.logger.warn(
+        `${stageName} escalates on timeout, but its escalateTo resolves to nobody for ${context.requesterRef}`,
+      );
+    }
+    return { timeout: stage.timeout, onTimeout, escalateTo };
   }
 
   /**

@@ -227,6 +227,11 @@ export async function createRouter(
       offeringRef: req.query.offering,
       requesterRef: req.query.requester,
       assignee: req.query.assignee,
+      breached:
+        req.query.breached === undefined
+          ? undefined
+          : req.query.breached === 'true',
+      order: req.query.order,
       limit: req.query.limit ? Number(req.query.limit) : undefined,
       offset: req.query.offset ? Number(req.query.offset) : undefined,
     });

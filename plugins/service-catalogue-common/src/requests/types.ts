@@ -63,6 +63,20 @@ export interface RequestApprovalStage {
   required: number;
   status: ApprovalStageStatus;
   decisions: ApprovalDecision[];
+  /** How long the stage waits for decisions, as an ISO 8601 duration. */
+  timeout?: string;
+  /** What happens when the stage times out. */
+  onTimeout?: 'escalate' | 'reject';
+  /** User entity refs the stage escalates to, resolved at submission. */
+  escalateTo?: string[];
+  /** When the stage began to take decisions. */
+  openedAt?: string;
+  /** When the stage times out: `timeout` after it opened. */
+  deadlineAt?: string;
+  /** When its approvers were reminded of the deadline. */
+  remindedAt?: string;
+  /** When it timed out, escalating or rejecting. */
+  timedOutAt?: string;
 }
 
 /**
@@ -94,7 +108,17 @@ export interface RequestComment {
 export interface RequestEvent {
   id: string;
   /** A transition's action, or another thing that happened. */
-  type: RequestAction | 'submit' | 'decide' | 'comment' | 'assign' | 'task';
+  type:
+    | RequestAction
+    | 'submit'
+    | 'decide'
+    | 'comment'
+    | 'assign'
+    | 'task'
+    | 'sla-warn'
+    | 'sla-breach'
+    | 'stage-remind'
+    | 'stage-escalate';
   actorRef: string;
   fromState?: RequestState;
   toState?: RequestState;
@@ -111,6 +135,37 @@ export interface RequestFailure {
   /** The scaffolder step that failed, when a task ran. */
   stepId?: string;
   message: string;
+}
+
+/**
+ * The SLA clock of a request: the promise made at submission and how it is
+ * kept.
+ *
+ * @public
+ */
+export interface RequestSla {
+  policyId: string;
+  policyTitle: string;
+  /** Due for the first human action: a decision, or the desk taking it. */
+  responseDueAt?: string;
+  /** Due to be done. */
+  resolutionDueAt?: string;
+  /** When a person first acted on it. */
+  respondedAt?: string;
+  /** When people were warned that the response target nears. */
+  responseWarnedAt?: string;
+  /** When people were warned that the resolution target nears. */
+  resolutionWarnedAt?: string;
+  /** When the job found the response target missed. */
+  responseBreachedAt?: string;
+  /** When the job found the resolution target missed. */
+  resolutionBreachedAt?: string;
+  /** When it ended: done, rejected or cancelled. */
+  endedAt?: string;
+  /** Whether both targets were met, once it ended. */
+  met?: boolean;
+  /** Business minutes in the policy's calendar from submission to the end. */
+  businessMinutes?: number;
 }
 
 /**
@@ -138,7 +193,13 @@ export interface ServiceRequest {
   /** Index of the stage waiting for decisions, while pending approval. */
   currentStage?: number;
   assigneeRef?: string;
+  /**
+   * When the request is due: its SLA policy's resolution target, counted
+   * in the policy's calendar from submission. Absent without an SLA.
+   */
   slaDueAt?: string;
+  /** The request's SLA clock, when its offering names a policy. */
+  sla?: RequestSla;
   /**
    * How the request is fulfilled, as the offering said when it was
    * submitted: `automatic` runs `templateRef`'s steps, `manual` is the

@@ -75,6 +75,10 @@ export type ListQueueQuery = {
   requester?: string;
   /** Entity ref of the desk member working on it, or `none`. */
   assignee?: string;
+  /** Only requests past a due time of their SLA (`true`), or only the others. */
+  breached?: boolean;
+  /** `due`: the soonest due first, those without a due time last. */
+  order?: 'oldest' | 'due';
   /** At most this many, 1 to 999; the backend's default when left out. */
   limit?: number;
   /** Skips this many of the oldest first. */

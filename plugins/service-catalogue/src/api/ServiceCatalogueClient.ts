@@ -159,11 +159,14 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     for (const state of query.state ?? []) {
       params.append('state', state);
     }
-    for (const key of ['offering', 'requester', 'assignee'] as const) {
+    for (const key of ['offering', 'requester', 'assignee', 'order'] as const) {
       const value = query[key];
       if (value) {
         params.set(key, value);
       }
+    }
+    if (query.breached !== undefined) {
+      params.set('breached', String(query.breached));
     }
     setPage(params, query);
     return this.request<ListRequestsResponse>(`/queue${queryString(params)}`);

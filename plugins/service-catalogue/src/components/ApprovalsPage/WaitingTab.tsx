@@ -120,6 +120,7 @@ export function WaitingTab() {
     requestColumns.offering({ extension: true }),
     { title: 'Details', render: request => <FormSummary request={request} /> },
     requestColumns.age('Waiting since', request => request.createdAt),
+    requestColumns.due(),
     {
       title: 'Decision',
       render: request => (

@@ -123,6 +123,7 @@ describe('DeskQueuePage', () => {
       offering: undefined,
       requester: undefined,
       assignee: undefined,
+      order: 'oldest',
       limit: 25,
       offset: 0,
     });
@@ -188,6 +189,68 @@ describe('DeskQueuePage', () => {
     );
   });
 
+  it('marks requests past their SLA, sorts by due time and shows only the breached', async () => {
+    const breached = serviceRequest({
+      id: 'd',
+      trackingNumber: 'REQ-000004',
+      offeringTitle: 'Shared mailbox',
+      state: 'APPROVED',
+      fulfilment: 'manual',
+      slaDueAt: '2020-01-02T09:00:00Z',
+      sla: {
+        policyId: 'standard',
+        policyTitle: 'Standard',
+        resolutionDueAt: '2020-01-02T09:00:00Z',
+      },
+    });
+    const onTime = serviceRequest({
+      id: 'e',
+      trackingNumber: 'REQ-000005',
+      offeringTitle: 'Headset',
+      state: 'APPROVED',
+      fulfilment: 'manual',
+      slaDueAt: '2999-01-02T09:00:00Z',
+      sla: {
+        policyId: 'standard',
+        policyTitle: 'Standard',
+        resolutionDueAt: '2999-01-02T09:00:00Z',
+      },
+    });
+    const api = queueApi({
+      listQueue: jest.fn(async () => ({
+        items: [breached, onTime],
+        totalCount: 2,
+      })),
+    });
+    await renderPage(api);
+    await screen.findByRole('link', { name: 'REQ-000004' });
+
+    expect(within(row('REQ-000004')).getByText('Breached')).toBeVisible();
+    expect(row('REQ-000004')).toHaveTextContent(
+      formatDateTime('2020-01-02T09:00:00Z'),
+    );
+    expect(within(row('REQ-000005')).queryByText('Breached')).toBeNull();
+    expect(row('REQ-000005')).toHaveTextContent(
+      formatDateTime('2999-01-02T09:00:00Z'),
+    );
+
+    await choose(/Show/, 'Soonest due first');
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ order: 'due' }),
+      ),
+    );
+    expect(api.listQueue).not.toHaveBeenLastCalledWith(
+      expect.objectContaining({ breached: true }),
+    );
+    await choose(/Show/, 'Breached SLA only');
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(
+        expect.objectContaining({ order: 'due', breached: true }),
+      ),
+    );
+  });
+
   it('filters by offering and requester', async () => {
     const api = queueApi();
     await renderPage(api);
@@ -213,6 +276,7 @@ describe('DeskQueuePage', () => {
         offering: 'offering:default/new-laptop',
         requester: 'user:default/bob',
         assignee: undefined,
+        order: 'oldest',
         limit: 25,
         offset: 0,
       }),

@@ -40,6 +40,7 @@ const STATES: RequestState[] = [
 ];
 
 type AssigneeFilter = 'anyone' | 'me' | 'none';
+type DueFilter = 'oldest' | 'due' | 'breached';
 
 /** An offering's entity ref from what was typed: a full ref or a name. */
 function offeringRef(text: string): string | undefined {
@@ -86,7 +87,8 @@ function actionsColumn(
 
 /**
  * The manual requests for the offerings the signed-in user fulfils, oldest
- * first a page at a time, to take, complete or fail.
+ * or soonest due first, or only those past their SLA, a page at a time, to
+ * take, complete or fail.
  *
  * @internal
  */
@@ -98,6 +100,7 @@ export function QueueTab() {
   const [offering, setOffering] = useState('');
   const [requester, setRequester] = useState<string>();
   const [assignee, setAssignee] = useState<AssigneeFilter>('anyone');
+  const [due, setDue] = useState<DueFilter>('oldest');
 
   // The backend filters, so wait for a pause in typing rather than asking
   // on every keystroke.
@@ -119,9 +122,11 @@ export function QueueTab() {
             offering: offeringRef(offering),
             requester,
             assignee: assigneeRef,
+            order: due === 'oldest' ? 'oldest' : 'due',
+            ...(due === 'breached' ? { breached: true } : {}),
             ...page,
           }),
-    [state, offering, requester, assignee, assigneeRef],
+    [state, offering, requester, assignee, assigneeRef, due],
   );
 
   const fulfilment = useFulfilment(list.retry);
@@ -184,6 +189,22 @@ export function QueueTab() {
             <MenuItem value="anyone">Anyone</MenuItem>
             <MenuItem value="me">Me</MenuItem>
             <MenuItem value="none">Nobody yet</MenuItem>
+          </TextField>
+        </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <TextField
+            id="service-catalogue-desk-due"
+            select
+            label="Show"
+            variant="outlined"
+            size="small"
+            fullWidth
+            value={due}
+            onChange={event => setDue(event.target.value as DueFilter)}
+          >
+            <MenuItem value="oldest">Oldest first</MenuItem>
+            <MenuItem value="due">Soonest due first</MenuItem>
+            <MenuItem value="breached">Breached SLA only</MenuItem>
           </TextField>
         </Grid>
         <Grid item xs={12}>

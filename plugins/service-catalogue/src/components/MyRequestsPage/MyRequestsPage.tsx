@@ -24,6 +24,7 @@ const COLUMNS: RequestColumn[] = [
   requestColumns.offering(),
   requestColumns.requester('For', { submittedBy: true }),
   requestColumns.state(),
+  requestColumns.due(),
   requestColumns.created(),
   requestColumns.age('Updated', request => request.updatedAt),
 ];

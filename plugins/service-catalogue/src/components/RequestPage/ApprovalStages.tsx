@@ -48,6 +48,29 @@ function Decision(props: { decision: ApprovalDecision }) {
   );
 }
 
+/** When an open stage times out and what happens then, or that it did. */
+function StageDeadline(props: { stage: RequestApprovalStage }) {
+  const { stage } = props;
+  if (!stage.deadlineAt) {
+    return null;
+  }
+  const then =
+    stage.onTimeout === 'reject' ? 'the request is rejected' : 'it escalates';
+  let text: string | undefined;
+  if (stage.timedOutAt) {
+    text = `Timed out ${formatDateTime(stage.timedOutAt)}: ${
+      stage.onTimeout === 'reject' ? 'rejected' : 'escalated'
+    }`;
+  } else if (stage.status === 'active') {
+    text = `Decide by ${formatDateTime(stage.deadlineAt)}, or ${then}`;
+  }
+  return text ? (
+    <Typography variant="body2" color="textSecondary">
+      {text}
+    </Typography>
+  ) : null;
+}
+
 /**
  * A request's approval stages, their approvers and the decisions taken.
  *
@@ -71,6 +94,7 @@ export function ApprovalStages(props: { stages: RequestApprovalStage[] }) {
           <Typography variant="body2" color="textSecondary">
             {policyLabel(stage.policy)}
           </Typography>
+          <StageDeadline stage={stage} />
           <Typography variant="body2" component="div">
             {'Approvers: '}
             <EntityRefLinks entityRefs={stage.approvers} defaultKind="user" />

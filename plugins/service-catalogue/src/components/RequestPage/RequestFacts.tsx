@@ -3,7 +3,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
 import { scaffolderTaskRouteRef } from '../../routes';
-import { formatDateTime, RequestStateChip } from '../shared';
+import { formatDateTime, RequestStateChip, SlaDue } from '../shared';
 import { Facts } from '../shared';
 
 function fulfilmentLabel(request: ServiceRequest): string {
@@ -13,6 +13,28 @@ function fulfilmentLabel(request: ServiceRequest): string {
   return request.fulfilment === 'automatic'
     ? 'Automatic, by the offering’s template'
     : 'By hand';
+}
+
+/** Business minutes as people say them, such as `2 h 05 min`. */
+function businessTime(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = String(minutes % 60).padStart(hours ? 2 : 1, '0');
+  return hours ? `${hours} h ${rest} min` : `${rest} min`;
+}
+
+function slaSummary(request: ServiceRequest): string | undefined {
+  const { sla } = request;
+  if (!sla) {
+    return undefined;
+  }
+  if (sla.met === undefined) {
+    return sla.policyTitle;
+  }
+  const taken =
+    sla.businessMinutes !== undefined
+      ? `, in ${businessTime(sla.businessMinutes)} of business time`
+      : '';
+  return `${sla.policyTitle}: ${sla.met ? 'met' : 'missed'}${taken}`;
 }
 
 /**
@@ -41,10 +63,8 @@ export function RequestFacts(props: { request: ServiceRequest }) {
         ],
         ['Created', formatDateTime(request.createdAt)],
         ['Updated', formatDateTime(request.updatedAt)],
-        [
-          'Due',
-          request.slaDueAt ? formatDateTime(request.slaDueAt) : undefined,
-        ],
+        ['SLA', slaSummary(request)],
+        ['Due', request.sla ? <SlaDue request={request} /> : undefined],
         ['Fulfilment', fulfilmentLabel(request)],
         [
           'Provisioning task',

@@ -24,6 +24,7 @@ import {
   responseError,
   serviceRequest,
 } from '../../testUtils';
+import { formatDateTime } from '../shared';
 import { RequestPage } from './RequestPage';
 
 const request: ServiceRequest = serviceRequest({
@@ -194,6 +195,106 @@ describe('RequestPage', () => {
     const timeline = screen.getByRole('list', { name: 'Timeline' });
     expect(timeline).toHaveTextContent('Submitted by desk-dan');
     expect(timeline).toHaveTextContent('Sent for approval');
+  });
+
+  it('shows the due time of an SLA, a clear breached mark, the stage deadline and the escalation in the history', async () => {
+    const breached: ServiceRequest = {
+      ...request,
+      slaDueAt: '2025-03-03T17:00:00Z',
+      sla: {
+        policyId: 'standard',
+        policyTitle: 'Standard',
+        responseDueAt: '2025-03-01T13:00:00Z',
+        resolutionDueAt: '2025-03-03T17:00:00Z',
+        respondedAt: '2025-03-01T11:00:00Z',
+      },
+      stages: [
+        request.stages[0],
+        {
+          ...request.stages[1],
+          timeout: 'P2D',
+          onTimeout: 'escalate',
+          openedAt: '2025-03-01T11:00:00Z',
+          deadlineAt: '2025-03-03T11:00:00Z',
+          timedOutAt: '2025-03-03T11:00:00Z',
+        },
+      ],
+    };
+    const api = mockServiceCatalogueApi({
+      getRequest: async () =>
+        details({
+          request: breached,
+          events: [
+            ...details().events,
+            {
+              id: 'e3',
+              type: 'stage-escalate',
+              actorRef: 'plugin:service-catalogue',
+              data: { stageIndex: 1, added: ['user:default/carol'] },
+              createdAt: '2025-03-03T11:00:00Z',
+            },
+          ],
+        }),
+    });
+    await renderPage(api);
+    await screen.findByRole('heading', { name: 'REQ-000001' });
+
+    expect(screen.getByText('SLA').nextElementSibling).toHaveTextContent(
+      'Standard',
+    );
+    const due = screen.getByText('Due').nextElementSibling!;
+    expect(within(due as HTMLElement).getByText('Breached')).toBeVisible();
+    expect(due).toHaveTextContent(formatDateTime('2025-03-03T17:00:00Z'));
+    expect(
+      screen.getByRole('list', { name: 'Approval stages' }),
+    ).toHaveTextContent(
+      `Timed out ${formatDateTime('2025-03-03T11:00:00Z')}: escalated`,
+    );
+    expect(screen.getByRole('list', { name: 'Timeline' })).toHaveTextContent(
+      'Stage escalated',
+    );
+  });
+
+  it('shows the time left on an SLA and, once ended, whether it was met', async () => {
+    const dueAt = new Date(Date.now() + 3 * 3600_000).toISOString();
+    const open: ServiceRequest = {
+      ...request,
+      slaDueAt: dueAt,
+      sla: {
+        policyId: 'standard',
+        policyTitle: 'Standard',
+        resolutionDueAt: dueAt,
+      },
+    };
+    const api = mockServiceCatalogueApi({
+      getRequest: async () => details({ request: open }),
+    });
+    const { unmount } = await renderPage(api);
+    await screen.findByRole('heading', { name: 'REQ-000001' });
+    const due = screen.getByText('Due').nextElementSibling!;
+    expect(due).toHaveTextContent(/in (2|3) hours/);
+    expect(within(due as HTMLElement).queryByText('Breached')).toBeNull();
+    unmount();
+
+    const ended: ServiceRequest = {
+      ...open,
+      state: 'DONE',
+      sla: {
+        ...open.sla!,
+        endedAt: '2025-03-01T12:00:00Z',
+        met: true,
+        businessMinutes: 95,
+      },
+    };
+    await renderPage(
+      mockServiceCatalogueApi({
+        getRequest: async () => details({ request: ended }),
+      }),
+    );
+    await screen.findByRole('heading', { name: 'REQ-000001' });
+    expect(screen.getByText('SLA').nextElementSibling).toHaveTextContent(
+      'Standard: met, in 1 h 35 min of business time',
+    );
   });
 
   it("shows the form's values by its field titles and option names", async () => {

@@ -18,6 +18,10 @@ const EVENT_LABELS: Record<RequestEvent['type'], string> = {
   comment: 'Commented',
   assign: 'Assigned',
   task: 'Provisioning task started',
+  'sla-warn': 'SLA warning sent',
+  'sla-breach': 'SLA breached',
+  'stage-remind': 'Approvers reminded',
+  'stage-escalate': 'Stage escalated',
 };
 
 /**

@@ -45,3 +45,4 @@ export {
 } from './RequestActionButtons';
 export { StateFilter } from './StateFilter';
 export { useFormEntries } from './FormEntries';
+export { BreachedChip, SlaDue, slaStanding } from './SlaDue';

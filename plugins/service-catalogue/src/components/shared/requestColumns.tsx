@@ -7,6 +7,7 @@ import { requestRouteRef } from '../../routes';
 import { formatAge, formatDateTime } from './format';
 import { RequestStateChip } from './RequestStateChip';
 import { RequestColumn } from './RequestTable';
+import { SlaDue } from './SlaDue';
 
 function TrackingLink(props: { request: ServiceRequest }) {
   const requestRoute = useRouteRef(requestRouteRef);
@@ -76,10 +77,10 @@ export const requestColumns = {
         '—'
       ),
   }),
+  /** The SLA's due time that counts now, the time left, or breached. */
   due: (): RequestColumn => ({
     title: 'Due',
-    render: request =>
-      request.slaDueAt ? formatDateTime(request.slaDueAt) : '—',
+    render: request => <SlaDue request={request} />,
   }),
   /** When the request was made, as a date. */
   created: (): RequestColumn => ({

@@ -389,6 +389,23 @@ export const spec = {
             type: 'integer',
             description: 'How many approvals complete the stage.',
           },
+          timeout: {
+            type: 'string',
+            description:
+              'How long the stage waits for decisions, as an ISO 8601 duration.',
+          },
+          onTimeout: {
+            type: 'string',
+            enum: ['escalate', 'reject'],
+          },
+          escalateTo: {
+            type: 'array',
+            description:
+              'User entity refs the stage escalates to on timeout, resolved at submission.',
+            items: {
+              type: 'string',
+            },
+          },
         },
         required: [
           'index',
@@ -443,6 +460,41 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/ApprovalDecision',
             },
+          },
+          timeout: {
+            type: 'string',
+            description:
+              'How long the stage waits for decisions, as an ISO 8601 duration.',
+          },
+          onTimeout: {
+            type: 'string',
+            enum: ['escalate', 'reject'],
+          },
+          escalateTo: {
+            type: 'array',
+            description:
+              'User entity refs the stage escalates to on timeout, resolved at submission.',
+            items: {
+              type: 'string',
+            },
+          },
+          openedAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the stage began to take decisions.',
+          },
+          deadlineAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the stage times out.',
+          },
+          remindedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          timedOutAt: {
+            type: 'string',
+            format: 'date-time',
           },
         },
         required: [
@@ -511,6 +563,11 @@ export const spec = {
           slaDueAt: {
             type: 'string',
             format: 'date-time',
+            description:
+              "When the request is due by its SLA policy's resolution target; absent without an SLA.",
+          },
+          sla: {
+            $ref: '#/components/schemas/RequestSla',
           },
           fulfilment: {
             $ref: '#/components/schemas/OfferingFulfilment',
@@ -568,6 +625,64 @@ export const spec = {
           'createdAt',
           'updatedAt',
         ],
+        additionalProperties: false,
+      },
+      RequestSla: {
+        type: 'object',
+        description:
+          "The SLA clock of a request, counted in its policy's calendar.",
+        properties: {
+          policyId: {
+            type: 'string',
+          },
+          policyTitle: {
+            type: 'string',
+          },
+          responseDueAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'Due for the first human action, a decision or the desk taking it.',
+          },
+          resolutionDueAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          respondedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          responseWarnedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          resolutionWarnedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          responseBreachedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          resolutionBreachedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          met: {
+            type: 'boolean',
+            description:
+              'Whether both targets were met, once the request ended.',
+          },
+          businessMinutes: {
+            type: 'integer',
+            description: 'Business minutes from submission to the end.',
+          },
+        },
+        required: ['policyId', 'policyTitle'],
         additionalProperties: false,
       },
       RequestComment: {
@@ -2736,7 +2851,7 @@ export const spec = {
       get: {
         operationId: 'ListQueue',
         description:
-          'The desk queue: manual requests for the offerings the caller fulfils\n(every offering for the service desk and administrators), oldest\nfirst, one page at a time (50 unless `limit` says otherwise);\n`totalCount` counts every page. Without `state`, those approved and\nin progress.',
+          'The desk queue: manual requests for the offerings the caller fulfils\n(every offering for the service desk and administrators), oldest\nfirst or soonest due first, one page at a time (50 unless `limit` says otherwise);\n`totalCount` counts every page. Without `state`, those approved and\nin progress.',
         parameters: [
           {
             name: 'state',
@@ -2780,6 +2895,28 @@ export const spec = {
             schema: {
               type: 'string',
               minLength: 1,
+            },
+          },
+          {
+            name: 'breached',
+            in: 'query',
+            required: false,
+            description:
+              '`true` for requests past a due time of their SLA, `false` for the others.',
+            schema: {
+              type: 'string',
+              enum: ['true', 'false'],
+            },
+          },
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            description:
+              '`due` puts the soonest due first and those without a due time last; `oldest` (the default) the oldest first.',
+            schema: {
+              type: 'string',
+              enum: ['oldest', 'due'],
             },
           },
           {
