@@ -108,6 +108,15 @@ export interface Config {
        */
       frequency?: string | { [unit: string]: number };
     };
+    /** The job that acts on approval deadlines and SLA targets. */
+    deadlines?: {
+      /**
+       * How often it looks for stages to remind or time out and SLA targets
+       * to warn about or escalate, as an ISO 8601 duration such as `PT1M`
+       * or an object such as `{ minutes: 1 }`. Defaults to a minute.
+       */
+      frequency?: string | { [unit: string]: number };
+    };
     /** Grants: access that fulfilled requests leave behind. */
     grants?: {
       /**

@@ -97,9 +97,16 @@ function backendFeatures(data: Record<string, unknown>) {
               ],
             },
           ],
-          locations: [{ type: 'file', target: join(examples, 'all.yaml') }],
+          locations: [
+            { type: 'file', target: join(examples, 'all.yaml') },
+            {
+              type: 'file',
+              target: join(__dirname, '__fixtures__/escalating-offering.yaml'),
+            },
+          ],
         },
         serviceCatalogue: {
+          deadlines: { frequency: { seconds: 1 } },
           categories: [
             { id: 'hardware', title: 'Hardware' },
             { id: 'hardware/laptops', parent: 'hardware', title: 'Laptops' },
@@ -121,7 +128,9 @@ async function offeringsReached(
       .get(`${api}/offerings`)
       .set('Authorization', as('grace'));
     if (
-      res.body.items?.some((o: { name: string }) => o.name === 'new-laptop')
+      ['new-laptop', 'after-hours-access'].every(name =>
+        res.body.items?.some((o: { name: string }) => o.name === name),
+      )
     ) {
       return;
     }
@@ -243,6 +252,50 @@ describe('notifications by email in the demo', () => {
           ),
     );
     expect(others.map(mail => mail.subject)).toEqual([]);
+  });
+
+  it("mails the escalation approver a link to the request once the stage's deadline passes", async () => {
+    const submitted = await request(server)
+      .post(`${api}/requests`)
+      .set('Authorization', as('grace'))
+      .send({
+        offeringRef: 'offering:default/after-hours-access',
+        formValues: { reason: 'Release night' },
+      });
+    expect(submitted.status).toBe(201);
+    const { trackingNumber } = submitted.body;
+
+    const [escalation] = (await mailsTo('bob@acme.example')).filter(mail =>
+      mail.subject?.includes(trackingNumber),
+    );
+    expect(escalation.subject).toBe(
+      `Escalated to you: ${trackingNumber} After-hours building access`,
+    );
+    expect(escalation.html).toContain(
+      `${appBaseUrl}/service-catalogue/requests/${trackingNumber}`,
+    );
+
+    // The mail is true: bob may now decide the stage.
+    const decided = await request(server)
+      .post(`${api}/requests/${trackingNumber}/decisions`)
+      .set('Authorization', as('bob'))
+      .send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({
+      trackingNumber,
+      state: 'APPROVED',
+      stages: [
+        {
+          approvers: expect.arrayContaining(['user:default/bob']),
+          decisions: [
+            expect.objectContaining({
+              approverRef: 'user:default/bob',
+              decision: 'approve',
+            }),
+          ],
+        },
+      ],
+    });
   });
 });
 

@@ -1,21 +1,28 @@
-import { SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { durationFromConfig } from './durations';
 import { DeadlineWatcher } from '../time/DeadlineWatcher';
 
 /**
- * Every minute, on one replica at a time, acts on approval deadlines and
- * SLA warnings and breaches (see {@link DeadlineWatcher}).
+ * On one replica at a time, every `serviceCatalogue.deadlines.frequency`
+ * (a minute by default), acts on approval deadlines and SLA warnings and
+ * breaches (see {@link DeadlineWatcher}).
  *
  * @internal
  */
 export class DeadlineJob {
   static create(options: {
+    config: RootConfigService;
     scheduler: SchedulerService;
     watcher: DeadlineWatcher;
   }): DeadlineJob {
-    return new DeadlineJob(options.scheduler, options.watcher);
+    return new DeadlineJob(options.config, options.scheduler, options.watcher);
   }
 
   private constructor(
+    private readonly config: RootConfigService,
     private readonly scheduler: SchedulerService,
     private readonly watcher: DeadlineWatcher,
   ) {}
@@ -24,7 +31,9 @@ export class DeadlineJob {
     await this.scheduler.scheduleTask({
       id: 'service-catalogue-deadlines',
       scope: 'global',
-      frequency: { minutes: 1 },
+      frequency: durationFromConfig(this.config, 'deadlines.frequency', {
+        minutes: 1,
+      }),
       timeout: { minutes: 5 },
       fn: () => this.watcher.run(new Date()),
     });
