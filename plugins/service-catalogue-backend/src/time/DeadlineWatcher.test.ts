@@ -73,6 +73,32 @@ const newRequest = (overrides: Partial<NewRequest> = {}): NewRequest => ({
 const t0 = new Date('2026-12-01T09:00:00Z');
 const after = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
+describe('DeadlineWatcher.fromConfig', () => {
+  const deps = {
+    logger: mockServices.logger.mock(),
+    deskGroups: [],
+  } as unknown as Parameters<typeof DeadlineWatcher.fromConfig>[1];
+  const withReminderAt = (reminderAt: unknown) =>
+    new ConfigReader({ serviceCatalogue: { approvals: { reminderAt } } });
+
+  it.each([0, 1, 1.5, -0.25])('stops at start-up on reminderAt %s', value => {
+    expect(() =>
+      DeadlineWatcher.fromConfig(withReminderAt(value), deps),
+    ).toThrow(
+      `serviceCatalogue.approvals.reminderAt: ${value} must be a fraction`,
+    );
+  });
+
+  it('takes a fraction, or one half by default', () => {
+    expect(
+      DeadlineWatcher.fromConfig(withReminderAt(0.8), deps),
+    ).toBeInstanceOf(DeadlineWatcher);
+    expect(
+      DeadlineWatcher.fromConfig(new ConfigReader({}), deps),
+    ).toBeInstanceOf(DeadlineWatcher);
+  });
+});
+
 describe.each(databases.eachSupportedId())(
   'deadlines on %s',
   (databaseId: TestDatabaseId) => {
