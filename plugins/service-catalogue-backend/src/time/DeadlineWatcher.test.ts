@@ -374,6 +374,29 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('tells escalateTo people who already approve the stage that it waits for them', async () => {
+      const { lifecycle, race, titles } = await setup();
+      const { request } = await lifecycle.createRequest(
+        newRequest({
+          stages: [
+            stage({
+              timeout: 'PT2H',
+              onTimeout: 'escalate',
+              escalateTo: ['user:default/frank'],
+            }),
+          ],
+        }),
+      );
+      await race(120);
+      expect(titles('Escalated')).toEqual([
+        {
+          to: ['user:default/frank'],
+          title: `Escalated to you: ${request.trackingNumber} VPN access`,
+          severity: 'high',
+        },
+      ]);
+    });
+
     it('times out the next stage from when it opened, not from submission', async () => {
       const { lifecycle, clock } = await setup();
       const { request } = await lifecycle.createRequest(

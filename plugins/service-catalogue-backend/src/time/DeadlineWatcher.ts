@@ -122,7 +122,7 @@ export class DeadlineWatcher {
     if (!result) {
       return;
     }
-    const { request, outcome, added } = result;
+    const { request, outcome, added, escalatedTo } = result;
     await this.audit('request-stage-timeout', request, {
       stageIndex,
       outcome,
@@ -138,8 +138,16 @@ export class DeadlineWatcher {
       });
       return;
     }
+    if (escalatedTo.length === 0) {
+      this.deps.logger.warn(
+        `Stage ${stageIndex + 1} of ${
+          request.trackingNumber
+        } timed out with nobody to escalate to; configure serviceCatalogue.approvals.fallbackApprovers`,
+      );
+      return;
+    }
     await notifier.tell(request, {
-      to: added,
+      to: escalatedTo,
       title: `Escalated to you: ${request.trackingNumber} ${request.offeringTitle}`,
       description: `Stage ${
         stageIndex + 1
