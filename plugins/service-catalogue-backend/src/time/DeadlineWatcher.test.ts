@@ -374,6 +374,66 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('lets the escalation approver settle a stage that needed all its approvers', async () => {
+      const { lifecycle, store, race, clock } = await setup();
+      const escalating = () =>
+        lifecycle.createRequest(
+          newRequest({
+            stages: [
+              stage({
+                approvers: ['user:default/frank', 'user:default/leo'],
+                policy: 'all',
+                required: 2,
+                timeout: 'PT2H',
+                onTimeout: 'escalate',
+                escalateTo: ['user:default/carol'],
+              }),
+            ],
+          }),
+        );
+      const approved = (await escalating()).request;
+      const rejected = (await escalating()).request;
+      await race(120);
+
+      clock.now = after(130);
+      const decide = (requestId: string, decision: 'approve' | 'reject') =>
+        lifecycle.decide({
+          requestId,
+          approverRef: 'user:default/carol',
+          decidedByRef: 'user:default/carol',
+          decision,
+        });
+      expect((await decide(approved.id, 'approve')).outcome).toBe('approved');
+      expect((await decide(rejected.id, 'reject')).outcome).toBe('rejected');
+      expect((await store.getRequest(approved.id))!.state).toBe('APPROVED');
+      expect((await store.getRequest(rejected.id))!.state).toBe('REJECTED');
+    });
+
+    it('still needs every approver of an all stage before it times out', async () => {
+      const { lifecycle } = await setup();
+      const { request } = await lifecycle.createRequest(
+        newRequest({
+          stages: [
+            stage({
+              approvers: ['user:default/carol', 'user:default/frank'],
+              policy: 'all',
+              required: 2,
+              timeout: 'PT2H',
+              onTimeout: 'escalate',
+              escalateTo: ['user:default/carol'],
+            }),
+          ],
+        }),
+      );
+      const { outcome } = await lifecycle.decide({
+        requestId: request.id,
+        approverRef: 'user:default/carol',
+        decidedByRef: 'user:default/carol',
+        decision: 'approve',
+      });
+      expect(outcome).toBe('recorded');
+    });
+
     it('tells escalateTo people who already approve the stage that it waits for them', async () => {
       const { lifecycle, race, titles } = await setup();
       const { request } = await lifecycle.createRequest(
