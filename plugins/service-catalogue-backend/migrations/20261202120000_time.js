@@ -1,6 +1,33 @@
 // @ts-check
 
 /**
+ * One partial index per warning or due time: its name, the time, and the
+ * column that marks it sent.
+ *
+ * @type {Array<[string, string, string]>}
+ */
+const ALARM_INDEXES = [
+  [
+    'requests_response_due_alarm_idx',
+    'response_due_at',
+    'response_breached_at',
+  ],
+  [
+    'requests_response_warn_alarm_idx',
+    'response_warn_at',
+    'response_warned_at',
+  ],
+  ['requests_sla_due_alarm_idx', 'sla_due_at', 'resolution_breached_at'],
+  [
+    'requests_resolution_warn_alarm_idx',
+    'resolution_warn_at',
+    'resolution_warned_at',
+  ],
+];
+
+const STAGE_DEADLINE_INDEX = 'request_stages_deadline_alarm_idx';
+
+/**
  * Time: the SLA clock on a request and the deadline of an approval stage.
  * A request keeps the terms of its SLA as they were when it was submitted
  * (the policy and its calendar), its due and warning times, when a person
@@ -41,6 +68,20 @@ exports.up = async function up(knex) {
         .comment('Business minutes from submission to the end');
       table.index(['sla_due_at'], 'requests_sla_due_at_idx');
     });
+    // The deadline job asks, every minute, which open requests passed a
+    // warning or due time it has not yet acted on. Each index holds only
+    // those rows, so the job reads what is due, not every request ever made;
+    // a row leaves it when its mark is claimed or the request ends.
+    for (const [name, at, sent] of ALARM_INDEXES) {
+      await knex.schema.alterTable('requests', table => {
+        table.index([at], name, {
+          predicate: knex
+            .whereNotNull(at)
+            .whereNull(sent)
+            .whereNull('ended_at'),
+        });
+      });
+    }
   }
   if (!(await knex.schema.hasColumn('request_stages', 'deadline_at'))) {
     await knex.schema.alterTable('request_stages', table => {
@@ -57,6 +98,12 @@ exports.up = async function up(knex) {
       table.timestamp('deadline_at', { useTz: true }).nullable();
       table.timestamp('reminded_at', { useTz: true }).nullable();
       table.timestamp('timed_out_at', { useTz: true }).nullable();
+      table.index(['deadline_at'], STAGE_DEADLINE_INDEX, {
+        predicate: knex
+          .whereRaw("status = 'active'")
+          .whereNotNull('deadline_at')
+          .whereNull('timed_out_at'),
+      });
     });
   }
 };
@@ -66,6 +113,9 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   if (await knex.schema.hasColumn('request_stages', 'deadline_at')) {
+    await knex.schema.alterTable('request_stages', table => {
+      table.dropIndex(['deadline_at'], STAGE_DEADLINE_INDEX);
+    });
     await knex.schema.alterTable('request_stages', table => {
       table.dropColumns(
         'timeout',
@@ -79,6 +129,11 @@ exports.down = async function down(knex) {
     });
   }
   if (await knex.schema.hasColumn('requests', 'sla_terms')) {
+    for (const [name, at] of ALARM_INDEXES) {
+      await knex.schema.alterTable('requests', table => {
+        table.dropIndex([at], name);
+      });
+    }
     await knex.schema.alterTable('requests', table => {
       table.dropIndex(['sla_due_at'], 'requests_sla_due_at_idx');
       table.dropColumns(

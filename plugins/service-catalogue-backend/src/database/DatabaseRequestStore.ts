@@ -342,7 +342,6 @@ export class DatabaseRequestStore implements RequestStore {
   }
 
   async listStagesOnTheClock(options: {
-    before: Date;
     limit: number;
   }): Promise<StageOnTheClock[]> {
     const rows = await this.db<StageRow>('request_stages as s')
@@ -352,7 +351,9 @@ export class DatabaseRequestStore implements RequestStore {
           .andOn('r.current_stage', '=', 's.stage_index'),
       )
       .where('r.state', 'PENDING_APPROVAL')
-      .where('s.status', 'active')
+      // A literal, not a parameter, so that SQLite matches the partial
+      // index of stages on the clock.
+      .whereRaw("s.status = 'active'")
       .whereNotNull('s.deadline_at')
       .whereNull('s.timed_out_at')
       .orderBy('s.deadline_at', 'asc')
