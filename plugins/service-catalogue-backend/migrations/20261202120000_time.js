@@ -68,6 +68,14 @@ exports.up = async function up(knex) {
         .comment('Business minutes from submission to the end');
       table.index(['sla_due_at'], 'requests_sla_due_at_idx');
     });
+    // Until now sla_due_at held a guess from the offering's estimatedDelay;
+    // from here on it is an SLA's resolution due time, and a guess would
+    // sort and alarm among real promises. Stepping down does not bring the
+    // guesses back.
+    await knex('requests')
+      .whereNull('sla_terms')
+      .whereNotNull('sla_due_at')
+      .update({ sla_due_at: null });
     // The deadline job asks, every minute, which open requests passed a
     // warning or due time it has not yet acted on. Each index holds only
     // those rows, so the job reads what is due, not every request ever made;

@@ -70,6 +70,17 @@ function breachedNow(now: Date) {
       );
 }
 
+/**
+ * The due time that counts now: the response while an open request awaits
+ * it and it comes first, otherwise the resolution.
+ */
+const EFFECTIVE_DUE = `(CASE
+  WHEN ended_at IS NULL AND responded_at IS NULL AND response_due_at IS NOT NULL
+    AND (sla_due_at IS NULL OR response_due_at <= sla_due_at)
+  THEN response_due_at
+  ELSE sla_due_at
+END)`;
+
 /** The columns a warning or breach sets; a breach counts as its warning too. */
 function markColumns(
   tx: StoreTransaction,
@@ -512,10 +523,11 @@ export class DatabaseRequestStore implements RequestStore {
       .count<{ count: number | string }[]>({ count: '*' });
     const ordered = filtered.clone();
     if (query.order === 'due') {
-      // Soonest first; without a due time last, on both databases.
+      // Soonest first by the due time that counts now, the one the Due
+      // column shows; without a due time last, on both databases.
       ordered
-        .orderByRaw('CASE WHEN sla_due_at IS NULL THEN 1 ELSE 0 END')
-        .orderBy('sla_due_at', 'asc');
+        .orderByRaw(`CASE WHEN ${EFFECTIVE_DUE} IS NULL THEN 1 ELSE 0 END`)
+        .orderByRaw(`${EFFECTIVE_DUE} ASC`);
     }
     const rows = await ordered
       .orderBy(

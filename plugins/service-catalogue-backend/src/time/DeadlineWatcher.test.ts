@@ -600,5 +600,32 @@ describe.each(databases.eachSupportedId())(
         plain.request.id,
       ]);
     });
+
+    it('sorts by the due time the Due column shows: the response while it is awaited', async () => {
+      const { lifecycle, store, clock } = await setup();
+      const policy = policies.find('round-the-clock')!;
+      // Answered at once: due at 4h for its resolution.
+      const answered = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      clock.now = after(10);
+      await lifecycle.decide({
+        requestId: answered.request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/frank',
+        decision: 'approve',
+      });
+      // Submitted an hour later and not answered: its response is due at 2h,
+      // though its resolution is due at 5h.
+      clock.now = after(60);
+      const waiting = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      const { items } = await store.listRequests({ order: 'due' });
+      expect(items.map(r => r.id)).toEqual([
+        waiting.request.id,
+        answered.request.id,
+      ]);
+    });
   },
 );
