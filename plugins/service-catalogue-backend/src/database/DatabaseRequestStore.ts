@@ -45,29 +45,26 @@ import { compareAndSet, forUpdate, inTransaction } from './transactions';
 
 /**
  * Past a due time of its SLA: one that ended late, or one still open past
- * its resolution due time or waiting for a first response past its due.
+ * its resolution due time, waiting for a first response past its due, or
+ * answered after its response was due.
  */
 function breachedNow(now: Date) {
   return (builder: Knex.QueryBuilder) =>
-    builder
-      .whereNotNull('sla_terms')
-      .where(inner =>
-        inner
-          .where('sla_met', false)
-          .orWhere(open =>
-            open
-              .whereNull('ended_at')
-              .where(due =>
-                due
-                  .where('sla_due_at', '<', now)
-                  .orWhere(response =>
-                    response
-                      .whereNull('responded_at')
-                      .where('response_due_at', '<', now),
-                  ),
-              ),
-          ),
-      );
+    builder.whereNotNull('sla_terms').where(inner =>
+      inner.where('sla_met', false).orWhere(open =>
+        open.whereNull('ended_at').where(due =>
+          due
+            .where('sla_due_at', '<', now)
+            .orWhere(response =>
+              response
+                .whereNull('responded_at')
+                .where('response_due_at', '<', now),
+            )
+            .orWhereNotNull('response_breached_at')
+            .orWhereColumn('responded_at', '>', 'response_due_at'),
+        ),
+      ),
+    );
 }
 
 /**

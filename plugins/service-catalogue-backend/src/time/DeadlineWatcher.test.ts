@@ -601,6 +601,29 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('counts a late response as breached while the request is still open', async () => {
+      const { lifecycle, store, clock } = await setup();
+      const policy = policies.find('round-the-clock')!;
+      const { request } = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      // Answered at 70 minutes, ten after its response was due, before the
+      // job ran; its resolution is due at 4h.
+      clock.now = after(70);
+      await lifecycle.decide({
+        requestId: request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/frank',
+        decision: 'approve',
+      });
+      const ids = async (breached: boolean) =>
+        (await store.listRequests({ breached, now: after(80) })).items.map(
+          r => r.id,
+        );
+      expect(await ids(true)).toEqual([request.id]);
+      expect(await ids(false)).toEqual([]);
+    });
+
     it('sorts by the due time the Due column shows: the response while it is awaited', async () => {
       const { lifecycle, store, clock } = await setup();
       const policy = policies.find('round-the-clock')!;
