@@ -61,7 +61,7 @@ function breachedNow(now: Date) {
                 .where('response_due_at', '<', now),
             )
             .orWhereNotNull('response_breached_at')
-            .orWhereColumn('responded_at', '>', 'response_due_at'),
+            .orWhereRaw('?? > ??', ['responded_at', 'response_due_at']),
         ),
       ),
     );

@@ -78,7 +78,7 @@ describe('DeadlineWatcher.fromConfig', () => {
     logger: mockServices.logger.mock(),
     deskGroups: [],
   } as unknown as Parameters<typeof DeadlineWatcher.fromConfig>[1];
-  const withReminderAt = (reminderAt: unknown) =>
+  const withReminderAt = (reminderAt: number) =>
     new ConfigReader({ serviceCatalogue: { approvals: { reminderAt } } });
 
   it.each([0, 1, 1.5, -0.25])('stops at start-up on reminderAt %s', value => {
