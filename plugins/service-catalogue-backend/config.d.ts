@@ -35,7 +35,10 @@ export interface Config {
        * User and group entity refs asked when nobody else can approve a stage,
        * for example when its group is empty or the requester is its only
        * member. Without them such requests are refused, never approved.
-       * Bare names are users in the default namespace.
+       * They are also whom a stage escalates to on timeout when its
+       * `escalateTo` is missing or adds nobody; failing them, the members
+       * of the offering's owner group. Bare names are users in the default
+       * namespace.
        */
       fallbackApprovers?: string[];
       /**

@@ -166,14 +166,10 @@ export const serviceCataloguePlugin = createBackendPlugin({
         await GrantExpiryJob.fromConfig(config, { ...deps, grants }).start();
         await DeadlineJob.create({
           ...deps,
-          watcher: DeadlineWatcher.create({
+          watcher: DeadlineWatcher.fromConfig(config, {
             ...common,
             logger: deps.logger,
             deskGroups: fulfillers.deskGroups,
-            reminderAt:
-              config.getOptionalNumber(
-                'serviceCatalogue.approvals.reminderAt',
-              ) ?? 0.5,
           }),
         }).start();
 

@@ -140,12 +140,18 @@ export async function recordDecision(
     comment: options.comment,
     at: now,
   });
+  // Whom a timeout escalated to settles the stage alone: the approvals an
+  // `all` or N stage still waited for are what ran out of time.
+  const byEscalation =
+    Boolean(stage.timedOutAt) &&
+    stage.onTimeout === 'escalate' &&
+    (stage.escalateTo ?? []).includes(options.approverRef);
   const outcome = decisionOutcome({
     decision: options.decision,
     approvals:
       stage.decisions.filter(d => d.decision === 'approve').length +
       (options.decision === 'approve' ? 1 : 0),
-    required: stage.required,
+    required: byEscalation ? 1 : stage.required,
     lastStage: stageIndex + 1 >= request.stages.length,
   });
   const transition =

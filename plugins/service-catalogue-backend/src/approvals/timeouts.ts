@@ -6,7 +6,8 @@ import { endOfSla } from '../time/requestClock';
 /**
  * What a stage's timeout did.
  *
- * - `escalated`: the stage's approvers grew by its `escalateTo`.
+ * - `escalated`: the stage's approvers grew by its `escalateTo`, whom the
+ *   caller tells that they may decide it now.
  * - `rejected`: the request is REJECTED on the system's behalf.
  *
  * @internal
@@ -26,7 +27,10 @@ export async function recordTimeout(
   tx: StoreTransaction,
   requests: RequestStore,
   options: { requestId: string; stageIndex: number; now: Date },
-): Promise<{ outcome: TimeoutOutcome; added: string[] } | undefined> {
+): Promise<
+  | { outcome: TimeoutOutcome; added: string[]; escalatedTo: string[] }
+  | undefined
+> {
   const { now, stageIndex } = options;
   const request = await requests.lockRequest(tx, options.requestId);
   const stage = request.stages.find(s => s.index === stageIndex);
@@ -83,13 +87,14 @@ export async function recordTimeout(
       data: { stageIndex, timeout: stage.timeout ?? null, reason },
       at: now,
     });
-    return { outcome: 'rejected', added: [] };
+    return { outcome: 'rejected', added: [], escalatedTo: [] };
   }
 
   // Escalation: the stage keeps waiting, with more people who may decide.
-  const added = (stage.escalateTo ?? []).filter(
-    ref => !stage.approvers.includes(ref),
-  );
+  // Those of escalateTo who could already decide are told all the same:
+  // the stage now waits for them.
+  const escalatedTo = stage.escalateTo ?? [];
+  const added = escalatedTo.filter(ref => !stage.approvers.includes(ref));
   await requests.addStageApprovers(tx, {
     requestId: request.id,
     stageIndex,
@@ -103,5 +108,5 @@ export async function recordTimeout(
     data: { stageIndex, added, reason },
     at: now,
   });
-  return { outcome: 'escalated', added };
+  return { outcome: 'escalated', added, escalatedTo };
 }

@@ -1,5 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { Knex } from 'knex';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { NewRequest, NewRequestStage } from './RequestStore';
 import { applyDatabaseMigrations } from './migrations';
@@ -36,6 +37,30 @@ const newRequest = (overrides: Partial<NewRequest> = {}): NewRequest => ({
   ...overrides,
 });
 
+/**
+ * How the database would run a query. On tables this small PostgreSQL
+ * prefers reading everything, so sequential scans are turned off for the
+ * question: what is asked is whether an index can serve the query at all.
+ */
+async function queryPlan(
+  knex: Knex,
+  sql: string,
+  bindings: unknown[],
+): Promise<string> {
+  const query = sql.replace(/\$\d+/g, '?');
+  if (knex.client.config.client === 'pg') {
+    return knex.transaction(async tx => {
+      await tx.raw('SET LOCAL enable_seqscan = off');
+      const { rows } = await tx.raw(`EXPLAIN ${query}`, bindings as any[]);
+      return rows
+        .map((row: Record<string, string>) => row['QUERY PLAN'])
+        .join('\n');
+    });
+  }
+  const rows = await knex.raw(`EXPLAIN QUERY PLAN ${query}`, bindings as any[]);
+  return rows.map((row: { detail: string }) => row.detail).join('\n');
+}
+
 describe.each(databases.eachSupportedId())(
   'DatabaseRequestStore on %s',
   (databaseId: TestDatabaseId) => {
@@ -54,6 +79,33 @@ describe.each(databases.eachSupportedId())(
         store,
       };
     }
+
+    it('lets the deadline job find what is due through indexes of only the open, unmarked rows', async () => {
+      const { knex, store } = await createStore();
+      const queries: Array<{ sql: string; bindings: unknown[] }> = [];
+      const capture = (query: { sql: string; bindings: unknown[] }) =>
+        queries.push(query);
+      knex.on('query', capture);
+      await store.listSlaAlarms({ now: new Date(), limit: 10 });
+      await store.listStagesOnTheClock({ limit: 10 });
+      knex.off('query', capture);
+
+      expect(queries).toHaveLength(5);
+      const plans = await Promise.all(
+        queries.map(({ sql, bindings }) => queryPlan(knex, sql, bindings)),
+      );
+      const alarmIndex = databaseId.startsWith('POSTGRES')
+        ? /(Index (Only )?Scan using|Bitmap Index Scan on) \w+_alarm_idx/
+        : /USING INDEX \w+_alarm_idx/;
+      expect(plans.slice(0, 4)).toEqual(
+        Array(4).fill(expect.stringMatching(alarmIndex)),
+      );
+      // The stages may also be reached through the index of requests by
+      // state; either way no whole table is read.
+      for (const plan of plans) {
+        expect(plan).not.toMatch(/Seq Scan|^SCAN /m);
+      }
+    });
 
     it('stores a request with a tracking number and routes it to its first stage', async () => {
       const { lifecycle, store } = await createStore();

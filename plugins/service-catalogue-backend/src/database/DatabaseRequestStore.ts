@@ -45,30 +45,38 @@ import { compareAndSet, forUpdate, inTransaction } from './transactions';
 
 /**
  * Past a due time of its SLA: one that ended late, or one still open past
- * its resolution due time or waiting for a first response past its due.
+ * its resolution due time, waiting for a first response past its due, or
+ * answered after its response was due.
  */
 function breachedNow(now: Date) {
   return (builder: Knex.QueryBuilder) =>
-    builder
-      .whereNotNull('sla_terms')
-      .where(inner =>
-        inner
-          .where('sla_met', false)
-          .orWhere(open =>
-            open
-              .whereNull('ended_at')
-              .where(due =>
-                due
-                  .where('sla_due_at', '<', now)
-                  .orWhere(response =>
-                    response
-                      .whereNull('responded_at')
-                      .where('response_due_at', '<', now),
-                  ),
-              ),
-          ),
-      );
+    builder.whereNotNull('sla_terms').where(inner =>
+      inner.where('sla_met', false).orWhere(open =>
+        open.whereNull('ended_at').where(due =>
+          due
+            .where('sla_due_at', '<', now)
+            .orWhere(response =>
+              response
+                .whereNull('responded_at')
+                .where('response_due_at', '<', now),
+            )
+            .orWhereNotNull('response_breached_at')
+            .orWhereRaw('?? > ??', ['responded_at', 'response_due_at']),
+        ),
+      ),
+    );
 }
+
+/**
+ * The due time that counts now: the response while an open request awaits
+ * it and it comes first, otherwise the resolution.
+ */
+const EFFECTIVE_DUE = `(CASE
+  WHEN ended_at IS NULL AND responded_at IS NULL AND response_due_at IS NOT NULL
+    AND (sla_due_at IS NULL OR response_due_at <= sla_due_at)
+  THEN response_due_at
+  ELSE sla_due_at
+END)`;
 
 /** The columns a warning or breach sets; a breach counts as its warning too. */
 function markColumns(
@@ -155,7 +163,6 @@ export class DatabaseRequestStore implements RequestStore {
       form_values: JSON.stringify(input.formValues),
       current_stage: options.currentStage,
       sla_due_at: sla?.resolutionDueAt ?? null,
-      sla_policy_id: sla?.terms.policyId ?? null,
       sla_terms: sla ? JSON.stringify(sla.terms) : null,
       response_due_at: sla?.responseDueAt ?? null,
       response_warn_at: sla?.responseWarnAt ?? null,
@@ -343,7 +350,6 @@ export class DatabaseRequestStore implements RequestStore {
   }
 
   async listStagesOnTheClock(options: {
-    before: Date;
     limit: number;
   }): Promise<StageOnTheClock[]> {
     const rows = await this.db<StageRow>('request_stages as s')
@@ -353,7 +359,9 @@ export class DatabaseRequestStore implements RequestStore {
           .andOn('r.current_stage', '=', 's.stage_index'),
       )
       .where('r.state', 'PENDING_APPROVAL')
-      .where('s.status', 'active')
+      // A literal, not a parameter, so that SQLite matches the partial
+      // index of stages on the clock.
+      .whereRaw("s.status = 'active'")
       .whereNotNull('s.deadline_at')
       .whereNull('s.timed_out_at')
       .orderBy('s.deadline_at', 'asc')
@@ -512,10 +520,11 @@ export class DatabaseRequestStore implements RequestStore {
       .count<{ count: number | string }[]>({ count: '*' });
     const ordered = filtered.clone();
     if (query.order === 'due') {
-      // Soonest first; without a due time last, on both databases.
+      // Soonest first by the due time that counts now, the one the Due
+      // column shows; without a due time last, on both databases.
       ordered
-        .orderByRaw('CASE WHEN sla_due_at IS NULL THEN 1 ELSE 0 END')
-        .orderBy('sla_due_at', 'asc');
+        .orderByRaw(`CASE WHEN ${EFFECTIVE_DUE} IS NULL THEN 1 ELSE 0 END`)
+        .orderByRaw(`${EFFECTIVE_DUE} ASC`);
     }
     const rows = await ordered
       .orderBy(

@@ -363,6 +363,7 @@ describe.each(databases.eachSupportedId())(
       expect(
         await knex('requests').select(
           'sla_terms',
+          'sla_due_at',
           'response_due_at',
           'responded_at',
           'response_breached_at',
@@ -372,6 +373,8 @@ describe.each(databases.eachSupportedId())(
       ).toEqual([
         {
           sla_terms: null,
+          // The estimatedDelay guess is no SLA due time.
+          sla_due_at: null,
           response_due_at: null,
           responded_at: null,
           response_breached_at: null,

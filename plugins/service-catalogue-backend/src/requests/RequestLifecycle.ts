@@ -369,7 +369,12 @@ export class RequestLifecycle {
     stageIndex: number;
     now: Date;
   }): Promise<
-    | { request: ServiceRequest; outcome: TimeoutOutcome; added: string[] }
+    | {
+        request: ServiceRequest;
+        outcome: TimeoutOutcome;
+        added: string[];
+        escalatedTo: string[];
+      }
     | undefined
   > {
     const { requests } = this.stores;

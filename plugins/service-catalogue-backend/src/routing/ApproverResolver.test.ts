@@ -587,6 +587,64 @@ describe('ApproverResolver', () => {
     expect(stages[1].escalateTo).toBeUndefined();
   });
 
+  describe('an escalation that would add nobody', () => {
+    it('escalates to the fallback approvers when there is no escalateTo or it resolves to nobody', async () => {
+      const { resolver } = setup({ fallbackApprovers: ['user:default/alice'] });
+      const stages = await resolver.resolveStages({
+        offering: offering([
+          { approvers: ['group:default/network-team'], timeout: 'PT4H' },
+          {
+            approvers: ['group:default/network-team'],
+            timeout: 'PT4H',
+            onTimeout: 'escalate',
+            escalateTo: ['group:default/empty-team'],
+          },
+        ]),
+        requesterRef: 'user:default/grace',
+      });
+      expect(stages.map(s => [s.onTimeout, s.escalateTo])).toEqual([
+        ['escalate', users('alice')],
+        ['escalate', users('alice')],
+      ]);
+    });
+
+    it('escalates to the offering owners, never the requester, when everyone named already approves', async () => {
+      const { resolver } = setup();
+      const [stage] = await resolver.resolveStages({
+        offering: offering([
+          {
+            approvers: ['group:default/it-managers'],
+            timeout: 'PT4H',
+            onTimeout: 'escalate',
+            escalateTo: ['user:default/leo'],
+          },
+        ]),
+        requesterRef: 'user:default/erin',
+      });
+      expect(stage.approvers).toEqual(users('carol', 'leo', 'mia'));
+      expect(stage.escalateTo).toEqual(users('dave'));
+    });
+
+    it('leaves the requester out of the owners even when the offering allows self-approval', async () => {
+      const { resolver } = setup();
+      const [stage] = await resolver.resolveStages({
+        offering: offering(undefined, {
+          approval: {
+            allowSelfApproval: true,
+            stages: [
+              {
+                approvers: ['group:default/it-managers'],
+                timeout: 'PT4H',
+              },
+            ],
+          },
+        }),
+        requesterRef: 'user:default/erin',
+      });
+      expect(stage.escalateTo).toEqual(users('dave'));
+    });
+  });
+
   it('reads the whole organisation with its own credentials', async () => {
     const { resolver, catalog } = setup();
     const getEntitiesByRefs = jest.spyOn(catalog, 'getEntitiesByRefs');

@@ -182,7 +182,7 @@ export class ApproverResolver {
       source,
       policy,
       required: requiredApprovals(policy, approvers.length),
-      ...(await this.deadlineOf(stage, stageName, context)),
+      ...(await this.deadlineOf(stage, stageName, context, approvers)),
     };
   }
 
@@ -190,11 +190,18 @@ export class ApproverResolver {
    * A stage's timeout as the offering says, and whom it escalates to,
    * resolved now like its approvers: the snapshot is what the timeout adds,
    * whatever the organisation looks like by then.
+   *
+   * An escalation that adds nobody would tell nobody and leave the stage
+   * waiting for good, so when `escalateTo` is missing, resolves to nobody or
+   * only to people who already approve the stage, the configured fallback
+   * approvers stand in, and failing those the offering's owners; never the
+   * requester, whatever the offering allows.
    */
   private async deadlineOf(
     stage: OfferingApprovalStage,
     stageName: string,
     context: Resolution,
+    approvers: string[],
   ): Promise<Pick<ResolvedStage, 'timeout' | 'onTimeout' | 'escalateTo'>> {
     if (!stage.timeout) {
       return {};
@@ -203,15 +210,42 @@ export class ApproverResolver {
     if (onTimeout === 'reject') {
       return { timeout: stage.timeout, onTimeout };
     }
+    const escalationName = `escalation of ${stageName}`;
     const perWord = await Promise.all(
       (stage.escalateTo ?? []).map(word =>
-        this.usersForWord(word, `escalation of ${stageName}`, context),
+        this.usersForWord(word, escalationName, context),
       ),
     );
-    const escalateTo = this.eligible(perWord.flat(), context);
+    const named = this.eligible(perWord.flat(), context);
+    const addsSomeone = (refs: string[]) =>
+      refs.some(ref => !approvers.includes(ref));
+    if (addsSomeone(named)) {
+      return { timeout: stage.timeout, onTimeout, escalateTo: named };
+    }
+    const strict = { ...context, allowSelfApproval: false };
+    const fallback = this.eligible(
+      await this.expandToUsers(this.fallbackApprovers, escalationName, strict),
+      strict,
+    );
+    const owners = this.eligible(
+      await this.usersForWord('owner', escalationName, strict),
+      strict,
+    );
+    // Someone who is told and may then settle the stage alone beats nobody,
+    // even when they could already decide it.
+    const escalateTo =
+      [fallback, owners].find(addsSomeone) ??
+      [named, fallback, owners].find(refs => refs.length > 0) ??
+      [];
     if (escalateTo.length === 0) {
       this.logger.warn(
-        `${stageName} escalates on timeout, but its escalateTo resolves to nobody for ${context.requesterRef}`,
+        `${stageName} escalates on timeout, but nobody is left to escalate to for ${context.requesterRef}: configure serviceCatalogue.approvals.fallbackApprovers`,
+      );
+    } else if (escalateTo !== named) {
+      this.logger.info(
+        `${stageName} escalates on timeout to ${
+          escalateTo === fallback ? 'the fallback approvers' : 'its owners'
+        }: its escalateTo adds nobody for ${context.requesterRef}`,
       );
     }
     return { timeout: stage.timeout, onTimeout, escalateTo };

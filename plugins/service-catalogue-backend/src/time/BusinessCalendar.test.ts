@@ -103,4 +103,16 @@ describe('BusinessCalendar', () => {
       2 * 24 * 60,
     );
   });
+
+  it('reads a target in hours as working hours, however many', () => {
+    // 09:00 to 17:30: a working day is 510 minutes, but 24 working hours
+    // are 1440 of them.
+    const long = new BusinessCalendar({
+      ...paris.spec,
+      endMinute: 17 * 60 + 30,
+    });
+    expect(long.targetMinutes(Duration.fromISO('PT24H'))).toBe(24 * 60);
+    expect(long.targetMinutes(Duration.fromISO('P1DT30H'))).toBe(510 + 30 * 60);
+    expect(long.targetMinutes(Duration.fromISO('PT90M'))).toBe(90);
+  });
 });

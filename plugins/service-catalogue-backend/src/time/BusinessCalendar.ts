@@ -62,14 +62,19 @@ export class BusinessCalendar {
    * is a working day, hours and minutes are working hours and minutes.
    */
   targetMinutes(target: Duration): number {
-    const { days, hours, minutes, seconds } = target
-      .shiftTo('days', 'hours', 'minutes', 'seconds')
-      .toObject();
+    // Each unit as written: normalising the whole duration would fold
+    // PT24H into a day and cut 24 working hours down to one working day.
+    const { years, quarters, months, weeks, days, ...clock } =
+      target.toObject();
+    const workingDays = Duration.fromObject({
+      years,
+      quarters,
+      months,
+      weeks,
+      days,
+    }).as('days');
     return (
-      (days ?? 0) * this.dayMinutes +
-      (hours ?? 0) * 60 +
-      (minutes ?? 0) +
-      (seconds ?? 0) / 60
+      workingDays * this.dayMinutes + Duration.fromObject(clock).as('minutes')
     );
   }
 

@@ -73,6 +73,32 @@ const newRequest = (overrides: Partial<NewRequest> = {}): NewRequest => ({
 const t0 = new Date('2026-12-01T09:00:00Z');
 const after = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
+describe('DeadlineWatcher.fromConfig', () => {
+  const deps = {
+    logger: mockServices.logger.mock(),
+    deskGroups: [],
+  } as unknown as Parameters<typeof DeadlineWatcher.fromConfig>[1];
+  const withReminderAt = (reminderAt: number) =>
+    new ConfigReader({ serviceCatalogue: { approvals: { reminderAt } } });
+
+  it.each([0, 1, 1.5, -0.25])('stops at start-up on reminderAt %s', value => {
+    expect(() =>
+      DeadlineWatcher.fromConfig(withReminderAt(value), deps),
+    ).toThrow(
+      `serviceCatalogue.approvals.reminderAt: ${value} must be a fraction`,
+    );
+  });
+
+  it('takes a fraction, or one half by default', () => {
+    expect(
+      DeadlineWatcher.fromConfig(withReminderAt(0.8), deps),
+    ).toBeInstanceOf(DeadlineWatcher);
+    expect(
+      DeadlineWatcher.fromConfig(new ConfigReader({}), deps),
+    ).toBeInstanceOf(DeadlineWatcher);
+  });
+});
+
 describe.each(databases.eachSupportedId())(
   'deadlines on %s',
   (databaseId: TestDatabaseId) => {
@@ -348,6 +374,89 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('lets the escalation approver settle a stage that needed all its approvers', async () => {
+      const { lifecycle, store, race, clock } = await setup();
+      const escalating = () =>
+        lifecycle.createRequest(
+          newRequest({
+            stages: [
+              stage({
+                approvers: ['user:default/frank', 'user:default/leo'],
+                policy: 'all',
+                required: 2,
+                timeout: 'PT2H',
+                onTimeout: 'escalate',
+                escalateTo: ['user:default/carol'],
+              }),
+            ],
+          }),
+        );
+      const approved = (await escalating()).request;
+      const rejected = (await escalating()).request;
+      await race(120);
+
+      clock.now = after(130);
+      const decide = (requestId: string, decision: 'approve' | 'reject') =>
+        lifecycle.decide({
+          requestId,
+          approverRef: 'user:default/carol',
+          decidedByRef: 'user:default/carol',
+          decision,
+        });
+      expect((await decide(approved.id, 'approve')).outcome).toBe('approved');
+      expect((await decide(rejected.id, 'reject')).outcome).toBe('rejected');
+      expect((await store.getRequest(approved.id))!.state).toBe('APPROVED');
+      expect((await store.getRequest(rejected.id))!.state).toBe('REJECTED');
+    });
+
+    it('still needs every approver of an all stage before it times out', async () => {
+      const { lifecycle } = await setup();
+      const { request } = await lifecycle.createRequest(
+        newRequest({
+          stages: [
+            stage({
+              approvers: ['user:default/carol', 'user:default/frank'],
+              policy: 'all',
+              required: 2,
+              timeout: 'PT2H',
+              onTimeout: 'escalate',
+              escalateTo: ['user:default/carol'],
+            }),
+          ],
+        }),
+      );
+      const { outcome } = await lifecycle.decide({
+        requestId: request.id,
+        approverRef: 'user:default/carol',
+        decidedByRef: 'user:default/carol',
+        decision: 'approve',
+      });
+      expect(outcome).toBe('recorded');
+    });
+
+    it('tells escalateTo people who already approve the stage that it waits for them', async () => {
+      const { lifecycle, race, titles } = await setup();
+      const { request } = await lifecycle.createRequest(
+        newRequest({
+          stages: [
+            stage({
+              timeout: 'PT2H',
+              onTimeout: 'escalate',
+              escalateTo: ['user:default/frank'],
+            }),
+          ],
+        }),
+      );
+      await race(120);
+      expect(titles('Escalated')).toEqual([
+        {
+          to: ['user:default/frank'],
+          title: `Escalated to you: ${request.trackingNumber} VPN access`,
+          severity: 'high',
+        },
+      ]);
+    });
+
     it('times out the next stage from when it opened, not from submission', async () => {
       const { lifecycle, clock } = await setup();
       const { request } = await lifecycle.createRequest(
@@ -489,6 +598,56 @@ describe.each(databases.eachSupportedId())(
         early.request.id,
         late.request.id,
         plain.request.id,
+      ]);
+    });
+
+    it('counts a late response as breached while the request is still open', async () => {
+      const { lifecycle, store, clock } = await setup();
+      const policy = policies.find('round-the-clock')!;
+      const { request } = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      // Answered at 70 minutes, ten after its response was due, before the
+      // job ran; its resolution is due at 4h.
+      clock.now = after(70);
+      await lifecycle.decide({
+        requestId: request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/frank',
+        decision: 'approve',
+      });
+      const ids = async (breached: boolean) =>
+        (await store.listRequests({ breached, now: after(80) })).items.map(
+          r => r.id,
+        );
+      expect(await ids(true)).toEqual([request.id]);
+      expect(await ids(false)).toEqual([]);
+    });
+
+    it('sorts by the due time the Due column shows: the response while it is awaited', async () => {
+      const { lifecycle, store, clock } = await setup();
+      const policy = policies.find('round-the-clock')!;
+      // Answered at once: due at 4h for its resolution.
+      const answered = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      clock.now = after(10);
+      await lifecycle.decide({
+        requestId: answered.request.id,
+        approverRef: 'user:default/frank',
+        decidedByRef: 'user:default/frank',
+        decision: 'approve',
+      });
+      // Submitted an hour later and not answered: its response is due at 2h,
+      // though its resolution is due at 5h.
+      clock.now = after(60);
+      const waiting = await lifecycle.createRequest(
+        newRequest({ slaPolicy: policy }),
+      );
+      const { items } = await store.listRequests({ order: 'due' });
+      expect(items.map(r => r.id)).toEqual([
+        waiting.request.id,
+        answered.request.id,
       ]);
     });
   },

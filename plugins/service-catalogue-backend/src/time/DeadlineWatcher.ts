@@ -1,4 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
 import { RequestStore, SlaMark } from '../database/RequestStore';
@@ -21,6 +22,22 @@ const BATCH = 100;
  * @internal
  */
 export class DeadlineWatcher {
+  /** Reads `serviceCatalogue.approvals.reminderAt`, default one half. */
+  static fromConfig(
+    config: Config,
+    options: Omit<Parameters<typeof DeadlineWatcher.create>[0], 'reminderAt'>,
+  ): DeadlineWatcher {
+    const key = 'serviceCatalogue.approvals.reminderAt';
+    const reminderAt = config.getOptionalNumber(key) ?? 0.5;
+    // At 0 or 1 the reminder would come with the stage or with its timeout.
+    if (!(reminderAt > 0 && reminderAt < 1)) {
+      throw new Error(
+        `${key}: ${reminderAt} must be a fraction of the timeout between 0 and 1, such as 0.5`,
+      );
+    }
+    return DeadlineWatcher.create({ ...options, reminderAt });
+  }
+
   static create(options: {
     store: RequestStore;
     lifecycle: RequestLifecycle;
@@ -105,7 +122,7 @@ export class DeadlineWatcher {
     if (!result) {
       return;
     }
-    const { request, outcome, added } = result;
+    const { request, outcome, added, escalatedTo } = result;
     await this.audit('request-stage-timeout', request, {
       stageIndex,
       outcome,
@@ -121,8 +138,16 @@ export class DeadlineWatcher {
       });
       return;
     }
+    if (escalatedTo.length === 0) {
+      this.deps.logger.warn(
+        `Stage ${stageIndex + 1} of ${
+          request.trackingNumber
+        } timed out with nobody to escalate to; configure serviceCatalogue.approvals.fallbackApprovers`,
+      );
+      return;
+    }
     await notifier.tell(request, {
-      to: added,
+      to: escalatedTo,
       title: `Escalated to you: ${request.trackingNumber} ${request.offeringTitle}`,
       description: `Stage ${
         stageIndex + 1

@@ -104,6 +104,11 @@ describe('SlaPolicies', () => {
       'serviceCatalogue.calendars[0].holidays: 25 December is not an ISO date',
     ],
     [
+      'a holiday as an ISO week date',
+      { calendars: [{ ...calendar, holidays: ['2026-W52-5'] }] },
+      'serviceCatalogue.calendars[0].holidays: 2026-W52-5 is not an ISO date',
+    ],
+    [
       'a second always',
       { calendars: [{ ...calendar, id: 'always' }] },
       'calendar always is defined twice',

@@ -181,7 +181,7 @@ function readCalendar(config: Config, key: string): BusinessCalendar {
   const holidays = (config.getOptionalStringArray('holidays') ?? []).map(
     day => {
       const date = DateTime.fromISO(day, { zone: timeZone });
-      if (!date.isValid || day.length !== 10) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !date.isValid) {
         throw new Error(
           `${key}.holidays: ${day} is not an ISO date such as 2026-12-25`,
         );

@@ -46,6 +46,30 @@ export function slaStanding(
   const past = (due?: string) =>
     due !== undefined && new Date(due).getTime() < now.getTime();
   const awaitsResponse = !sla.respondedAt && sla.responseDueAt !== undefined;
+  // A response that came late stays a missed target after it came.
+  const responseMissed =
+    (awaitsResponse && past(sla.responseDueAt)) ||
+    sla.responseBreachedAt !== undefined ||
+    (sla.respondedAt !== undefined &&
+      sla.responseDueAt !== undefined &&
+      new Date(sla.respondedAt).getTime() >
+        new Date(sla.responseDueAt).getTime());
+  if (past(sla.resolutionDueAt)) {
+    return {
+      dueAt: sla.resolutionDueAt,
+      target: 'resolution',
+      breached: true,
+      ended: false,
+    };
+  }
+  if (responseMissed) {
+    return {
+      dueAt: sla.responseDueAt,
+      target: 'response',
+      breached: true,
+      ended: false,
+    };
+  }
   const responseFirst =
     awaitsResponse &&
     (!sla.resolutionDueAt ||
@@ -54,8 +78,7 @@ export function slaStanding(
   return {
     dueAt: responseFirst ? sla.responseDueAt : sla.resolutionDueAt,
     target: responseFirst ? 'response' : 'resolution',
-    breached:
-      (awaitsResponse && past(sla.responseDueAt)) || past(sla.resolutionDueAt),
+    breached: false,
     ended: false,
   };
 }
