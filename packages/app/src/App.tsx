@@ -1,5 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import homePlugin from '@backstage/plugin-home/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import serviceCataloguePlugin from '@service-catalogue/plugin-service-catalogue/alpha';
 import { navModule } from './modules/nav';
@@ -9,6 +10,7 @@ import { signInModule } from './modules/signIn';
 export default createApp({
   features: [
     catalogPlugin,
+    homePlugin,
     serviceCataloguePlugin,
     navModule,
     homeModule,

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -29,6 +32,7 @@ import { GrantService } from './grants/GrantService';
 import { Reconciler } from './grants/Reconciler';
 import { SwapService } from './grants/SwapService';
 import { FulfilmentJob } from './jobs/FulfilmentJob';
+import { RequestMetrics } from './metrics/RequestMetrics';
 import { GrantExpiryJob } from './jobs/GrantExpiryJob';
 import { ReconciliationJob } from './jobs/ReconciliationJob';
 import { DeadlineJob } from './jobs/DeadlineJob';
@@ -79,6 +83,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         signals: signalsServiceRef,
         scaffolder: scaffolderServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        metricsService: metricsServiceRef,
       },
       async init(deps) {
         const { config, httpRouter, permissionsRegistry } = deps;
@@ -121,9 +126,12 @@ export const serviceCataloguePlugin = createBackendPlugin({
         const access = RequestAccess.create(deps);
         const people = People.fromConfig(config, { ...deps, fulfillers });
         const stages = ApproverResolver.create(deps);
+        // One set of instruments for every lifecycle, so each move counts once.
+        const metrics = RequestMetrics.create(deps.metricsService);
         const lifecycle = RequestLifecycle.create({
           requests: store,
           grants: grantStore,
+          metrics,
         });
         const viewer = RequestViewer.create({
           store,
@@ -149,6 +157,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
             swaps: swapStore,
             requests: store,
             notifier,
+            metrics,
           }),
         });
         await reconciliation.start();
@@ -161,6 +170,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
             tickets,
             notifier,
             tasks,
+            metrics,
           }),
         }).start();
         await GrantExpiryJob.fromConfig(config, { ...deps, grants }).start();

@@ -2,10 +2,12 @@ import { screen, within } from '@testing-library/react';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import {
   createExtensionTester,
+  renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from './api';
 import serviceCataloguePlugin from './alpha';
@@ -165,5 +167,37 @@ describe('service catalogue plugin (new frontend system)', () => {
     expect(appliesTo(entity('Resource'))).toBe(true);
     expect(appliesTo(entity('System'))).toBe(true);
     expect(appliesTo(entity('User'))).toBe(false);
+  });
+
+  it('offers the home page a card of what waits for the user, linking to the pages', async () => {
+    const tester = createExtensionTester(
+      serviceCataloguePlugin.getExtension(
+        'home-page-widget:service-catalogue/requests',
+      ),
+    );
+    const widget = tester.get(HomePageWidgetBlueprint.dataRefs.widget)!;
+    expect(widget.title).toBe('Service catalogue');
+
+    renderInTestApp(widget.component, {
+      mountedRoutes: { '/service-catalogue': rootRouteRef },
+      apis: [
+        [
+          serviceCatalogueApiRef,
+          mockServiceCatalogueApi({
+            listAwaitingApproval: async () => ({
+              items: [serviceRequest()],
+              totalCount: 1,
+            }),
+            listRequests: async () => ({ items: [], totalCount: 0 }),
+            listMyGrants: async () => ({ items: [] }),
+          }),
+        ],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('link', { name: 'REQ-000001 VPN access' }),
+    ).toHaveAttribute('href', '/service-catalogue/requests/REQ-000001');
+    expect(screen.getByText('Service catalogue')).toBeVisible();
   });
 });

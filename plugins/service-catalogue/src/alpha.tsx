@@ -5,8 +5,10 @@ import {
   createFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import StorefrontIcon from '@material-ui/icons/Storefront';
 import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
+import { homeCardParts } from './homeCard';
 import {
   accessRouteRef,
   approvalsRouteRef,
@@ -55,8 +57,22 @@ const entityAccessContent = EntityContentBlueprint.make({
   },
 });
 
+// The home plugin's page collects every widget, so installing the plugin
+// offers the card to users who customise their home page.
+const homePageWidget = HomePageWidgetBlueprint.make({
+  name: 'requests',
+  params: { name: 'ServiceCatalogueHomeCard', ...homeCardParts },
+});
+
 /**
  * The service catalogue plugin, for the new frontend system.
+ *
+ * @remarks
+ *
+ * Besides its pages, it provides the `home-page-widget:service-catalogue/requests`
+ * card for the home plugin's page: requests waiting for the signed-in
+ * user's decision, their open requests, and their access that expires
+ * soon.
  *
  * @alpha
  */
@@ -77,5 +93,5 @@ export default createFrontendPlugin({
   externalRoutes: {
     scaffolderTask: scaffolderTaskRouteRef,
   },
-  extensions: [api, page, entityAccessContent],
+  extensions: [api, page, entityAccessContent, homePageWidget],
 });

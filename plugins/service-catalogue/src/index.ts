@@ -8,8 +8,10 @@
 export {
   EntityAccessContent,
   serviceCataloguePlugin,
+  ServiceCatalogueHomeCard,
   ServiceCataloguePage,
 } from './plugin';
+export type { ServiceCatalogueHomeCardProps } from './components/HomeCard';
 export {
   serviceCatalogueApiRef,
   ServiceCatalogueClient,

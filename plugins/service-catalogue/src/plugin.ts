@@ -7,6 +7,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import {
+  CardExtensionProps,
+  createCardExtension,
+} from '@backstage/plugin-home-react';
 import { ServiceCatalogueClient, serviceCatalogueApiRef } from './api';
 import {
   accessRouteRef,
@@ -18,6 +22,8 @@ import {
   rootRouteRef,
   scaffolderTaskRouteRef,
 } from './routes';
+import type { ServiceCatalogueHomeCardProps } from './components/HomeCard';
+import { homeCardParts } from './homeCard';
 
 /**
  * The service catalogue plugin, for the legacy frontend system.
@@ -93,3 +99,20 @@ export const EntityAccessContent: () => JSX.Element =
       },
     }),
   );
+
+/**
+ * A home page card for the legacy frontend system: requests waiting for the
+ * signed-in user's decision, their open requests, and their access that
+ * expires within 30 days, each linking to its page. Add it to the app's
+ * home page, such as `<ServiceCatalogueHomeCard />` in a `CustomHomepageGrid`.
+ *
+ * @public
+ */
+export const ServiceCatalogueHomeCard: (
+  props: CardExtensionProps<ServiceCatalogueHomeCardProps>,
+) => JSX.Element = serviceCataloguePlugin.provide(
+  createCardExtension<ServiceCatalogueHomeCardProps>({
+    name: 'ServiceCatalogueHomeCard',
+    ...homeCardParts,
+  }),
+);

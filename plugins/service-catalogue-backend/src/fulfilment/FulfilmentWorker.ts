@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { FulfilmentClaim, RequestStore } from '../database/RequestStore';
 import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { GrantStore } from '../database/GrantStore';
+import { RequestMetrics } from '../metrics/RequestMetrics';
 import { RequestNotifier } from '../requests/RequestNotifier';
 import { RevocationWorker } from './RevocationWorker';
 import { ScaffolderError, ScaffolderTasks } from './ScaffolderTasks';
@@ -53,6 +54,7 @@ export class FulfilmentWorker {
     retryAfterMs?: number;
     /** What time it is for claims and their leases. */
     clock?: () => Date;
+    metrics?: RequestMetrics;
   }): FulfilmentWorker {
     const clock = options.clock ?? (() => new Date());
     const leaseMs = options.leaseMs ?? 5 * 60_000;
@@ -62,6 +64,7 @@ export class FulfilmentWorker {
       RequestLifecycle.create({
         requests: options.store,
         grants: options.grants,
+        metrics: options.metrics,
       }),
       options.tickets,
       options.tasks,

@@ -19,6 +19,7 @@ import { GrantStore } from '../database/GrantStore';
 import { SwapStore } from '../database/SwapStore';
 import { RequestStore } from '../database/RequestStore';
 import { listAllRequests } from '../requests/listAllRequests';
+import { RequestMetrics } from '../metrics/RequestMetrics';
 import { RequestLifecycle } from '../requests/RequestLifecycle';
 import { FOR_USER_FIELD } from '../requests/FormValidator';
 import {
@@ -73,6 +74,7 @@ export class Reconciler {
       requests: RequestStore;
       notifier: RequestNotifier;
       logger: LoggerService;
+      metrics?: RequestMetrics;
     },
   ): Reconciler {
     return new Reconciler(

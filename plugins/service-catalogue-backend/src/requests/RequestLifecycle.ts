@@ -27,6 +27,7 @@ import { lockKey } from '../database/transactions';
 import { checkExtendable, settleExtension } from '../grants/extensions';
 import { grantFor } from '../grants/grantTerms';
 import { recordTimeout, TimeoutOutcome } from '../approvals/timeouts';
+import { RequestMetrics } from '../metrics/RequestMetrics';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import {
   SlaTerms,
@@ -50,16 +51,20 @@ export class RequestLifecycle {
     grants: GrantStore;
     /** What time it is; the system clock unless a test says. */
     clock?: () => Date;
+    /** Counts the moves for adopters' dashboards; nothing is counted without. */
+    metrics?: RequestMetrics;
   }): RequestLifecycle {
     return new RequestLifecycle(
       { requests: options.requests, grants: options.grants },
       options.clock ?? (() => new Date()),
+      options.metrics,
     );
   }
 
   private constructor(
     private readonly stores: { requests: RequestStore; grants: GrantStore },
     private readonly clock: () => Date,
+    private readonly metrics?: RequestMetrics,
   ) {}
 
   /**
@@ -79,7 +84,7 @@ export class RequestLifecycle {
       action: needsApproval ? 'route' : 'start',
       actor: 'system',
     })!;
-    const id = await requests.transaction(async tx => {
+    const { id, eventIds } = await requests.transaction(async tx => {
       const now = this.clock();
       if (input.extendsGrantId) {
         await checkExtendable(tx, this.stores, {
@@ -109,24 +114,31 @@ export class RequestLifecycle {
             })
           : undefined,
       });
-      await this.submitted(tx, requestId, input, now);
-      await requests.appendEvent(tx, {
-        requestId,
-        type: routed.action,
-        actorRef: input.submittedByRef,
-        fromState: routed.from,
-        toState: routed.to,
-        at: now,
-      });
+      const written = [
+        await this.submitted(tx, requestId, input, now),
+        await requests.appendEvent(tx, {
+          requestId,
+          type: routed.action,
+          actorRef: input.submittedByRef,
+          fromState: routed.from,
+          toState: routed.to,
+          at: now,
+        }),
+      ];
       if (input.extendsGrantId && !needsApproval) {
-        await settleExtension(tx, this.stores, requestId, now);
+        written.push(
+          ...(await settleExtension(tx, this.stores, requestId, now)),
+        );
       }
-      return requestId;
+      return { id: requestId, eventIds: written };
     });
-    return {
-      request: (await requests.getRequest(id))!,
-      events: await requests.listEvents(id),
-    };
+    const request = (await requests.getRequest(id))!;
+    const events = await requests.listEvents(id);
+    this.metrics?.recordEvents(
+      request,
+      events.filter(e => eventIds.includes(e.id)),
+    );
+    return { request, events };
   }
 
   /**
@@ -281,6 +293,7 @@ export class RequestLifecycle {
     const event = (await requests.listEvents(options.requestId)).find(
       e => e.id === eventId,
     )!;
+    this.metrics?.recordEvents(request, [event]);
     return { request, event };
   }
 
@@ -355,6 +368,7 @@ export class RequestLifecycle {
     const events = (await requests.listEvents(options.requestId)).filter(e =>
       eventIds.includes(e.id),
     );
+    this.metrics?.recordEvents(request, events);
     return { request, outcome, events };
   }
 
@@ -381,9 +395,14 @@ export class RequestLifecycle {
     const result = await requests.transaction(tx =>
       recordTimeout(tx, requests, options),
     );
-    return result
-      ? { request: (await requests.getRequest(options.requestId))!, ...result }
-      : undefined;
+    if (!result) {
+      return undefined;
+    }
+    const request = (await requests.getRequest(options.requestId))!;
+    if (result.outcome === 'rejected') {
+      this.metrics?.timedOut(request);
+    }
+    return { request, ...result };
   }
 
   /**
@@ -476,9 +495,17 @@ export class RequestLifecycle {
       });
       return request.slaTerms;
     });
-    return terms
-      ? { request: (await requests.getRequest(options.requestId))!, terms }
-      : undefined;
+    if (!terms) {
+      return undefined;
+    }
+    const request = (await requests.getRequest(options.requestId))!;
+    if (mark.endsWith('breached')) {
+      this.metrics?.slaBreached(
+        request,
+        mark.startsWith('response') ? 'response' : 'resolution',
+      );
+    }
+    return { request, terms };
   }
 
   /** The request to move, unless it changed since the caller loaded it. */
@@ -506,8 +533,8 @@ export class RequestLifecycle {
     requestId: string,
     input: NewRequest,
     now: Date,
-  ): Promise<void> {
-    await this.stores.requests.appendEvent(tx, {
+  ): Promise<string> {
+    return this.stores.requests.appendEvent(tx, {
       requestId,
       type: 'submit',
       actorRef: input.submittedByRef,

@@ -15,7 +15,9 @@ function RedirectToServiceCatalogue() {
   return null;
 }
 
-// The demo has no home page of its own: the service catalogue is the point.
+// The service catalogue is the point of the demo, so it is where visitors
+// land; the home plugin's page, with the service catalogue's card, is at
+// /home.
 const homeRedirect = PageBlueprint.make({
   name: 'home-redirect',
   params: {

@@ -1,0 +1,4 @@
+export {
+  HomeCardContent,
+  type ServiceCatalogueHomeCardProps,
+} from './HomeCard';
