@@ -35,6 +35,8 @@ import { SwapService } from '../grants/SwapService';
 import { RequestService } from '../requests/RequestService';
 import { SubmissionService } from '../requests/SubmissionService';
 import { RequestTaskLogs } from '../requests/RequestTaskLogs';
+import { addReportRoutes } from '../reports/reportRoutes';
+import { ReportService } from '../reports/ReportService';
 import { createOpenApiRouter } from '../schema/openapi';
 
 /** @internal */
@@ -51,6 +53,7 @@ export interface RouterOptions {
   entityAccess: EntityAccessService;
   gate: GateKeeper;
   taskLogs: RequestTaskLogs;
+  reports: ReportService;
 }
 
 /** Only the scaffolder, where the gate action runs, asks the gate. */
@@ -79,6 +82,7 @@ export async function createRouter(
     entityAccess,
     gate,
     taskLogs,
+    reports,
   } = options;
   const router = await createOpenApiRouter();
 
@@ -218,6 +222,8 @@ export async function createRouter(
       }),
     );
   });
+
+  addReportRoutes(router, { reports, userCredentials });
 
   router.get('/queue', async (req, res) => {
     const credentials = await userCredentials(req);
