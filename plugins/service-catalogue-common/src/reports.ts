@@ -147,3 +147,38 @@ export interface AccessReport {
   }>;
   leavers: { count: number; medianMs?: number };
 }
+
+/**
+ * Each report by the path under `/reports/` that serves it.
+ *
+ * @public
+ */
+export interface ServiceCatalogueReports {
+  volume: VolumeReport;
+  delivery: DeliveryReport;
+  sla: SlaReport;
+  'sla/breaches': SlaBreachesReport;
+  offerings: OfferingsReport;
+  automation: AutomationReport;
+  approvals: ApprovalsReport;
+  access: AccessReport;
+}
+
+/**
+ * The name of a report.
+ *
+ * @public
+ */
+export type ReportName = keyof ServiceCatalogueReports;
+
+/**
+ * A report's filters, with the grouping of the volume report and the page
+ * of the breaches.
+ *
+ * @public
+ */
+export interface GetReportQuery extends ReportQuery {
+  bucket?: ReportBucket;
+  limit?: number;
+  offset?: number;
+}

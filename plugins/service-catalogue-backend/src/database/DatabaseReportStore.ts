@@ -81,7 +81,9 @@ export class DatabaseReportStore {
   async countByOffering(
     scope: ReportScope,
     options: { limit?: number } = {},
-  ): Promise<Array<{ offeringRef: string; offeringTitle: string; count: number }>> {
+  ): Promise<
+    Array<{ offeringRef: string; offeringTitle: string; count: number }>
+  > {
     const query = this.requests(scope)
       .select('requests.offering_ref')
       .max({ offering_title: 'requests.offering_title' })
@@ -265,7 +267,8 @@ export class DatabaseReportStore {
   }
 
   async automation(scope: ReportScope): Promise<AutomationReport['items']> {
-    const manual = "SUM(CASE WHEN requests.fulfilment = 'manual' THEN 1 ELSE 0 END)";
+    const manual =
+      "SUM(CASE WHEN requests.fulfilment = 'manual' THEN 1 ELSE 0 END)";
     const rows: Array<Record<string, string | number>> = await this.requests(
       scope,
     )
@@ -301,7 +304,11 @@ export class DatabaseReportStore {
     const times = this.requests(scope)
       .join('request_stages', 'request_stages.request_id', 'requests.id')
       .join('request_decisions', function onStage() {
-        this.on('request_decisions.request_id', '=', 'request_stages.request_id').andOn(
+        this.on(
+          'request_decisions.request_id',
+          '=',
+          'request_stages.request_id',
+        ).andOn(
           'request_decisions.stage_index',
           '=',
           'request_stages.stage_index',

@@ -109,7 +109,10 @@ export class ReportService {
     return { items: await this.deps.reports.delivery(scope) };
   }
 
-  async sla(query: ReportQuery, credentials: UserCredentials): Promise<SlaReport> {
+  async sla(
+    query: ReportQuery,
+    credentials: UserCredentials,
+  ): Promise<SlaReport> {
     const { scope } = await this.scoped(query, credentials);
     return { items: await this.deps.reports.slaCompliance(scope) };
   }
@@ -130,14 +133,14 @@ export class ReportService {
     credentials: UserCredentials,
   ): Promise<OfferingsReport> {
     const { scope, offerings } = await this.scoped(query, credentials);
-    const candidates = (await offerings()).filter(o =>
-      this.inScope(o, scope),
-    );
+    const candidates = (await offerings()).filter(o => this.inScope(o, scope));
     const [top, requested] = await Promise.all([
       this.deps.reports.countByOffering(scope, { limit: TOP }),
       this.deps.reports.countByOffering({
         ...scope,
-        offeringRefs: candidates.map(o => o.entityRef.toLocaleLowerCase('en-US')),
+        offeringRefs: candidates.map(o =>
+          o.entityRef.toLocaleLowerCase('en-US'),
+        ),
       }),
     ]);
     const used = new Set(requested.map(r => r.offeringRef));
@@ -271,7 +274,11 @@ export class ReportService {
     for (let grew = true; grew; ) {
       grew = false;
       for (const category of all) {
-        if (category.parent && found.has(category.parent) && !found.has(category.id)) {
+        if (
+          category.parent &&
+          found.has(category.parent) &&
+          !found.has(category.id)
+        ) {
           found.add(category.id);
           grew = true;
         }
