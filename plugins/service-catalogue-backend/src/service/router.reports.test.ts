@@ -167,7 +167,9 @@ describe.each(databases.eachSupportedId())('reports on %p', databaseId => {
         .post(`${API}/requests`)
         .set('Authorization', as(who))
         .send({ offeringRef: `offering:default/${name}`, formValues: {} });
-      expect(res.status).toBe(201);
+      if (res.status !== 201) {
+        throw new Error(`submitting ${name}: ${res.status} ${res.text}`);
+      }
       return res.body.trackingNumber as string;
     };
     const first = await submit('frank', 'vpn');
@@ -181,7 +183,9 @@ describe.each(databases.eachSupportedId())('reports on %p', databaseId => {
       .post(`${API}/requests/${first}/complete`)
       .set('Authorization', as('desmond'))
       .send({});
-    expect(done.status).toBe(200);
+    if (done.status !== 200) {
+      throw new Error(`completing: ${done.status} ${done.text}`);
+    }
   });
 
   const top = async (who: string, query?: Record<string, string>) => {
