@@ -11,6 +11,7 @@ import {
   accessRouteRef,
   approvalsRouteRef,
   deskRouteRef,
+  reportsRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -73,6 +74,7 @@ export default createFrontendPlugin({
     approvals: approvalsRouteRef,
     access: accessRouteRef,
     desk: deskRouteRef,
+    reports: reportsRouteRef,
   },
   externalRoutes: {
     scaffolderTask: scaffolderTaskRouteRef,

@@ -12,6 +12,7 @@ import {
   accessRouteRef,
   approvalsRouteRef,
   deskRouteRef,
+  reportsRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -40,6 +41,7 @@ export const serviceCataloguePlugin = createPlugin({
     approvals: approvalsRouteRef,
     access: accessRouteRef,
     desk: deskRouteRef,
+    reports: reportsRouteRef,
   },
   externalRoutes: {
     scaffolderTask: scaffolderTaskRouteRef,
