@@ -16,10 +16,14 @@ export class ReportSql {
 
   private constructor(readonly postgres: boolean) {}
 
-  /** Milliseconds from one timestamp column to a later one. */
+  /**
+   * Milliseconds from one timestamp column to a later one. EXTRACT gives
+   * a numeric, whose arithmetic is several times slower than a double's
+   * over many rows.
+   */
   ms(later: string, earlier: string): string {
     return this.postgres
-      ? `(EXTRACT(EPOCH FROM (${later} - ${earlier})) * 1000)`
+      ? `(EXTRACT(EPOCH FROM (${later} - ${earlier}))::double precision * 1000)`
       : `(${later} - ${earlier})`;
   }
 
