@@ -42,6 +42,7 @@ export function ReportCard<T extends object>(props: {
   return (
     <InfoCard
       title={title}
+      titleTypographyProps={{ component: 'h2' }}
       action={
         <Button
           size="small"
