@@ -39,7 +39,7 @@ const rate = (part: number, whole: number) => (whole ? part / whole : 0);
 
 /**
  * The reports' aggregate queries. Every figure is computed by the database
- * (GROUP BY, windows for percentiles); only one row per group comes back.
+ * (GROUP BY, percentiles); only one row per group comes back.
  *
  * @internal
  */
@@ -147,31 +147,16 @@ export class DatabaseReportStore {
         db.raw(`${sql.ms('done.at', leftApproval)} AS fulfilment`),
       );
     const measures = ['total', 'approval', 'fulfilment'];
-    const ranked = db
-      .from(times.as('t'))
-      .select(
-        't.*',
-        db.raw('COUNT(*) OVER (PARTITION BY offering_ref) AS size'),
-        ...measures.map(m =>
-          db.raw(
-            `ROW_NUMBER() OVER (PARTITION BY offering_ref ORDER BY ${m}) AS nth_${m}`,
-          ),
-        ),
-      );
-    const percentiles = measures.flatMap(m =>
-      [0.5, 0.9].map(p =>
-        db.raw(
-          `${sql.percentile(p, m, `nth_${m}`, 'size')} AS ${m}_${p * 100}`,
-        ),
-      ),
-    );
-    const rows: Array<Record<string, string | number>> = await db
-      .from(ranked.as('r'))
+    const rows: Array<Record<string, string | number>> = await sql
+      .percentiles(db, times, {
+        partition: 'offering_ref',
+        measures,
+        percentiles: [0.5, 0.9],
+      })
       .select(
         'offering_ref',
         db.raw('MAX(offering_title) AS offering_title'),
-        db.raw('MAX(size) AS delivered'),
-        ...percentiles,
+        db.raw('COUNT(*) AS delivered'),
       )
       .groupBy('offering_ref')
       .orderBy('offering_ref');
@@ -319,20 +304,13 @@ export class DatabaseReportStore {
         db.raw('request_stages.stage_index AS stage'),
         db.raw(`${sql.ms('request_decisions.decided_at', opened)} AS took`),
       );
-    const ranked = db
-      .from(times.as('t'))
-      .select(
-        't.*',
-        db.raw('COUNT(*) OVER (PARTITION BY stage) AS size'),
-        db.raw('ROW_NUMBER() OVER (PARTITION BY stage ORDER BY took) AS nth'),
-      );
-    const stages: Array<Record<string, number | string>> = await db
-      .from(ranked.as('r'))
-      .select(
-        'stage',
-        db.raw('MAX(size) AS decisions'),
-        db.raw(`${sql.percentile(0.5, 'took', 'nth', 'size')} AS median`),
-      )
+    const stages: Array<Record<string, number | string>> = await sql
+      .percentiles(db, times, {
+        partition: 'stage',
+        measures: ['took'],
+        percentiles: [0.5],
+      })
+      .select('stage', db.raw('COUNT(*) AS decisions'))
       .groupBy('stage')
       .orderBy('stage');
 
@@ -362,7 +340,7 @@ export class DatabaseReportStore {
       stages: stages.map(row => ({
         stage: number(row.stage),
         decisions: number(row.decisions),
-        medianMs: Math.round(number(row.median)),
+        medianMs: Math.round(number(row.took_50)),
       })),
       decided,
       rejected,
@@ -426,22 +404,12 @@ export class DatabaseReportStore {
         ),
       )
       .groupBy('departures.id');
-    const ranked = db
-      .from(gone.as('g'))
-      .select(
-        'g.took',
-        db.raw('COUNT(*) OVER () AS size'),
-        db.raw('ROW_NUMBER() OVER (ORDER BY took) AS nth'),
-      );
-    const [row] = await db
-      .from(ranked.as('r'))
-      .select(
-        db.raw('COUNT(*) AS count'),
-        db.raw(`${sql.percentile(0.5, 'took', 'nth', 'size')} AS median`),
-      );
+    const [row] = await sql
+      .percentiles(db, gone, { measures: ['took'], percentiles: [0.5] })
+      .select(db.raw('COUNT(*) AS count'));
     const count = number(row?.count);
     return count
-      ? { count, medianMs: Math.round(number(row.median)) }
+      ? { count, medianMs: Math.round(number(row.took_50)) }
       : { count: 0 };
   }
 }

@@ -43,6 +43,51 @@ export class ReportSql {
     return `strftime('%Y-', ${day}) || printf('%02d', ((CAST(strftime('%m', ${day}) AS INTEGER) - 1) / 3) * 3 + 1) || '-01'`;
   }
 
+  /**
+   * A query over `rows`, by `partition` if given (the caller adds the
+   * GROUP BY), selecting each measure's percentiles as `<measure>_<50|90>`.
+   * PostgreSQL computes them with `percentile_cont`; SQLite has none, so
+   * there they come from ranks: ROW_NUMBER() and COUNT() windows, which
+   * both have, and interpolation between the two nearest ranks.
+   */
+  percentiles(
+    db: Knex,
+    rows: Knex.QueryBuilder,
+    options: {
+      partition?: string;
+      measures: string[];
+      percentiles: number[];
+    },
+  ): Knex.QueryBuilder {
+    const { measures, percentiles } = options;
+    const partition = options.partition
+      ? `PARTITION BY ${options.partition} `
+      : '';
+    const each = (f: (measure: string, p: number) => string) =>
+      measures.flatMap(m =>
+        percentiles.map(p => db.raw(`${f(m, p)} AS ${m}_${p * 100}`)),
+      );
+    if (this.postgres) {
+      return db
+        .from(rows.as('r'))
+        .select(
+          each((m, p) => `percentile_cont(${p}) WITHIN GROUP (ORDER BY ${m})`),
+        );
+    }
+    const ranked = db
+      .from(rows.as('t'))
+      .select(
+        't.*',
+        db.raw(`COUNT(*) OVER (${partition}) AS size`),
+        ...measures.map(m =>
+          db.raw(`ROW_NUMBER() OVER (${partition}ORDER BY ${m}) AS nth_${m}`),
+        ),
+      );
+    return db
+      .from(ranked.as('r'))
+      .select(each((m, p) => this.percentile(p, m, `nth_${m}`, 'size')));
+  }
+
   /** The largest integer not above a non-negative number. */
   private floor(value: string): string {
     return this.postgres ? `FLOOR(${value})` : `CAST(${value} AS INTEGER)`;
