@@ -72,6 +72,19 @@ async function seed(knex: Knex) {
         'g + g % 600',
       )}
     ${series(size)} WHERE g % 10 < 8`);
+  await knex.raw(`
+    INSERT INTO grants (id, request_id, holder_ref, offering_ref, offering_title,
+      offering_owner_ref, state, granted_at, expires_at)
+    SELECT 'g' || ${text('g')}, 'b' || ${text('g')}, 'user:default/u' || ${text(
+    'g % 5000',
+  )},
+      'offering:default/o' || ${text('g % 200')}, 'Offering ' || ${text(
+    'g % 200',
+  )},
+      'group:default/team' || ${text('g % 20')}, 'active', ${minutes(
+    'g',
+  )}, ${minutes('g + 150000')}
+    ${series(size)} WHERE g % 10 < 7`);
   if (pg) {
     await knex.raw('ANALYZE');
   }
