@@ -24,6 +24,8 @@ import { DatabaseRequestStore } from './database/DatabaseRequestStore';
 import { DatabaseSwapStore } from './database/DatabaseSwapStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DeskService } from './desk/DeskService';
+import { DatabaseReportStore } from './database/DatabaseReportStore';
+import { ReportService } from './reports/ReportService';
 import { FulfilmentWorker } from './fulfilment/FulfilmentWorker';
 import { ScaffolderServiceTasks } from './fulfilment/ScaffolderTasks';
 import { GateKeeper } from './gate/GateKeeper';
@@ -114,6 +116,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         }
 
         const slaPolicies = SlaPolicies.fromConfig(config);
+        const categories = CategoryRegistry.fromConfig(config);
         const fulfillers = Fulfillers.fromConfig(config, deps);
         const templates = TemplateChecks.create(deps);
         const offerings = OfferingCatalogue.create({
@@ -211,7 +214,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            categories: CategoryRegistry.fromConfig(config),
+            categories,
             offerings,
             submissions,
             requests,
@@ -240,6 +243,13 @@ export const serviceCataloguePlugin = createBackendPlugin({
               notifier,
             }),
             taskLogs: RequestTaskLogs.create({ viewer, tasks }),
+            reports: ReportService.create({
+              ...deps,
+              reports: await DatabaseReportStore.create(deps),
+              offerings,
+              categories,
+              fulfillers,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({

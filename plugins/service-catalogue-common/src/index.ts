@@ -10,3 +10,4 @@ export * from './types';
 export * from './permissions';
 export * from './requests';
 export * from './gate';
+export * from './reports';

@@ -86,6 +86,21 @@ export const serviceCatalogueAdministerPermission = createPermission({
 });
 
 /**
+ * Read the reports: volumes, delivery times, SLA compliance, approvals and
+ * access. A resource permission on requests, so that a policy can narrow
+ * the rows a report counts with the request conditions (such as
+ * `isOfferingOwner`); the service catalogue itself shows owners their own
+ * offerings and the desk and administrators everything.
+ *
+ * @public
+ */
+export const serviceCatalogueReportReadPermission = createPermission({
+  name: 'service-catalogue.report.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_SERVICE_CATALOGUE_REQUEST,
+});
+
+/**
  * Every permission of the service catalogue, for the permissions registry.
  *
  * @public
@@ -98,4 +113,5 @@ export const serviceCataloguePermissions = [
   serviceCatalogueRequestCommentPermission,
   serviceCatalogueRequestFulfilPermission,
   serviceCatalogueAdministerPermission,
+  serviceCatalogueReportReadPermission,
 ];

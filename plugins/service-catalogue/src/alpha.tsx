@@ -13,6 +13,7 @@ import {
   accessRouteRef,
   approvalsRouteRef,
   deskRouteRef,
+  reportsRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -89,6 +90,7 @@ export default createFrontendPlugin({
     approvals: approvalsRouteRef,
     access: accessRouteRef,
     desk: deskRouteRef,
+    reports: reportsRouteRef,
   },
   externalRoutes: {
     scaffolderTask: scaffolderTaskRouteRef,

@@ -31,8 +31,10 @@ export {
   DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
+  ReportsSidebarItem,
   type ApprovalsSidebarItemProps,
   type DeskQueueSidebarItemProps,
   type MyAccessSidebarItemProps,
   type MyRequestsSidebarItemProps,
+  type ReportsSidebarItemProps,
 } from './components/SidebarItems';

@@ -16,6 +16,7 @@ import {
   accessRouteRef,
   approvalsRouteRef,
   deskRouteRef,
+  reportsRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -46,6 +47,7 @@ export const serviceCataloguePlugin = createPlugin({
     approvals: approvalsRouteRef,
     access: accessRouteRef,
     desk: deskRouteRef,
+    reports: reportsRouteRef,
   },
   externalRoutes: {
     scaffolderTask: scaffolderTaskRouteRef,

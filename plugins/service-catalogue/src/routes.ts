@@ -49,6 +49,12 @@ export const deskRouteRef = createSubRouteRef({
   path: '/desk',
 });
 
+export const reportsRouteRef = createSubRouteRef({
+  id: 'service-catalogue/reports',
+  parent: rootRouteRef,
+  path: '/reports',
+});
+
 // The scaffolder's page of one task, with the log of every step. Optional:
 // without it the request page shows no link to the task. The new frontend
 // system binds it to the scaffolder by default.

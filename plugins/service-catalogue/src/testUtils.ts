@@ -50,6 +50,7 @@ export function mockServiceCatalogueApi(
     startSwap: unexpected('startSwap'),
     getSwap: unexpected('getSwap'),
     listDepartures: unexpected('listDepartures'),
+    getReport: unexpected('getReport'),
   };
   for (const [key, value] of Object.entries(overrides)) {
     Object.assign(api, {

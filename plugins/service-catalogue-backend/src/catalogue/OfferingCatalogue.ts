@@ -69,6 +69,21 @@ export class OfferingCatalogue {
   }
 
   /**
+   * Every offering the catalog lets the caller read, whatever its audience
+   * or availability: the reports count requests for offerings their owners
+   * may not request themselves.
+   */
+  async listEveryOffering(options: {
+    credentials: BackstageCredentials;
+  }): Promise<OfferingSummary[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: OFFERING_KIND } },
+      { credentials: options.credentials },
+    );
+    return items.filter(isOfferingEntity).map(toSummary);
+  }
+
+  /**
    * One offering the caller may see; with the problems of its templates
    * when the caller fulfils it, so that its owners find them before a
    * request fails on them.

@@ -8,6 +8,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import {
   AnticipatedApprovers,
+  ReportQuery,
   GateCheckResult,
   GateInitiator,
   RequestTaskLog,
@@ -35,6 +36,7 @@ import { SwapService } from '../grants/SwapService';
 import { RequestService } from '../requests/RequestService';
 import { SubmissionService } from '../requests/SubmissionService';
 import { RequestTaskLogs } from '../requests/RequestTaskLogs';
+import { ReportService } from '../reports/ReportService';
 import { createOpenApiRouter } from '../schema/openapi';
 
 /** @internal */
@@ -51,6 +53,7 @@ export interface RouterOptions {
   entityAccess: EntityAccessService;
   gate: GateKeeper;
   taskLogs: RequestTaskLogs;
+  reports: ReportService;
 }
 
 /** Only the scaffolder, where the gate action runs, asks the gate. */
@@ -79,6 +82,7 @@ export async function createRouter(
     entityAccess,
     gate,
     taskLogs,
+    reports,
   } = options;
   const router = await createOpenApiRouter();
 
@@ -217,6 +221,67 @@ export async function createRouter(
         credentials,
       }),
     );
+  });
+
+  const reportFilters = (query: Record<string, unknown>): ReportQuery => ({
+    from: query.from as string | undefined,
+    to: query.to as string | undefined,
+    category: query.category as string | undefined,
+    owner: query.owner as string | undefined,
+  });
+
+  router.get('/reports/volume', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await reports.volume(
+        { ...reportFilters(req.query), bucket: req.query.bucket },
+        credentials,
+      ),
+    );
+  });
+
+  router.get('/reports/delivery', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await reports.delivery(reportFilters(req.query), credentials));
+  });
+
+  router.get('/reports/sla', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await reports.sla(reportFilters(req.query), credentials));
+  });
+
+  router.get('/reports/sla/breaches', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await reports.slaBreaches(
+        {
+          ...reportFilters(req.query),
+          limit: req.query.limit ? Number(req.query.limit) : undefined,
+          offset: req.query.offset ? Number(req.query.offset) : undefined,
+        },
+        credentials,
+      ),
+    );
+  });
+
+  router.get('/reports/offerings', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await reports.offerings(reportFilters(req.query), credentials));
+  });
+
+  router.get('/reports/automation', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await reports.automation(reportFilters(req.query), credentials));
+  });
+
+  router.get('/reports/approvals', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await reports.approvals(reportFilters(req.query), credentials));
+  });
+
+  router.get('/reports/access', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await reports.access(reportFilters(req.query), credentials));
   });
 
   router.get('/queue', async (req, res) => {

@@ -7,6 +7,7 @@ import {
   CreateDelegationBody,
   DecideRequestBody,
   EntityAccess,
+  GetReportQuery,
   ExtendGrantBody,
   Grant,
   ListCategoriesResponse,
@@ -21,7 +22,9 @@ import {
   RequestDetails,
   RequestTaskLog,
   RequestState,
+  ReportName,
   RevokeGrantBody,
+  ServiceCatalogueReports,
   ServiceRequest,
   StartSwapBody,
   SubmitRequestBody,
@@ -310,6 +313,15 @@ export interface ServiceCatalogueApi {
    * administrator.
    */
   listDepartures(): Promise<ListDeparturesResponse>;
+
+  /**
+   * A report over the requests the caller may see the figures of: owners
+   * their offerings, the service desk and administrators every one.
+   */
+  getReport<K extends ReportName>(
+    name: K,
+    query?: GetReportQuery,
+  ): Promise<ServiceCatalogueReports[K]>;
 }
 
 /**

@@ -326,6 +326,32 @@ describe('ServiceCatalogueClient', () => {
     ]);
   });
 
+  it('asks for a report with its filters, leaving out the empty ones', async () => {
+    const urls: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/reports/*`, (req, res, ctx) => {
+        urls.push(`${req.url.pathname}${req.url.search}`);
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+    );
+
+    await expect(client.getReport('sla/breaches')).resolves.toEqual({
+      items: [],
+      totalCount: 0,
+    });
+    await client.getReport('volume', {
+      from: '2026-01-01',
+      to: undefined,
+      category: '',
+      owner: 'group:default/network-team',
+      bucket: 'week',
+    });
+    expect(urls).toEqual([
+      '/api/service-catalogue/reports/sla/breaches',
+      '/api/service-catalogue/reports/volume?from=2026-01-01&owner=group%3Adefault%2Fnetwork-team&bucket=week',
+    ]);
+  });
+
   it('asks for one page of the desk queue at a time', async () => {
     const urls: string[] = [];
     server.use(

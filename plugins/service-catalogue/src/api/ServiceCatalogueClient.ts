@@ -9,6 +9,7 @@ import {
   CreateDelegationBody,
   DecideRequestBody,
   EntityAccess,
+  GetReportQuery,
   Grant,
   ListCategoriesResponse,
   ListDelegationsResponse,
@@ -21,7 +22,9 @@ import {
   RequestComment,
   RequestDetails,
   RequestTaskLog,
+  ReportName,
   RevokeGrantBody,
+  ServiceCatalogueReports,
   ServiceRequest,
   SubmitRequestBody,
   Swap,
@@ -279,6 +282,22 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
 
   async listDepartures(): Promise<ListDeparturesResponse> {
     return this.request<ListDeparturesResponse>('/departures');
+  }
+
+  async getReport<K extends ReportName>(
+    name: K,
+    query: GetReportQuery = {},
+  ): Promise<ServiceCatalogueReports[K]> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') {
+        params.set(key, String(value));
+      }
+    }
+    const search = params.size ? `?${params}` : '';
+    return this.request<ServiceCatalogueReports[K]>(
+      `/reports/${name}${search}`,
+    );
   }
 
   private async request<T>(

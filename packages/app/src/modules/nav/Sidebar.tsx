@@ -16,6 +16,7 @@ import {
   DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
+  ReportsSidebarItem,
 } from '@service-catalogue/plugin-service-catalogue';
 
 export const SidebarContent = NavContentBlueprint.make({
@@ -39,6 +40,7 @@ export const SidebarContent = NavContentBlueprint.make({
             <MyAccessSidebarItem />
             <ApprovalsSidebarItem />
             <DeskQueueSidebarItem />
+            <ReportsSidebarItem />
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />

@@ -7,6 +7,7 @@ import { CataloguePage, NfsCataloguePage } from '../CataloguePage';
 import { DeskQueuePage } from '../DeskQueuePage';
 import { MyAccessPage } from '../MyAccessPage';
 import { MyRequestsPage } from '../MyRequestsPage';
+import { ReportsPage } from '../ReportsPage';
 import { RequestPage } from '../RequestPage';
 import { NewFrontendSystemProvider } from '../shared';
 
@@ -38,6 +39,7 @@ function PluginRoutes(props: { nfs: boolean }) {
       <Route path="/approvals/*" element={<ApprovalsPage />} />
       <Route path="/access" element={<MyAccessPage />} />
       <Route path="/desk/*" element={<DeskQueuePage />} />
+      <Route path="/reports" element={<ReportsPage />} />
     </Routes>
   );
 }

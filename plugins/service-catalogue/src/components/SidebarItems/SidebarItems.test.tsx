@@ -8,6 +8,7 @@ import {
   DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
+  ReportsSidebarItem,
 } from './SidebarItems';
 
 describe('sidebar items', () => {
@@ -30,6 +31,7 @@ describe('sidebar items', () => {
         <MyRequestsSidebarItem />
         <MyAccessSidebarItem />
         <DeskQueueSidebarItem />
+        <ReportsSidebarItem />
       </TestApiProvider>,
       { mountedRoutes: { '/service-catalogue': rootRouteRef } },
     );
@@ -51,6 +53,10 @@ describe('sidebar items', () => {
     expect(screen.getByRole('link', { name: /Desk queue/ })).toHaveAttribute(
       'href',
       '/service-catalogue/desk',
+    );
+    expect(screen.getByRole('link', { name: /Reports/ })).toHaveAttribute(
+      'href',
+      '/service-catalogue/reports',
     );
   });
 });

@@ -5,6 +5,7 @@ import Badge from '@material-ui/core/Badge';
 import AssignmentIcon from '@material-ui/icons/Assignment';
 import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
 import HeadsetMicIcon from '@material-ui/icons/HeadsetMic';
+import BarChartIcon from '@material-ui/icons/BarChart';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { serviceCatalogueApiRef } from '../../api';
 import { useRequestChanged } from '../../hooks';
@@ -12,6 +13,7 @@ import {
   accessRouteRef,
   approvalsRouteRef,
   deskRouteRef,
+  reportsRouteRef,
   requestsRouteRef,
 } from '../../routes';
 
@@ -134,4 +136,28 @@ export function DeskQueueSidebarItem(props: DeskQueueSidebarItemProps) {
   const { text = 'Desk queue', icon = HeadsetMicIcon } = props;
   const deskRoute = useRouteRef(deskRouteRef);
   return <SidebarItem to={deskRoute()} text={text} icon={icon} />;
+}
+
+/**
+ * Props of {@link ReportsSidebarItem}.
+ *
+ * @public
+ */
+export type ReportsSidebarItemProps = {
+  /** Defaults to `Reports`. */
+  text?: string;
+  icon?: IconComponent;
+};
+
+/**
+ * A sidebar item linking to the reports: volumes, delivery times, SLA
+ * compliance, automation, approvals and access, for the offerings the
+ * signed-in user owns (all of them for the desk and administrators).
+ *
+ * @public
+ */
+export function ReportsSidebarItem(props: ReportsSidebarItemProps) {
+  const { text = 'Reports', icon = BarChartIcon } = props;
+  const reportsRoute = useRouteRef(reportsRouteRef);
+  return <SidebarItem to={reportsRoute()} text={text} icon={icon} />;
 }

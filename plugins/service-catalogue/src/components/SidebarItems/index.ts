@@ -3,8 +3,10 @@ export {
   DeskQueueSidebarItem,
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
+  ReportsSidebarItem,
   type ApprovalsSidebarItemProps,
   type DeskQueueSidebarItemProps,
   type MyAccessSidebarItemProps,
   type MyRequestsSidebarItemProps,
+  type ReportsSidebarItemProps,
 } from './SidebarItems';

@@ -69,6 +69,47 @@ export const spec = {
           minLength: 1,
         },
       },
+      reportFrom: {
+        name: 'from',
+        in: 'query',
+        required: false,
+        description: 'ISO 8601 time; requests submitted at or after it.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+        },
+      },
+      reportTo: {
+        name: 'to',
+        in: 'query',
+        required: false,
+        description: 'ISO 8601 time; requests submitted before it.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+        },
+      },
+      reportCategory: {
+        name: 'category',
+        in: 'query',
+        required: false,
+        description:
+          'A category id; its offerings and those of its sub-categories.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+        },
+      },
+      reportOwner: {
+        name: 'owner',
+        in: 'query',
+        required: false,
+        description: 'Entity ref of an owner; the offerings it owns.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+        },
+      },
     },
     requestBodies: {},
     responses: {
@@ -1434,6 +1475,371 @@ export const spec = {
         },
         required: ['taskId', 'lines'],
         additionalProperties: false,
+      },
+      VolumeReport: {
+        description: 'Requests by category and by period.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['byCategory', 'byPeriod'],
+        properties: {
+          byCategory: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['category', 'title', 'count'],
+              properties: {
+                category: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                count: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          byPeriod: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['period', 'count'],
+              properties: {
+                period: {
+                  type: 'string',
+                },
+                count: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+        },
+      },
+      DeliveryReport: {
+        description: 'Time to deliver per offering, in milliseconds.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [
+                'offeringRef',
+                'offeringTitle',
+                'delivered',
+                'totalMedianMs',
+                'totalP90Ms',
+                'approvalMedianMs',
+                'approvalP90Ms',
+                'fulfilmentMedianMs',
+                'fulfilmentP90Ms',
+              ],
+              properties: {
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+                delivered: {
+                  type: 'integer',
+                },
+                totalMedianMs: {
+                  type: 'integer',
+                },
+                totalP90Ms: {
+                  type: 'integer',
+                },
+                approvalMedianMs: {
+                  type: 'integer',
+                },
+                approvalP90Ms: {
+                  type: 'integer',
+                },
+                fulfilmentMedianMs: {
+                  type: 'integer',
+                },
+                fulfilmentP90Ms: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+        },
+      },
+      SlaReport: {
+        description: 'SLA compliance per offering and policy.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [
+                'offeringRef',
+                'offeringTitle',
+                'policyId',
+                'ended',
+                'met',
+                'complianceRate',
+              ],
+              properties: {
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+                policyId: {
+                  type: 'string',
+                },
+                ended: {
+                  type: 'integer',
+                },
+                met: {
+                  type: 'integer',
+                },
+                complianceRate: {
+                  type: 'number',
+                },
+              },
+            },
+          },
+        },
+      },
+      SlaBreachesReport: {
+        description: 'Requests that missed a due time of their SLA.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'totalCount'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [
+                'id',
+                'trackingNumber',
+                'offeringRef',
+                'offeringTitle',
+                'policyId',
+                'state',
+                'createdAt',
+              ],
+              properties: {
+                id: {
+                  type: 'string',
+                },
+                trackingNumber: {
+                  type: 'string',
+                },
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+                policyId: {
+                  type: 'string',
+                },
+                state: {
+                  type: 'string',
+                },
+                createdAt: {
+                  type: 'string',
+                },
+                slaDueAt: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          totalCount: {
+            type: 'integer',
+          },
+        },
+      },
+      OfferingsReport: {
+        description: 'The most requested offerings and those nobody requested.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['top', 'unused'],
+        properties: {
+          top: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['offeringRef', 'offeringTitle', 'count'],
+              properties: {
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+                count: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          unused: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['offeringRef', 'offeringTitle', 'owner'],
+              properties: {
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+                owner: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      AutomationReport: {
+        description:
+          'Fulfilled requests per offering, by a template or by hand.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [
+                'offeringRef',
+                'offeringTitle',
+                'automatic',
+                'manual',
+                'automationRate',
+              ],
+              properties: {
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+                automatic: {
+                  type: 'integer',
+                },
+                manual: {
+                  type: 'integer',
+                },
+                automationRate: {
+                  type: 'number',
+                },
+              },
+            },
+          },
+        },
+      },
+      ApprovalsReport: {
+        description: 'Median decision time per stage and the rejection rate.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['stages', 'decided', 'rejected', 'rejectionRate'],
+        properties: {
+          stages: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['stage', 'decisions', 'medianMs'],
+              properties: {
+                stage: {
+                  type: 'integer',
+                },
+                decisions: {
+                  type: 'integer',
+                },
+                medianMs: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          decided: {
+            type: 'integer',
+          },
+          rejected: {
+            type: 'integer',
+          },
+          rejectionRate: {
+            type: 'number',
+          },
+        },
+      },
+      AccessReport: {
+        description:
+          'Active grants per offering, those ending within 30 days, and leavers.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'leavers'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [
+                'offeringRef',
+                'offeringTitle',
+                'active',
+                'expiringSoon',
+              ],
+              properties: {
+                offeringRef: {
+                  type: 'string',
+                },
+                offeringTitle: {
+                  type: 'string',
+                },
+                active: {
+                  type: 'integer',
+                },
+                expiringSoon: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          leavers: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['count'],
+            properties: {
+              count: {
+                type: 'integer',
+              },
+              medianMs: {
+                type: 'integer',
+              },
+            },
+          },
+        },
       },
     },
     securitySchemes: {
@@ -3164,6 +3570,443 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/volume': {
+      get: {
+        operationId: 'GetVolumeReport',
+        description:
+          'Requests by category and by week, month or quarter. Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+          {
+            name: 'bucket',
+            in: 'query',
+            required: false,
+            description:
+              'How to group the periods; `month` unless it says otherwise.',
+            schema: {
+              type: 'string',
+              enum: ['week', 'month', 'quarter'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/VolumeReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/delivery': {
+      get: {
+        operationId: 'GetDeliveryReport',
+        description:
+          'Median and 90th percentile time to deliver per offering, split into waiting for approval and fulfilment. Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeliveryReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/sla': {
+      get: {
+        operationId: 'GetSlaReport',
+        description:
+          'SLA compliance per offering and policy over requests that ended. Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SlaReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/sla/breaches': {
+      get: {
+        operationId: 'ListSlaBreaches',
+        description:
+          'Requests that missed a due time of their SLA, newest first, a page at a time (50 unless `limit` says otherwise). Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^[1-9][0-9]{0,2}$',
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^[0-9]{1,9}$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SlaBreachesReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/offerings': {
+      get: {
+        operationId: 'GetOfferingsReport',
+        description:
+          'The ten most requested offerings, and offerings in the catalog nobody requested in the period. Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OfferingsReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/automation': {
+      get: {
+        operationId: 'GetAutomationReport',
+        description:
+          'Fulfilled requests per offering by a template or by hand, the most manual first. Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AutomationReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/approvals': {
+      get: {
+        operationId: 'GetApprovalsReport',
+        description:
+          'Median time to a decision per stage, and the rejection rate. Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ApprovalsReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reports/access': {
+      get: {
+        operationId: 'GetAccessReport',
+        description:
+          'Active grants per offering and those ending within 30 days; for leavers detected in the period, the median time until their access was gone. Owners of offerings see their own offerings, the service desk and administrators every one.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reportFrom',
+          },
+          {
+            $ref: '#/components/parameters/reportTo',
+          },
+          {
+            $ref: '#/components/parameters/reportCategory',
+          },
+          {
+            $ref: '#/components/parameters/reportOwner',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AccessReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
