@@ -6,7 +6,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Backend, ROOT, benchConfig, buildBackend, freePort } from './lib/backend.mjs';
+import {
+  Backend,
+  ROOT,
+  benchConfig,
+  buildBackend,
+  freePort,
+  killRunning,
+} from './lib/backend.mjs';
 import { readExamples } from './lib/offerings.mjs';
 import { writeOrganisation } from './lib/org.mjs';
 import { printTable } from './lib/report.mjs';
@@ -77,10 +84,10 @@ export function parseArgs(argv) {
     ...options,
     org: options.quick ? { users: 1000, groups: 100 } : { users: 10_000, groups: 1000 },
     clientLevels: [1, 16, 32],
-    opsPerLevel: options.quick ? 32 : 320,
-    warmup: options.quick ? 4 : 20,
-    listIterations: options.quick ? 5 : 40,
-    listBudgetMs: options.quick ? 5_000 : 30_000,
+    opsPerLevel: options.quick ? 32 : 160,
+    warmup: options.quick ? 4 : 16,
+    listIterations: options.quick ? 5 : 30,
+    listBudgetMs: options.quick ? 5_000 : 15_000,
   };
 }
 
@@ -102,10 +109,11 @@ async function catalogReady(backend, org) {
   return (await count('user')) >= org.users + 2 && (await count('group')) >= org.groups;
 }
 
-async function benchDatabase(kind, options, shared) {
+async function benchDatabase(kind, options, shared, results) {
   const target =
     kind === 'sqlite' ? sqliteTarget(shared.workDir) : await postgresTarget();
   const result = { database: kind, sizes: [] };
+  results.push(result);
   const start = async () => {
     const port = await freePort();
     const configFile = path.join(shared.workDir, `app-config.${kind}.json`);
@@ -166,6 +174,7 @@ async function benchDatabase(kind, options, shared) {
           });
           log(`  ${list.name}: ${JSON.stringify(figures.lists[list.name])}`);
         }
+        result.sizes.push(figures);
         log(`${kind} at ${size}: submission`);
         const submission = await measureSubmission(backend, {
           ...options,
@@ -173,12 +182,13 @@ async function benchDatabase(kind, options, shared) {
           log,
         });
         figures.submit = submission.levels;
+        shared.save();
         log(`${kind} at ${size}: decisions`);
         figures.decide = await measureDecisions(backend, submission.submitted, {
           clients: 16,
           usersPerGroup: shared.usersPerGroup,
         });
-        result.sizes.push(figures);
+        shared.save();
       } finally {
         await backend.stop();
       }
@@ -188,7 +198,6 @@ async function benchDatabase(kind, options, shared) {
       await dropDatabases(target);
     }
   }
-  return result;
 }
 
 function gitCommit() {
@@ -220,7 +229,18 @@ async function main() {
   fs.mkdirSync(workDir, { recursive: true });
   const backendDir = buildBackend(workDir, { skipBuild: options.skipBuild, log });
   const { file: orgFile, usersPerGroup } = writeOrganisation(workDir, options.org);
-  const shared = { workDir, backendDir, orgFile, usersPerGroup };
+  const resultsDir = path.join(ROOT, 'tests/bench/results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(
+    resultsDir,
+    `${new Date(started).toISOString().replace(/[:.]/g, '-')}${options.quick ? '-quick' : ''}.json`,
+  );
+  // Written after every figure, so that a run cut short keeps what it has.
+  const save = () => {
+    run.seconds = Math.round((Date.now() - started) / 1000);
+    fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  };
+  const shared = { workDir, backendDir, orgFile, usersPerGroup, save };
 
   const run = {
     ...gitCommit(),
@@ -241,21 +261,22 @@ async function main() {
     databases: [],
   };
   for (const kind of options.databases) {
-    run.databases.push(await benchDatabase(kind, options, shared));
+    await benchDatabase(kind, options, shared, run.databases);
   }
-  run.seconds = Math.round((Date.now() - started) / 1000);
+  save();
   printTable(run);
-  const resultsDir = path.join(ROOT, 'tests/bench/results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(
-    resultsDir,
-    `${run.date.replace(/[:.]/g, '-')}${options.quick ? '-quick' : ''}.json`,
-  );
-  fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   log(`results in ${path.relative(ROOT, file)} (${run.seconds} s)`);
 }
 
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killRunning();
+    process.exit(130);
+  });
+}
+
 main().catch(error => {
+  killRunning();
   console.error(error);
   process.exitCode = 1;
 });

@@ -98,6 +98,19 @@ export function benchConfig({ port, database, workDir, orgFile }) {
   };
 }
 
+const running = new Set();
+
+/** Ends the backends still running, when the harness itself is ended. */
+export function killRunning() {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export class Backend {
   static async start({ backendDir, configFile, logFile, log }) {
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
@@ -124,6 +137,8 @@ export class Backend {
         },
       },
     );
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     const backend = new Backend(child, baseUrl, logFile);
     await backend.waitUntil(
       'the backend answers',

@@ -50,9 +50,13 @@ export async function runConcurrent({ count, clients, operation }) {
 }
 
 /** fetch that fails loudly on anything but the expected status. */
-export async function call(url, { token, method = 'GET', body, expect } = {}) {
+export async function call(
+  url,
+  { token, method = 'GET', body, expect, timeoutMs = 120_000 } = {},
+) {
   const response = await fetch(url, {
     method,
+    signal: AbortSignal.timeout(timeoutMs),
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),

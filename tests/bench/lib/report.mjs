@@ -14,6 +14,9 @@ export function printTable(run) {
   for (const db of run.databases) {
     for (const figures of db.sizes) {
       console.log(`\n== ${db.database}, ${figures.size} requests (seeded in ${figures.seedSeconds} s)`);
+      if (!figures.submit) {
+        continue;
+      }
       console.log(
         table([
           ['clients', 'insert/s', 'p50', 'p99', 'scaffolder/s', 'p50', 'p99', 'submit/s', 'p50', 'p99', 'submit÷scaffolder', 'submit÷insert'],
@@ -27,6 +30,9 @@ export function printTable(run) {
         ]),
       );
       const d = figures.decide;
+      if (!d) {
+        continue;
+      }
       console.log(`decide (16 clients): ${d.perSecond}/s, p50 ${d.p50} ms, p99 ${d.p99} ms`);
     }
     const first = db.sizes[0];

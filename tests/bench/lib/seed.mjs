@@ -21,7 +21,8 @@ class SqliteWriter {
   }
   constructor(db) {
     this.db = db;
-    this.db.pragma('journal_mode = WAL');
+    // For this connection only: the backend's own journal mode stays as it is.
+    this.db.pragma('synchronous = OFF');
     this.statements = new Map();
   }
   async columns(table) {

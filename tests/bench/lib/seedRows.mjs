@@ -23,6 +23,13 @@ const STATE_BANDS = [
 /** How many of the heavy approver's requests wait for them at most. */
 export const HEAVY_WAITING = 10_000;
 
+function decisionOutcome(decision, index, stageCount) {
+  if (decision === 'reject') {
+    return 'rejected';
+  }
+  return index === stageCount - 1 ? 'approved' : 'stage-approved';
+}
+
 function stateOf(i) {
   const band = i % 100;
   for (const [limit, state] of STATE_BANDS) {
@@ -160,7 +167,7 @@ export function requestRows(i, sequence, context) {
           stageIndex: index,
           approverRef: by,
           decision,
-          outcome: decision === 'reject' ? 'rejected' : 'approved',
+          outcome: decisionOutcome(decision, index, stageCount),
         }),
         created_at: decidedAt,
       });
