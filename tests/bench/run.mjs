@@ -62,6 +62,8 @@ export function parseArgs(argv) {
     } else if (arg === '--databases') {
       options.databases = value().split(',');
       explicitDatabases = true;
+    } else if (arg === '--results') {
+      options.resultsDir = path.resolve(value());
     } else if (arg === '--skip-build') {
       options.skipBuild = true;
     } else if (arg === '--help') {
@@ -95,7 +97,8 @@ const HELP = `yarn bench [options]
   --quick                 SQLite, 1k requests, a small organisation, few iterations
   --sizes 1k,100k,1m      how many requests to seed, in turn (default all three)
   --databases sqlite,postgres
-  --skip-build            reuse the last build of the backend and the bench plugin`;
+  --skip-build            reuse the last build of the backend and the bench plugin
+  --results DIR           where the JSON goes (default tests/bench/results)`;
 
 async function catalogReady(backend, org) {
   const token = await backend.tokenFor('carol');
@@ -229,7 +232,8 @@ async function main() {
   fs.mkdirSync(workDir, { recursive: true });
   const backendDir = buildBackend(workDir, { skipBuild: options.skipBuild, log });
   const { file: orgFile, usersPerGroup } = writeOrganisation(workDir, options.org);
-  const resultsDir = path.join(ROOT, 'tests/bench/results');
+  const resultsDir =
+    options.resultsDir ?? path.join(ROOT, 'tests/bench/results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(
     resultsDir,
