@@ -26,7 +26,8 @@ import {
 import { openWriter, seedTo } from './lib/seed.mjs';
 import { dropDatabases, postgresTarget, sqliteTarget } from './lib/targets.mjs';
 
-const log = message => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = message =>
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 function parseSize(text) {
   const m = /^(\d+)([km]?)$/i.exec(text.trim());
@@ -84,7 +85,9 @@ export function parseArgs(argv) {
   options.sizes.sort((a, b) => a - b);
   return {
     ...options,
-    org: options.quick ? { users: 1000, groups: 100 } : { users: 10_000, groups: 1000 },
+    org: options.quick
+      ? { users: 1000, groups: 100 }
+      : { users: 10_000, groups: 1000 },
     clientLevels: [1, 16, 32],
     opsPerLevel: options.quick ? 32 : 160,
     warmup: options.quick ? 4 : 16,
@@ -109,7 +112,10 @@ async function catalogReady(backend, org) {
     );
     return response.ok ? (await response.json()).totalItems : 0;
   };
-  return (await count('user')) >= org.users + 2 && (await count('group')) >= org.groups;
+  return (
+    (await count('user')) >= org.users + 2 &&
+    (await count('group')) >= org.groups
+  );
 }
 
 async function benchDatabase(kind, options, shared, results) {
@@ -139,7 +145,9 @@ async function benchDatabase(kind, options, shared, results) {
     });
   };
   try {
-    log(`${kind}: first start (migrations, the catalog reads the organisation)`);
+    log(
+      `${kind}: first start (migrations, the catalog reads the organisation)`,
+    );
     let backend = await start();
     try {
       await backend.waitUntil(
@@ -209,9 +217,13 @@ function gitCommit() {
       .toString()
       .trim();
     const dirty =
-      execFileSync('git', ['status', '--porcelain', '--', 'plugins', 'packages'], {
-        cwd: ROOT,
-      })
+      execFileSync(
+        'git',
+        ['status', '--porcelain', '--', 'plugins', 'packages'],
+        {
+          cwd: ROOT,
+        },
+      )
         .toString()
         .trim() !== '';
     return { commit, dirty };
@@ -230,14 +242,22 @@ async function main() {
   const workDir = path.join(ROOT, 'tests/bench/.work');
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
-  const backendDir = buildBackend(workDir, { skipBuild: options.skipBuild, log });
-  const { file: orgFile, usersPerGroup } = writeOrganisation(workDir, options.org);
+  const backendDir = buildBackend(workDir, {
+    skipBuild: options.skipBuild,
+    log,
+  });
+  const { file: orgFile, usersPerGroup } = writeOrganisation(
+    workDir,
+    options.org,
+  );
   const resultsDir =
     options.resultsDir ?? path.join(ROOT, 'tests/bench/results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(
     resultsDir,
-    `${new Date(started).toISOString().replace(/[:.]/g, '-')}${options.quick ? '-quick' : ''}.json`,
+    `${new Date(started).toISOString().replace(/[:.]/g, '-')}${
+      options.quick ? '-quick' : ''
+    }.json`,
   );
   // Written after every figure, so that a run cut short keeps what it has.
   const save = () => {

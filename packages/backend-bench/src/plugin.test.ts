@@ -20,6 +20,10 @@ describe('benchInsertPlugin', () => {
         features: [
           benchInsertPlugin,
           mockServices.database.factory({ knex }),
+          // Without a token the call has no principal, as in production.
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
         ],
       });
 
@@ -45,15 +49,15 @@ describe('benchInsertPlugin', () => {
     },
   );
 
-  it('refuses a body that is not an object', async () => {
+  it('refuses a body that is not a JSON object', async () => {
     const { server } = await startTestBackend({
       features: [benchInsertPlugin],
     });
-    await request(server)
+    const response = await request(server)
       .post('/api/bench-insert/inserts')
       .set('Authorization', mockCredentials.user.header())
       .set('Content-Type', 'application/json')
-      .send('"text"')
-      .expect(400);
+      .send('["laptop"]');
+    expect(response.status).toBe(400);
   });
 });

@@ -49,7 +49,11 @@ export const benchInsertPlugin = createBackendPlugin({
           const credentials = await httpAuth.credentials(req, {
             allow: ['user'],
           });
-          if (typeof req.body !== 'object' || req.body === null) {
+          if (
+            typeof req.body !== 'object' ||
+            req.body === null ||
+            Array.isArray(req.body)
+          ) {
             throw new InputError('The body must be a JSON object');
           }
           const id = randomUUID();

@@ -20,7 +20,10 @@ const BUNDLES = ['packages/backend', 'packages/backend-bench'].map(dir =>
 
 function yarn(args, log) {
   log(`yarn ${args.join(' ')}`);
-  execFileSync('yarn', args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('yarn', args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 /**
@@ -142,8 +145,7 @@ export class Backend {
     const backend = new Backend(child, baseUrl, logFile);
     await backend.waitUntil(
       'the backend answers',
-      async () =>
-        (await fetch(`${baseUrl}/api/service-catalogue/health`)).ok,
+      async () => (await fetch(`${baseUrl}/api/service-catalogue/health`)).ok,
       180,
     );
     log(`backend up on ${baseUrl} (pid ${child.pid})`);
@@ -164,7 +166,9 @@ export class Backend {
   async waitUntil(what, check, seconds) {
     for (let i = 0; i < seconds; i++) {
       if (this.exited) {
-        throw new Error(`The backend exited before ${what}; see ${this.logFile}`);
+        throw new Error(
+          `The backend exited before ${what}; see ${this.logFile}`,
+        );
       }
       try {
         if (await check()) {
@@ -201,7 +205,10 @@ export class Backend {
     }
     const exited = new Promise(resolve => this.child.once('exit', resolve));
     process.kill(-this.child.pid, 'SIGTERM');
-    const killed = await Promise.race([exited, sleep(30_000).then(() => false)]);
+    const killed = await Promise.race([
+      exited,
+      sleep(30_000).then(() => false),
+    ]);
     if (killed === false) {
       process.kill(-this.child.pid, 'SIGKILL');
       await exited;

@@ -32,12 +32,17 @@ export function readExamples(root) {
     }
     for (const group of e.spec.memberOf ?? []) {
       const ref = `group:default/${group}`;
-      members.set(ref, [...(members.get(ref) ?? []), `user:default/${e.metadata.name}`]);
+      members.set(ref, [
+        ...(members.get(ref) ?? []),
+        `user:default/${e.metadata.name}`,
+      ]);
     }
   }
   const owners = new Map();
   for (const e of read(path.join(root, 'examples/systems.yaml'))) {
-    const ref = `${e.kind.toLocaleLowerCase('en-US')}:default/${e.metadata.name}`;
+    const ref = `${e.kind.toLocaleLowerCase('en-US')}:default/${
+      e.metadata.name
+    }`;
     owners.set(ref, e.spec?.owner);
   }
   const ownerOf = ref => owners.get(ref);
@@ -46,8 +51,8 @@ export function readExamples(root) {
       word === 'owner'
         ? offering.owner
         : word === 'target-owner'
-          ? ownerOf(offering.target) ?? offering.owner
-          : word;
+        ? ownerOf(offering.target) ?? offering.owner
+        : word;
     if (group.startsWith('user:')) {
       return [group];
     }

@@ -3,7 +3,12 @@
 import { call, runConcurrent, summarise } from './measure.mjs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HEAVY_APPROVER, HEAVY_REQUESTER, managerOf, userName } from './org.mjs';
+import {
+  HEAVY_APPROVER,
+  HEAVY_REQUESTER,
+  managerOf,
+  userName,
+} from './org.mjs';
 
 const OFFERING = 'offering:default/vpn-access';
 const TEMPLATE = 'template:default/vpn-access';
@@ -145,7 +150,11 @@ export const LISTS = [
   { name: 'my requests', path: '/requests', user: HEAVY_REQUESTER },
   { name: 'desk queue', path: '/queue', user: 'ken' },
   { name: 'grants', path: '/grants', user: HEAVY_REQUESTER },
-  { name: 'access tab', path: '/access/resource/default/corp-vpn', user: 'leo' },
+  {
+    name: 'access tab',
+    path: '/access/resource/default/corp-vpn',
+    user: 'leo',
+  },
   { name: 'departures', path: '/departures', user: 'ken' },
 ];
 

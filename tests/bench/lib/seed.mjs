@@ -26,13 +26,18 @@ class SqliteWriter {
     this.statements = new Map();
   }
   async columns(table) {
-    return this.db.prepare(`PRAGMA table_info(${table})`).all().map(c => ({
-      name: c.name,
-      required: c.notnull === 1 && c.dflt_value === null && c.pk === 0,
-    }));
+    return this.db
+      .prepare(`PRAGMA table_info(${table})`)
+      .all()
+      .map(c => ({
+        name: c.name,
+        required: c.notnull === 1 && c.dflt_value === null && c.pk === 0,
+      }));
   }
   async maxSequence() {
-    return this.db.prepare('SELECT MAX(sequence) AS m FROM requests').get().m ?? 0;
+    return (
+      this.db.prepare('SELECT MAX(sequence) AS m FROM requests').get().m ?? 0
+    );
   }
   async count(table) {
     return this.db.prepare(`SELECT COUNT(*) AS c FROM ${table}`).get().c;
@@ -98,7 +103,9 @@ class PostgresWriter {
     return Number(rows[0].m);
   }
   async count(table) {
-    const { rows } = await this.client.query(`SELECT COUNT(*) AS c FROM ${table}`);
+    const { rows } = await this.client.query(
+      `SELECT COUNT(*) AS c FROM ${table}`,
+    );
     return Number(rows[0].c);
   }
   async write(batches) {
@@ -159,7 +166,9 @@ function pgArrayType(dataType) {
 async function columnsFor(writer, table, sample) {
   const columns = await writer.columns(table);
   if (columns.length === 0) {
-    throw new Error(`The table ${table} does not exist: did the migrations run?`);
+    throw new Error(
+      `The table ${table} does not exist: did the migrations run?`,
+    );
   }
   const missing = columns.filter(c => c.required && !(c.name in sample));
   if (missing.length > 0) {
@@ -220,7 +229,8 @@ export async function seedTo(writer, size, context) {
     );
   }
 
-  const departures = Math.floor(size / 1000) - (await writer.count('departures'));
+  const departures =
+    Math.floor(size / 1000) - (await writer.count('departures'));
   if (departures > 0) {
     const rows = Array.from({ length: departures }, (_, d) =>
       departureRow(d, context),

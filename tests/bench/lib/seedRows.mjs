@@ -71,9 +71,7 @@ export function requestRows(i, sequence, context) {
       : i % 10 === 0;
   const stageApprovers = offering.stages.map((word, index) => {
     if (index === 0 && word === 'manager') {
-      return heavy
-        ? [manager, `user:default/${HEAVY_APPROVER}`]
-        : [manager];
+      return heavy ? [manager, `user:default/${HEAVY_APPROVER}`] : [manager];
     }
     const members = ownerMembers(word, offering);
     return index === 0 && heavy
@@ -191,7 +189,12 @@ export function requestRows(i, sequence, context) {
     const last = deciderOf(stageCount - 1);
     transition('approve', 'PENDING_APPROVAL', 'APPROVED', last);
     if (state !== 'APPROVED') {
-      transition('start', 'APPROVED', 'IN_PROGRESS', 'plugin:service-catalogue');
+      transition(
+        'start',
+        'APPROVED',
+        'IN_PROGRESS',
+        'plugin:service-catalogue',
+      );
     }
     if (state === 'DONE') {
       transition('complete', 'IN_PROGRESS', 'DONE', 'plugin:service-catalogue');
