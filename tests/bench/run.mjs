@@ -103,6 +103,7 @@ const HELP = `yarn bench [options]
   --skip-build            reuse the last build of the backend and the bench plugin
   --results DIR           where the JSON goes (default tests/bench/results)`;
 
+/** Whether the catalog holds every user and group of both organisations. */
 async function catalogReady(backend, org) {
   const token = await backend.tokenFor('carol');
   const count = async kind => {
@@ -112,9 +113,10 @@ async function catalogReady(backend, org) {
     );
     return response.ok ? (await response.json()).totalItems : 0;
   };
+  const examples = readExamples(ROOT).counts;
   return (
-    (await count('user')) >= org.users + 2 &&
-    (await count('group')) >= org.groups
+    (await count('user')) >= examples.users + org.users + 2 &&
+    (await count('group')) >= examples.groups + org.groups
   );
 }
 

@@ -26,7 +26,12 @@ export function readExamples(root) {
       ),
     }));
   const members = new Map();
-  for (const e of read(path.join(root, 'examples/org.yaml'))) {
+  const org = read(path.join(root, 'examples/org.yaml'));
+  const counts = {
+    users: org.filter(e => e.kind === 'User').length,
+    groups: org.filter(e => e.kind === 'Group').length,
+  };
+  for (const e of org) {
     if (e.kind !== 'User') {
       continue;
     }
@@ -58,5 +63,5 @@ export function readExamples(root) {
     }
     return members.get(group) ?? ['user:default/carol'];
   };
-  return { offerings, ownerMembers };
+  return { offerings, ownerMembers, counts };
 }
