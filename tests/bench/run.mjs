@@ -67,6 +67,8 @@ export function parseArgs(argv) {
       options.resultsDir = path.resolve(value());
     } else if (arg === '--skip-build') {
       options.skipBuild = true;
+    } else if (arg === '--print') {
+      options.print = value();
     } else if (arg === '--help') {
       options.help = true;
     } else {
@@ -101,7 +103,8 @@ const HELP = `yarn bench [options]
   --sizes 1k,100k,1m      how many requests to seed, in turn (default all three)
   --databases sqlite,postgres
   --skip-build            reuse the last build of the backend and the bench plugin
-  --results DIR           where the JSON goes (default tests/bench/results)`;
+  --results DIR           where the JSON goes (default tests/bench/results)
+  --print FILE            print the table of a results file again`;
 
 /** Whether the catalog holds every user and group of both organisations. */
 async function catalogReady(backend, org) {
@@ -238,6 +241,10 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (options.help) {
     console.log(HELP);
+    return;
+  }
+  if (options.print) {
+    printTable(JSON.parse(fs.readFileSync(options.print, 'utf8')));
     return;
   }
   const started = Date.now();
