@@ -224,7 +224,15 @@ function gitCommit() {
     const dirty =
       execFileSync(
         'git',
-        ['status', '--porcelain', '--', 'plugins', 'packages'],
+        // What the figures are of: the product and the demo, not the harness.
+        [
+          'status',
+          '--porcelain',
+          '--',
+          'plugins',
+          'packages/backend',
+          'packages/app',
+        ],
         {
           cwd: ROOT,
         },

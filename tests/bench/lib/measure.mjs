@@ -46,7 +46,15 @@ export async function runConcurrent({ count, clients, operation }) {
     }
   };
   await Promise.all(Array.from({ length: Math.min(clients, count) }, worker));
-  return summarise(latencies, performance.now() - started);
+  return { latencies, elapsedMs: performance.now() - started };
+}
+
+/** The figures of several rounds of runConcurrent taken as one. */
+export function summariseRounds(rounds) {
+  return summarise(
+    rounds.flatMap(r => r.latencies),
+    rounds.reduce((sum, r) => sum + r.elapsedMs, 0),
+  );
 }
 
 /** fetch that fails loudly on anything but the expected status. */
