@@ -65,6 +65,8 @@ export function parseArgs(argv) {
       explicitDatabases = true;
     } else if (arg === '--results') {
       options.resultsDir = path.resolve(value());
+    } else if (arg === '--keep-catalog') {
+      options.keepCatalog = true;
     } else if (arg === '--skip-build') {
       options.skipBuild = true;
     } else if (arg === '--print') {
@@ -103,6 +105,8 @@ const HELP = `yarn bench [options]
   --sizes 1k,100k,1m      how many requests to seed, in turn (default all three)
   --databases sqlite,postgres
   --skip-build            reuse the last build of the backend and the bench plugin
+  --keep-catalog          reuse the SQLite catalog of the last run (same --quick
+                          or not): saves the catalog reading the organisation
   --results DIR           where the JSON goes (default tests/bench/results)
   --print FILE            print the table of a results file again`;
 
@@ -278,7 +282,17 @@ async function main() {
   }
   const started = Date.now();
   const workDir = path.join(ROOT, 'tests/bench/.work');
-  fs.rmSync(workDir, { recursive: true, force: true });
+  if (options.keepCatalog) {
+    // Everything but the SQLite catalog the last run filled.
+    const sqliteDir = path.join(workDir, 'sqlite');
+    for (const name of fs.readdirSync(sqliteDir)) {
+      if (!name.startsWith('catalog.sqlite')) {
+        fs.rmSync(path.join(sqliteDir, name));
+      }
+    }
+  } else {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
   fs.mkdirSync(workDir, { recursive: true });
   const backendDir = buildBackend(workDir, {
     skipBuild: options.skipBuild,

@@ -58,11 +58,21 @@ export function requestRows(i, sequence, context) {
   const requester =
     i % 100 === 50 ? `user:default/${HEAVY_REQUESTER}` : userRef(u);
   const manager = managerOf(u, usersPerGroup);
+  // Requests still moving are recent and automatic ones are finished, as
+  // on a live portal: otherwise the backend's jobs would spend the
+  // measurements escalating year-old stages and following tasks that the
+  // scaffolder never had.
   let state = stateOf(i);
-  if (state === 'APPROVED' && offering.fulfilment !== 'manual') {
-    state = 'IN_PROGRESS';
+  if (
+    ['APPROVED', 'IN_PROGRESS'].includes(state) &&
+    offering.fulfilment !== 'manual'
+  ) {
+    state = 'DONE';
   }
-  const createdAt = now - YEAR + Math.floor((i * YEAR) / context.total);
+  const open = ['PENDING_APPROVAL', 'APPROVED', 'IN_PROGRESS'].includes(state);
+  const createdAt = open
+    ? now - 3_600_000 - ((i * 997) % (11 * 3_600_000))
+    : now - YEAR + Math.floor((i * (YEAR - 2 * DAY)) / context.total);
   const id = randomUUID();
 
   const heavy =
@@ -92,7 +102,9 @@ export function requestRows(i, sequence, context) {
   }
 
   const at = offset => new Date(createdAt + offset);
-  const updatedAt = at((decidedStages + 2) * 3_600_000);
+  const updatedAt = at(
+    open ? decidedStages * 60_000 : (decidedStages + 2) * 3_600_000,
+  );
   const deciderOf = index =>
     index === 0 && heavy
       ? `user:default/${HEAVY_APPROVER}`
@@ -145,7 +157,7 @@ export function requestRows(i, sequence, context) {
     if (index < decidedStages) {
       const decision = state === 'REJECTED' ? 'reject' : 'approve';
       const by = deciderOf(index);
-      const decidedAt = at((index + 1) * 3_600_000);
+      const decidedAt = at((index + 1) * (open ? 60_000 : 3_600_000));
       decisions.push({
         request_id: id,
         stage_index: index,
@@ -219,7 +231,7 @@ export function requestRows(i, sequence, context) {
       justification: `Needed for project ${i % 997}`,
     }),
     current_stage: currentStage,
-    assignee_ref: null,
+    assignee_ref: state === 'IN_PROGRESS' ? 'user:default/ken' : null,
     sla_due_at: at(2 * DAY),
     scaffolder_task_id:
       automatic && ['IN_PROGRESS', 'DONE', 'FAILED'].includes(state)
@@ -244,9 +256,13 @@ export function requestRows(i, sequence, context) {
 
   const grants = [];
   if (state === 'DONE' && offering.grant) {
-    const ended = i % 5 === 0;
+    // Grants past their end have ended, and those ending within the
+    // reminder window were reminded: the expiry job finds what it would on
+    // a portal that has been running all along.
     const grantedAt = updatedAt.getTime();
     const expiresAt = grantedAt + isoDuration(offering.grant.duration);
+    const ended = expiresAt <= now || i % 5 === 0;
+    const endedAt = expiresAt <= now ? expiresAt : grantedAt + 10 * DAY;
     grants.push({
       id: randomUUID(),
       request_id: id,
@@ -259,9 +275,10 @@ export function requestRows(i, sequence, context) {
       version: ended ? 2 : 1,
       granted_at: new Date(grantedAt),
       expires_at: new Date(expiresAt),
-      reminded_at: null,
-      ended_at: ended ? new Date(Math.min(expiresAt, now)) : null,
-      end_reason: ended ? 'expired' : null,
+      reminded_at:
+        !ended && expiresAt - now < 30 * DAY ? new Date(now - 3_600_000) : null,
+      ended_at: ended ? new Date(Math.min(endedAt, now)) : null,
+      end_reason: ended ? (expiresAt <= now ? 'expired' : 'revoked') : null,
       ended_by_ref: null,
       revoke_template_ref: offering.grant.revokeTemplate ?? null,
       revoke_task_id: null,
