@@ -184,17 +184,22 @@ export class Backend {
 
   /** A user token from the demo sign-in, as a script gets one. */
   async tokenFor(userName) {
-    if (!this.tokens.has(userName)) {
+    // A backend that has just come up may still drop its first calls
+    // between plugins: a few tries before giving up.
+    for (let attempt = 1; !this.tokens.has(userName); attempt++) {
       const response = await fetch(`${this.baseUrl}/api/auth/demo/refresh`, {
         headers: { 'x-demo-user': userName },
       });
-      if (!response.ok) {
+      if (response.ok) {
+        const body = await response.json();
+        this.tokens.set(userName, body.backstageIdentity.token);
+      } else if (response.status < 500 || attempt >= 5) {
         throw new Error(
           `sign-in as ${userName}: ${response.status} ${await response.text()}`,
         );
+      } else {
+        await sleep(2000);
       }
-      const body = await response.json();
-      this.tokens.set(userName, body.backstageIdentity.token);
     }
     return this.tokens.get(userName);
   }
