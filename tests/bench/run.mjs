@@ -65,6 +65,8 @@ export function parseArgs(argv) {
       explicitDatabases = true;
     } else if (arg === '--results') {
       options.resultsDir = path.resolve(value());
+    } else if (arg === '--work') {
+      options.workDir = path.resolve(value());
     } else if (arg === '--keep-catalog') {
       options.keepCatalog = true;
     } else if (arg === '--skip-build') {
@@ -108,6 +110,7 @@ const HELP = `yarn bench [options]
   --keep-catalog          reuse the SQLite catalog of the last run (same --quick
                           or not): saves the catalog reading the organisation
   --results DIR           where the JSON goes (default tests/bench/results)
+  --work DIR              scratch folder (default tests/bench/.work)
   --print FILE            print the table of a results file again`;
 
 /** Whether the catalog holds every user and group of both organisations. */
@@ -281,7 +284,7 @@ async function main() {
     return;
   }
   const started = Date.now();
-  const workDir = path.join(ROOT, 'tests/bench/.work');
+  const workDir = options.workDir ?? path.join(ROOT, 'tests/bench/.work');
   if (options.keepCatalog) {
     // Everything but the SQLite catalog the last run filled.
     const sqliteDir = path.join(workDir, 'sqlite');

@@ -33,6 +33,7 @@ const round = x => Math.round(x * 100) / 100;
 export async function runConcurrent({ count, clients, operation }) {
   let next = 0;
   const latencies = [];
+  const errors = [];
   const started = performance.now();
   const worker = async () => {
     for (;;) {
@@ -41,20 +42,30 @@ export async function runConcurrent({ count, clients, operation }) {
         return;
       }
       const t0 = performance.now();
-      await operation(i);
-      latencies.push(performance.now() - t0);
+      try {
+        await operation(i);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        // Counted and shown beside the figures, never folded into them.
+        errors.push(String(error.message).slice(0, 300));
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(clients, count) }, worker));
-  return { latencies, elapsedMs: performance.now() - started };
+  return { latencies, errors, elapsedMs: performance.now() - started };
 }
 
 /** The figures of several rounds of runConcurrent taken as one. */
 export function summariseRounds(rounds) {
-  return summarise(
-    rounds.flatMap(r => r.latencies),
-    rounds.reduce((sum, r) => sum + r.elapsedMs, 0),
-  );
+  const errors = rounds.flatMap(r => r.errors);
+  return {
+    ...summarise(
+      rounds.flatMap(r => r.latencies),
+      rounds.reduce((sum, r) => sum + r.elapsedMs, 0),
+    ),
+    errors: errors.length,
+    ...(errors.length ? { firstError: errors[0] } : {}),
+  };
 }
 
 /** fetch that fails loudly on anything but the expected status. */

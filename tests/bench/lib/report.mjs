@@ -42,6 +42,7 @@ export function printTable(run) {
             'p99',
             'submit÷scaffolder',
             'submit÷insert',
+            'failed i/s/s',
           ],
           ...figures.submit.map(l => [
             l.clients,
@@ -56,6 +57,7 @@ export function printTable(run) {
             l.submit.p99,
             `${l.submitVsScaffolder}×`,
             `${l.submitVsInsert}×`,
+            `${l.insert.errors}/${l.scaffolder.errors}/${l.submit.errors}`,
           ]),
         ]),
       );
@@ -64,7 +66,7 @@ export function printTable(run) {
         continue;
       }
       console.log(
-        `decide (16 clients): ${d.perSecond}/s, p50 ${d.p50} ms, p99 ${d.p99} ms`,
+        `decide (16 clients): ${d.perSecond}/s, p50 ${d.p50} ms, p99 ${d.p99} ms, ${d.errors} failed`,
       );
     }
     const first = db.sizes[0];

@@ -109,7 +109,7 @@ export async function measureSubmission(backend, options) {
     level.submitVsScaffolder = ratio(level.submit, level.scaffolder);
     level.submitVsInsert = ratio(level.submit, level.insert);
     log(
-      `  ${clients} clients: insert ${level.insert.perSecond}/s, scaffolder ${level.scaffolder.perSecond}/s, submit ${level.submit.perSecond}/s`,
+      `  ${clients} clients: insert ${level.insert.perSecond}/s, scaffolder ${level.scaffolder.perSecond}/s, submit ${level.submit.perSecond}/s (${level.submit.errors} failed)`,
     );
     levels.push(level);
   }
