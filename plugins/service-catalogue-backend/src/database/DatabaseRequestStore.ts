@@ -16,6 +16,10 @@ import { Knex } from 'knex';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { applyRequestFilter } from './requestFilter';
 import { claimFulfilment } from './operations/claimFulfilment';
+import {
+  listAwaitingDecision,
+  listDecidedBy,
+} from './operations/listApprovals';
 import { hydrateRequests, toComment, toEvent } from './requestRows';
 import {
   FulfilmentClaim,
@@ -24,6 +28,7 @@ import {
   NewRequest,
   NewRequestEvent,
   RequestChanges,
+  RequestPage,
   RequestStore,
   StoreTransaction,
 } from './RequestStore';
@@ -312,43 +317,16 @@ export class DatabaseRequestStore implements RequestStore {
     };
   }
 
-  async listAwaitingDecision(options: {
-    approverRefs: string[];
-  }): Promise<ServiceRequest[]> {
-    if (options.approverRefs.length === 0) {
-      return [];
-    }
-    const rows = await this.db<RequestRow>('requests as r')
-      .distinct('r.*')
-      .join('request_stage_approvers as a', join =>
-        join
-          .on('a.request_id', '=', 'r.id')
-          .andOn('a.stage_index', '=', 'r.current_stage'),
-      )
-      .where('r.state', 'PENDING_APPROVAL')
-      .whereIn('a.approver_ref', options.approverRefs)
-      .whereNotExists(sub =>
-        sub
-          .select(this.db.raw('1'))
-          .from('request_decisions as d')
-          .whereRaw('d.request_id = r.id')
-          .andWhereRaw('d.stage_index = r.current_stage')
-          .andWhereRaw('d.approver_ref = a.approver_ref'),
-      )
-      .orderBy('r.sequence', 'asc');
-    return hydrateRequests(this.db, rows as RequestRow[]);
+  listAwaitingDecision(
+    query: Parameters<RequestStore['listAwaitingDecision']>[0],
+  ): Promise<RequestPage> {
+    return listAwaitingDecision(this.db, query);
   }
 
-  async listDecidedBy(options: { userRef: string }): Promise<ServiceRequest[]> {
-    const rows = await this.db<RequestRow>('requests')
-      .whereIn(
-        'id',
-        this.db('request_decisions')
-          .select('request_id')
-          .where('decided_by_ref', options.userRef),
-      )
-      .orderBy('sequence', 'desc');
-    return hydrateRequests(this.db, rows);
+  listDecidedBy(
+    query: Parameters<RequestStore['listDecidedBy']>[0],
+  ): Promise<RequestPage> {
+    return listDecidedBy(this.db, query);
   }
 
   claimFulfilment(

@@ -84,6 +84,21 @@ export interface ListRequestsQuery {
 }
 
 /**
+ * One keyset page of requests, and how many match in all.
+ *
+ * @internal
+ */
+export interface RequestPage {
+  items: ServiceRequest[];
+  totalCount: number;
+  /**
+   * When another page follows: the sequence of this page's last request,
+   * where the next page starts after.
+   */
+  next?: number;
+}
+
+/**
  * A request a fulfilment worker claimed, and when the claim began: a task
  * the scaffolder created since then may be this claim's own, started by a
  * worker that died before it could record it.
@@ -234,15 +249,30 @@ export interface RequestStore {
   ): Promise<{ items: ServiceRequest[]; totalCount: number }>;
 
   /**
-   * Pending requests whose current stage lists one of these approvers who
-   * has not decided yet.
+   * A page of the pending requests whose current stage the user may decide
+   * now, by the rule of `approverToDecideFor`, oldest first.
    */
-  listAwaitingDecision(options: {
-    approverRefs: string[];
-  }): Promise<ServiceRequest[]>;
+  listAwaitingDecision(query: {
+    userRef: string;
+    /** Approvers who delegated to the user at this moment. */
+    delegatorRefs: string[];
+    readable?: PermissionCriteria<RequestFilter>;
+    /** The sequence of the previous page's last request. */
+    afterSequence?: number;
+    limit: number;
+  }): Promise<RequestPage>;
 
-  /** Requests on which this user decided, for themselves or as a delegate. */
-  listDecidedBy(options: { userRef: string }): Promise<ServiceRequest[]>;
+  /**
+   * A page of the requests on which this user decided, for themselves or
+   * as a delegate, newest first.
+   */
+  listDecidedBy(query: {
+    userRef: string;
+    readable?: PermissionCriteria<RequestFilter>;
+    /** The sequence of the previous page's last request. */
+    beforeSequence?: number;
+    limit: number;
+  }): Promise<RequestPage>;
 
   /**
    * Claims automatic requests whose scaffolder task has not started: those

@@ -1,0 +1,206 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
+import { seedRequests, SeededRequest } from '../__testUtils__/seedRequests';
+import { approverToDecideFor } from '../approvals/whoMayDecide';
+import { RequestFilter } from '../permissions';
+import { DatabaseRequestStore } from './DatabaseRequestStore';
+import { RequestPage } from './RequestStore';
+import { applyDatabaseMigrations } from './migrations';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create();
+
+const frank = 'user:default/frank';
+const erin = 'user:default/erin';
+// Leo is away and lets Frank decide for him.
+const leo = 'user:default/leo';
+const hidden = 'group:default/hidden-team';
+
+/**
+ * Requests of every shape the rule of who decides tells apart, repeated
+ * until Frank has well over a thousand waiting.
+ */
+function inbox(count: number): SeededRequest[] {
+  return Array.from({ length: count }, (_, i): SeededRequest => {
+    const requesterRef = `user:default/requester-${i % 40}`;
+    switch (i % 13) {
+      case 7:
+        return i % 2
+          ? {
+              requesterRef,
+              stages: [[frank, erin]],
+              decisions: [{ stage: 0, approverRef: frank }],
+            }
+          : {
+              // Leo, standing in for Frank at another time, decided.
+              requesterRef,
+              stages: [[frank, erin]],
+              decisions: [{ stage: 0, approverRef: frank, decidedByRef: leo }],
+            };
+      case 8:
+        return i % 2
+          ? { requesterRef, stages: [[erin], [frank]] }
+          : {
+              requesterRef,
+              state: 'APPROVED',
+              currentStage: null,
+              stages: [[frank]],
+              decisions: [{ stage: 0, approverRef: frank }],
+            };
+      case 9:
+        return { requesterRef, stages: [[leo]] };
+      case 10:
+        // Frank's own request: never as Leo's delegate.
+        return { requesterRef: frank, stages: [[leo]] };
+      case 11:
+        // Self-approval allowed: routing made Frank an approver.
+        return { requesterRef: frank, stages: [[frank, erin]] };
+      case 12:
+        return { requesterRef, offeringOwnerRef: hidden, stages: [[frank]] };
+      default:
+        return i % 3
+          ? { requesterRef, stages: [[frank]] }
+          : {
+              // Erin decided too, and the stage needs both.
+              requesterRef,
+              stages: [[frank, erin], [leo]],
+              decisions: [{ stage: 0, approverRef: erin }],
+            };
+    }
+  });
+}
+
+const notHidden: PermissionCriteria<RequestFilter> = {
+  not: { key: 'offeringOwnerRef', values: [hidden] },
+};
+
+async function allPages(
+  next: (cursor?: number) => Promise<RequestPage>,
+  limit: number,
+): Promise<ServiceRequest[]> {
+  const seen: ServiceRequest[] = [];
+  let cursor: number | undefined;
+  for (;;) {
+    const page = await next(cursor);
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    seen.push(...page.items);
+    if (page.next === undefined) {
+      return seen;
+    }
+    expect(page.items).toHaveLength(limit);
+    cursor = page.next;
+  }
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseRequestStore approvals lists on %s',
+  (databaseId: TestDatabaseId) => {
+    async function seeded() {
+      const knex = await databases.init(databaseId);
+      const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
+      const store = await DatabaseRequestStore.create({ database });
+      await seedRequests(knex, inbox(2000));
+      const all: ServiceRequest[] = [];
+      for (let offset = 0; ; offset += 500) {
+        const { items } = await store.listRequests({
+          order: 'oldest',
+          limit: 500,
+          offset,
+        });
+        all.push(...items);
+        if (items.length < 500) {
+          break;
+        }
+      }
+      return { store, all };
+    }
+
+    it('pages through more than a thousand waiting requests, exactly those the rule lets the approver decide', async () => {
+      const { store, all } = await seeded();
+      const expected = all
+        .filter(
+          request =>
+            request.state === 'PENDING_APPROVAL' &&
+            request.offeringOwnerRef !== hidden &&
+            approverToDecideFor({ request, userRef: frank, delegators: [leo] }),
+        )
+        .map(request => request.id);
+      expect(expected.length).toBeGreaterThan(1000);
+
+      const query = {
+        userRef: frank,
+        delegatorRefs: [leo],
+        readable: notHidden,
+        limit: 100,
+      };
+      const first = await store.listAwaitingDecision(query);
+      expect(first.items).toHaveLength(100);
+      expect(first.totalCount).toBe(expected.length);
+
+      const paged = await allPages(
+        afterSequence =>
+          store.listAwaitingDecision({ ...query, afterSequence }),
+        100,
+      );
+      const ids = paged.map(request => request.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      // Oldest first, none missed, none that the rule refuses.
+      expect(ids).toEqual(expected);
+    });
+
+    it('holds to the rule for another approver, and without a delegation shows only what names the approver', async () => {
+      const { store, all } = await seeded();
+      const page = await store.listAwaitingDecision({
+        userRef: erin,
+        delegatorRefs: [],
+        limit: 2000,
+      });
+      const expected = all.filter(request =>
+        approverToDecideFor({ request, userRef: erin, delegators: [] }),
+      );
+      expect(page.items.map(r => r.id)).toEqual(expected.map(r => r.id));
+      expect(page.next).toBeUndefined();
+
+      const withoutDelegation = await store.listAwaitingDecision({
+        userRef: frank,
+        delegatorRefs: [],
+        limit: 2000,
+      });
+      expect(
+        withoutDelegation.items.every(request =>
+          request.stages[request.currentStage!].approvers.includes(frank),
+        ),
+      ).toBe(true);
+    });
+
+    it('pages through the decided history newest first', async () => {
+      const { store, all } = await seeded();
+      const decidedByLeo = all
+        .filter(request =>
+          request.stages.some(stage =>
+            stage.decisions.some(d => d.decidedByRef === leo),
+          ),
+        )
+        .map(request => request.id)
+        .reverse();
+      expect(decidedByLeo.length).toBeGreaterThan(20);
+
+      const paged = await allPages(
+        beforeSequence =>
+          store.listDecidedBy({ userRef: leo, beforeSequence, limit: 20 }),
+        20,
+      );
+      expect(paged.map(request => request.id)).toEqual(decidedByLeo);
+
+      const none = await store.listDecidedBy({
+        userRef: frank,
+        readable: { key: 'offeringOwnerRef', values: [hidden] },
+        limit: 20,
+      });
+      expect(none).toEqual({ items: [], totalCount: 0 });
+    });
+  },
+);
