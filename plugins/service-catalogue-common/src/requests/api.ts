@@ -45,6 +45,22 @@ export interface ListRequestsQuery {
 export interface ListRequestsResponse {
   items: ServiceRequest[];
   totalCount: number;
+  /**
+   * On lists paged by cursor, while more follow: what asks for the next
+   * page.
+   */
+  nextCursor?: string;
+}
+
+/**
+ * Query of `GET /approvals` and `GET /approvals/history`: a page by
+ * cursor, as the list's `nextCursor` gave it; the first page without.
+ *
+ * @public
+ */
+export interface ListApprovalsQuery {
+  cursor?: string;
+  limit?: number;
 }
 
 /**

@@ -69,6 +69,29 @@ export const spec = {
           minLength: 1,
         },
       },
+      cursor: {
+        name: 'cursor',
+        in: 'query',
+        required: false,
+        description:
+          'The `nextCursor` of the previous page; the first page without.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+        },
+      },
+      pageLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description:
+          'How many items a page holds at most, 50 unless said otherwise.',
+        schema: {
+          type: 'string',
+          pattern: '^([1-9][0-9]?|100)$',
+        },
+      },
     },
     requestBodies: {},
     responses: {
@@ -816,6 +839,11 @@ export const spec = {
           },
           totalCount: {
             type: 'integer',
+          },
+          nextCursor: {
+            type: 'string',
+            description:
+              'On lists paged by cursor, while more follow, the `cursor` of the next page.',
           },
         },
         required: ['items', 'totalCount'],
@@ -2096,6 +2124,14 @@ export const spec = {
         operationId: 'ListAwaitingApproval',
         description:
           "The requests waiting for the caller's decision, also as someone's delegate, oldest first.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+          {
+            $ref: '#/components/parameters/pageLimit',
+          },
+        ],
         responses: {
           '200': {
             description: 'The requests.',
@@ -2138,6 +2174,14 @@ export const spec = {
       get: {
         operationId: 'ListDecided',
         description: 'The requests the caller decided on, newest first.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+          {
+            $ref: '#/components/parameters/pageLimit',
+          },
+        ],
         responses: {
           '200': {
             description: 'The requests.',
