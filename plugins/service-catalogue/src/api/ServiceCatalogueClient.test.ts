@@ -432,6 +432,23 @@ describe('ServiceCatalogueClient', () => {
     });
   });
 
+  it('asks for the next page of approvals with the cursor it was given', async () => {
+    const asked: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/approvals`, (req, res, ctx) => {
+        asked.push(req.url.search);
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+      rest.get(`${baseUrl}/approvals/history`, (req, res, ctx) => {
+        asked.push(req.url.search);
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+    );
+    await client.listAwaitingApproval({ cursor: 'abc=', limit: 25 });
+    await client.listDecided({ cursor: 'next' });
+    expect(asked).toEqual(['?cursor=abc%3D&limit=25', '?cursor=next']);
+  });
+
   it('lists, creates and deletes delegations', async () => {
     const deleted: string[] = [];
     server.use(

@@ -15,6 +15,7 @@ import {
   ListDeparturesResponse,
   ListGrantsResponse,
   ListOfferingsResponse,
+  ListApprovalsQuery,
   ListRequestsQuery,
   ListRequestsResponse,
   OfferingSummary,
@@ -199,12 +200,20 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     });
   }
 
-  async listAwaitingApproval(): Promise<ListRequestsResponse> {
-    return this.request<ListRequestsResponse>('/approvals');
+  async listAwaitingApproval(
+    query: ListApprovalsQuery = {},
+  ): Promise<ListRequestsResponse> {
+    return this.request<ListRequestsResponse>(
+      `/approvals${cursorQuery(query)}`,
+    );
   }
 
-  async listDecided(): Promise<ListRequestsResponse> {
-    return this.request<ListRequestsResponse>('/approvals/history');
+  async listDecided(
+    query: ListApprovalsQuery = {},
+  ): Promise<ListRequestsResponse> {
+    return this.request<ListRequestsResponse>(
+      `/approvals/history${cursorQuery(query)}`,
+    );
   }
 
   async listDelegations(): Promise<ListDelegationsResponse> {
@@ -329,6 +338,17 @@ function setPage(
   if (page.offset !== undefined) {
     params.set('offset', String(page.offset));
   }
+}
+
+function cursorQuery(query: ListApprovalsQuery): string {
+  const params = new URLSearchParams();
+  if (query.cursor) {
+    params.set('cursor', query.cursor);
+  }
+  if (query.limit !== undefined) {
+    params.set('limit', String(query.limit));
+  }
+  return queryString(params);
 }
 
 function queryString(params: URLSearchParams): string {
