@@ -91,6 +91,8 @@ export interface ListRequestsQuery {
 export interface RequestPage {
   items: ServiceRequest[];
   totalCount: number;
+  /** When more match than `totalCount`, where counting stopped. */
+  totalCountCapped?: boolean;
   /**
    * When another page follows: the sequence of this page's last request,
    * where the next page starts after.

@@ -62,6 +62,7 @@ export function withNextCursor(
   return {
     items: page.items,
     totalCount: page.totalCount,
+    ...(page.totalCountCapped ? { totalCountCapped: true } : {}),
     ...(page.next !== undefined
       ? { nextCursor: encodeCursor(list, { sequence: page.next }) }
       : {}),

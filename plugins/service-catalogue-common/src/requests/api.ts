@@ -50,6 +50,11 @@ export interface ListRequestsResponse {
    * page.
    */
   nextCursor?: string;
+  /**
+   * On lists paged by cursor: true when more requests match than
+   * `totalCount`, where the backend stopped counting.
+   */
+  totalCountCapped?: boolean;
 }
 
 /**

@@ -53,7 +53,15 @@ export function useCursorPages(
       paging: {
         page,
         pageSize: PAGE_SIZE,
-        totalCount: value?.totalCount ?? 0,
+        // A capped count must not end the paging before the list does.
+        totalCount: value
+          ? Math.max(
+              value.totalCount,
+              page * PAGE_SIZE +
+                value.items.length +
+                (value.nextCursor ? 1 : 0),
+            )
+          : 0,
         onPageChange,
       },
     },

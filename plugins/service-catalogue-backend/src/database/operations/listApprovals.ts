@@ -7,6 +7,13 @@ import { RequestPage } from '../RequestStore';
 import { RequestRow } from '../tables';
 
 /**
+ * How far a paged list counts its rows.
+ *
+ * @internal
+ */
+export const COUNT_LIMIT = 1000;
+
+/**
  * The approver's inbox as one query: the rule of `approverToDecideFor`
  * (approvals/whoMayDecide.ts) in SQL, so that a page holds exactly the
  * requests the user can act on and its cost does not grow with the rows
@@ -108,7 +115,8 @@ export async function listDecidedBy(
 /**
  * One keyset page of a filtered query on `requests`, ordered by sequence:
  * one row more than asked tells whether another page follows, and the
- * page is hydrated in a fixed number of queries.
+ * page is hydrated in a fixed number of queries. The total is counted up
+ * to {@link COUNT_LIMIT}.
  *
  * @internal
  */
@@ -117,9 +125,17 @@ export async function page(
   filtered: Knex.QueryBuilder<RequestRow>,
   options: { order: 'asc' | 'desc'; from?: number; limit: number },
 ): Promise<RequestPage> {
-  const [{ count }] = await filtered
-    .clone()
-    .count<{ count: number | string }[]>({ count: '*' });
+  // Counting stops past COUNT_LIMIT: an exact count would cost what the
+  // whole list costs, and nobody pages through thousands to check it.
+  const [{ count }] = await db
+    .count<{ count: number | string }[]>({ count: '*' })
+    .from(
+      filtered
+        .clone()
+        .select(db.raw('1 as one'))
+        .limit(COUNT_LIMIT + 1)
+        .as('capped'),
+    );
   const rows: RequestRow[] = await filtered
     .clone()
     .modify(builder => {
@@ -137,7 +153,8 @@ export async function page(
   const shown = rows.slice(0, options.limit);
   return {
     items: await hydrateRequests(db, shown),
-    totalCount: Number(count),
+    totalCount: Math.min(Number(count), COUNT_LIMIT),
+    ...(Number(count) > COUNT_LIMIT ? { totalCountCapped: true } : {}),
     ...(rows.length > options.limit
       ? { next: shown[shown.length - 1].sequence }
       : {}),

@@ -845,6 +845,11 @@ export const spec = {
             description:
               'On lists paged by cursor, while more follow, the `cursor` of the next page.',
           },
+          totalCountCapped: {
+            type: 'boolean',
+            description:
+              'On lists paged by cursor, true when more match than `totalCount`, where counting stopped.',
+          },
         },
         required: ['items', 'totalCount'],
         additionalProperties: false,
