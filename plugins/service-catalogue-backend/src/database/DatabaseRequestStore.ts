@@ -250,9 +250,7 @@ export class DatabaseRequestStore implements RequestStore {
     return request;
   }
 
-  async listRequests(
-    query: ListRequestsQuery,
-  ): Promise<{ items: ServiceRequest[]; totalCount: number }> {
+  async listRequests(query: ListRequestsQuery): Promise<RequestPage> {
     const filtered = this.db<RequestRow>('requests').where(builder => {
       if (query.involvingUserRef) {
         const userRef = query.involvingUserRef;
@@ -306,14 +304,26 @@ export class DatabaseRequestStore implements RequestStore {
     const [{ count }] = await filtered
       .clone()
       .count<{ count: number | string }[]>({ count: '*' });
+    const oldest = query.order === 'oldest';
+    const limit = query.limit ?? 50;
     const rows = await filtered
       .clone()
-      .orderBy('sequence', query.order === 'oldest' ? 'asc' : 'desc')
-      .limit(query.limit ?? 50)
+      .modify(builder => {
+        if (query.fromSequence !== undefined) {
+          builder.where('sequence', oldest ? '>' : '<', query.fromSequence);
+        }
+      })
+      .orderBy('sequence', oldest ? 'asc' : 'desc')
+      // One more tells whether a page follows.
+      .limit(limit + 1)
       .offset(query.offset ?? 0);
+    const shown = rows.slice(0, limit);
     return {
-      items: await hydrateRequests(this.db, rows),
+      items: await hydrateRequests(this.db, shown),
       totalCount: Number(count),
+      ...(rows.length > limit
+        ? { next: shown[shown.length - 1].sequence }
+        : {}),
     };
   }
 

@@ -81,6 +81,11 @@ export interface ListRequestsQuery {
   order?: 'newest' | 'oldest';
   limit?: number;
   offset?: number;
+  /**
+   * The sequence of the previous page's last request: the page starts
+   * beyond it in the list's order, whatever was added or left meanwhile.
+   */
+  fromSequence?: number;
 }
 
 /**
@@ -246,9 +251,7 @@ export interface RequestStore {
     tx?: StoreTransaction,
   ): Promise<ServiceRequest | undefined>;
 
-  listRequests(
-    query: ListRequestsQuery,
-  ): Promise<{ items: ServiceRequest[]; totalCount: number }>;
+  listRequests(query: ListRequestsQuery): Promise<RequestPage>;
 
   /**
    * A page of the pending requests whose current stage the user may decide

@@ -94,7 +94,7 @@ function permissionQuestions(): number {
   return asked;
 }
 
-describe('the paged approvals lists', () => {
+describe('the paged lists', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   const as = (name: string) => mockCredentials.user.header(ref(name));
 
@@ -195,6 +195,22 @@ describe('the paged approvals lists', () => {
       .get(`${API}/approvals`)
       .set('Authorization', as('grace'));
     expect(grace.body).toEqual({ items: [], totalCount: 0 });
+
+    // Her own she pages through newest first, a page behind the other.
+    const mine: string[] = [];
+    let cursor: string | undefined;
+    permissionQuestions();
+    do {
+      const res = await request(server)
+        .get(`${API}/requests?limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('Authorization', as('grace'));
+      expect(res.status).toBe(200);
+      expect(res.body.totalCount).toBe(20);
+      mine.push(...res.body.items.map((r: any) => r.trackingNumber));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(mine).toEqual([...more].reverse());
+    expect(permissionQuestions()).toBe(3);
   });
 
   it.each([
@@ -207,6 +223,18 @@ describe('the paged approvals lists', () => {
     ],
     ['a page of nothing', '/approvals/history?limit=0'],
     ['a page too large', '/approvals?limit=101'],
+    [
+      'a cursor with an offset',
+      `/requests?offset=5&cursor=${Buffer.from(
+        JSON.stringify({ l: 'requests', s: 1 }),
+      ).toString('base64url')}`,
+    ],
+    [
+      'the inbox’s cursor on My requests',
+      `/requests?cursor=${Buffer.from(
+        JSON.stringify({ l: 'approvals', s: 1 }),
+      ).toString('base64url')}`,
+    ],
   ])('refuses %s with a 400', async (_, path) => {
     const res = await get(path);
     expect(res.status).toBe(400);

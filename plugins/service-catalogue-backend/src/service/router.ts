@@ -150,6 +150,7 @@ export async function createRouter(
       search: req.query.search,
       limit: req.query.limit ? Number(req.query.limit) : undefined,
       offset: req.query.offset ? Number(req.query.offset) : undefined,
+      cursor: req.query.cursor,
     });
     res.json(body);
   });

@@ -35,6 +35,8 @@ export interface ListRequestsQuery {
   search?: string;
   limit?: number;
   offset?: number;
+  /** The `nextCursor` of the previous page, instead of an offset. */
+  cursor?: string;
 }
 
 /**

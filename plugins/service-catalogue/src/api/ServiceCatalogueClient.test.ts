@@ -178,6 +178,10 @@ describe('ServiceCatalogueClient', () => {
     expect(query?.get('search')).toBe('REQ-000001');
     expect(query?.get('limit')).toBe('20');
     expect(query?.get('offset')).toBe('40');
+
+    await client.listRequests({ cursor: 'after-40', limit: 20 });
+    expect(query?.get('cursor')).toBe('after-40');
+    expect(query?.get('offset')).toBeNull();
   });
 
   it('lists requests without a query string when nothing is filtered', async () => {

@@ -99,6 +99,9 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
       params.set('search', query.search);
     }
     setPage(params, query);
+    if (query.cursor) {
+      params.set('cursor', query.cursor);
+    }
     return this.request<ListRequestsResponse>(
       `/requests${queryString(params)}`,
     );

@@ -11,8 +11,13 @@ const PAGE_SIZE = 25;
  * kept, so going back shows the same page again; a cursor only leads
  * forward one page, so asking for any later page shows the next.
  *
+ * The first page again whenever a filter changes, as another filter is
+ * another list.
+ *
  * @param load - asks for the page that starts at the cursor, the first
  *   without
+ * @param filters - the values the list depends on besides the page, which
+ *   must be plain data
  * @internal
  */
 export function useCursorPages(
@@ -20,17 +25,24 @@ export function useCursorPages(
     cursor?: string;
     limit: number;
   }) => Promise<ListRequestsResponse>,
+  filters: unknown[] = [],
 ) {
   // The cursor of each page up to the one shown; the first has none.
   const [cursors, setCursors] = useState<Array<string | undefined>>([
     undefined,
   ]);
+  const filterKey = JSON.stringify(filters);
+  const [pagedKey, setPagedKey] = useState(filterKey);
+  if (filterKey !== pagedKey) {
+    setPagedKey(filterKey);
+    setCursors([undefined]);
+  }
   const page = cursors.length - 1;
   const cursor = cursors[page];
 
   const { value, loading, error, retry } = useAsyncRetry(
     () => load({ cursor, limit: PAGE_SIZE }),
-    [cursor],
+    [filterKey, cursor],
   );
   useRequestChanged(retry);
 

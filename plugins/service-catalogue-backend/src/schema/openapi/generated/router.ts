@@ -1675,8 +1675,11 @@ export const spec = {
       get: {
         operationId: 'ListRequests',
         description:
-          'Lists the requests the caller made or that were made for them, newest first.',
+          'Lists the requests the caller made or that were made for them, newest first, a page at a time; the next page by the `nextCursor` of the last (or, as before, by `offset`).',
         parameters: [
+          {
+            $ref: '#/components/parameters/cursor',
+          },
           {
             name: 'state',
             in: 'query',

@@ -96,7 +96,7 @@ async function allPages(
 }
 
 describe.each(databases.eachSupportedId())(
-  'DatabaseRequestStore approvals lists on %s',
+  'DatabaseRequestStore paged lists on %s',
   (databaseId: TestDatabaseId) => {
     async function seeded() {
       const knex = await databases.init(databaseId);
@@ -207,6 +207,30 @@ describe.each(databases.eachSupportedId())(
         limit: 20,
       });
       expect(none).toEqual({ items: [], totalCount: 0 });
+    });
+
+    it('pages through My requests by sequence, newest first, with the read filter', async () => {
+      const { store, all } = await seeded();
+      const mine = all
+        .filter(
+          request =>
+            request.requesterRef === 'user:default/requester-3' &&
+            request.offeringOwnerRef !== hidden,
+        )
+        .map(request => request.id)
+        .reverse();
+      expect(mine.length).toBeGreaterThan(14);
+      const paged = await allPages(
+        fromSequence =>
+          store.listRequests({
+            involvingUserRef: 'user:default/requester-3',
+            readable: notHidden,
+            fromSequence,
+            limit: 7,
+          }),
+        7,
+      );
+      expect(paged.map(request => request.id)).toEqual(mine);
     });
   },
 );
