@@ -114,6 +114,9 @@ export const serviceCataloguePlugin = createBackendPlugin({
         });
         const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
         const notifier = RequestNotifier.create(deps);
+        // Decisions are told about after their response; a stopping
+        // backend lets those messages out first.
+        deps.lifecycle.addShutdownHook(() => notifier.settled());
         const access = RequestAccess.create(deps);
         const people = People.fromConfig(config, { ...deps, fulfillers });
         const stages = ApproverResolver.create(deps);

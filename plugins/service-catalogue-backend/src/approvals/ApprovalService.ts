@@ -141,17 +141,19 @@ export class ApprovalService {
         } else if (decided.extendsGrantId && decided.state === 'FAILED') {
           extended = decided.failure?.message;
         }
-        await this.deps.notifier.tell(decided, {
-          to: [decided.requesterRef, decided.submittedByRef],
-          title: `${decided.trackingNumber} ${headline[outcome]}`,
-          description:
-            [options.comment?.trim(), extended].filter(Boolean).join(' ') ||
-            undefined,
-          severity: outcome === 'rejected' ? 'high' : 'normal',
+        this.deps.notifier.later(decided.trackingNumber, async notifier => {
+          await notifier.tell(decided, {
+            to: [decided.requesterRef, decided.submittedByRef],
+            title: `${decided.trackingNumber} ${headline[outcome]}`,
+            description:
+              [options.comment?.trim(), extended].filter(Boolean).join(' ') ||
+              undefined,
+            severity: outcome === 'rejected' ? 'high' : 'normal',
+          });
+          if (outcome === 'stage-approved') {
+            await notifier.askApprovers(decided);
+          }
         });
-        if (outcome === 'stage-approved') {
-          await this.deps.notifier.askApprovers(decided);
-        }
         return decided;
       },
       { decision: options.decision },

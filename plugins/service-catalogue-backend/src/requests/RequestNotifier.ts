@@ -26,11 +26,36 @@ export class RequestNotifier {
     );
   }
 
+  private readonly underway = new Set<Promise<void>>();
+
   private constructor(
     private readonly notifications: NotificationService,
     private readonly signals: SignalsService,
     private readonly logger: LoggerService,
   ) {}
+
+  /**
+   * Tells people about a committed change without holding up the caller's
+   * response: the notification service and the signals are other plugins'
+   * round trips. What fails is logged, never dropped in silence, and
+   * {@link RequestNotifier.settled} waits for what is still under way.
+   */
+  later(about: string, tell: (notifier: this) => Promise<void>): void {
+    const work: Promise<void> = Promise.resolve()
+      .then(() => tell(this))
+      .catch(error =>
+        this.logger.error(`Could not tell people about ${about}: ${error}`),
+      )
+      .finally(() => this.underway.delete(work));
+    this.underway.add(work);
+  }
+
+  /** Resolves once everything sent {@link RequestNotifier.later} is out. */
+  async settled(): Promise<void> {
+    while (this.underway.size > 0) {
+      await Promise.all([...this.underway]);
+    }
+  }
 
   /**
    * Notifies and signals after the store committed. A failed notification
