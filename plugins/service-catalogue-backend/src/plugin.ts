@@ -12,6 +12,7 @@ import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-c
 import { registerServiceCatalogueActions } from './actions';
 import { ApprovalService } from './approvals/ApprovalService';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
+import { CatalogCache } from './catalogue/CatalogCache';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
 import { TemplateChecks } from './catalogue/TemplateChecks';
 import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
@@ -70,6 +71,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
         lifecycle: coreServices.lifecycle,
+        cache: coreServices.cache,
         events: eventsServiceRef,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -111,6 +113,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           ...deps,
           fulfillers,
           templates,
+          catalogCache: CatalogCache.create(deps),
         });
         const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
         const notifier = RequestNotifier.create(deps);

@@ -1,0 +1,74 @@
+import { CacheService } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { CatalogCache } from './CatalogCache';
+
+/** A cache that keeps everything until the test ends. */
+function memoryCache(): CacheService {
+  const values = new Map<string, any>();
+  const cache: CacheService = {
+    get: async key => values.get(key),
+    set: async (key, value) => {
+      values.set(key, value);
+    },
+    delete: async key => {
+      values.delete(key);
+    },
+    withOptions: () => cache,
+  };
+  return cache;
+}
+
+describe('CatalogCache', () => {
+  it('asks the catalog once per caller and question', async () => {
+    const cached = CatalogCache.create({
+      cache: memoryCache(),
+      logger: mockServices.logger.mock(),
+    });
+    const ask = jest.fn(async () => ({ kind: 'Offering' }));
+    const grace = mockCredentials.user('user:default/grace');
+
+    expect(await cached.get(grace, 'entity:a', ask)).toEqual({
+      kind: 'Offering',
+    });
+    expect(await cached.get(grace, 'entity:a', ask)).toEqual({
+      kind: 'Offering',
+    });
+    expect(ask).toHaveBeenCalledTimes(1);
+
+    // Another person, another view of the catalog.
+    await cached.get(
+      mockCredentials.user('user:default/frank'),
+      'entity:a',
+      ask,
+    );
+    await cached.get(mockCredentials.service('plugin:x'), 'entity:a', ask);
+    await cached.get(grace, 'entity:b', ask);
+    expect(ask).toHaveBeenCalledTimes(4);
+  });
+
+  it('keeps "not found" too, and asks the catalog when the cache fails', async () => {
+    const logger = mockServices.logger.mock();
+    const broken: CacheService = {
+      ...memoryCache(),
+      get: async () => {
+        throw new Error('cache down');
+      },
+      withOptions: () => broken,
+    };
+    const grace = mockCredentials.user('user:default/grace');
+    const missing = jest.fn(async () => null);
+    const working = CatalogCache.create({ cache: memoryCache(), logger });
+    await working.get(grace, 'entity:gone', missing);
+    expect(await working.get(grace, 'entity:gone', missing)).toBeNull();
+    expect(missing).toHaveBeenCalledTimes(1);
+
+    const failing = CatalogCache.create({ cache: broken, logger });
+    const ask = jest.fn(async () => 'answer');
+    expect(await failing.get(grace, 'q', ask)).toBe('answer');
+    expect(await failing.get(grace, 'q', ask)).toBe('answer');
+    expect(ask).toHaveBeenCalledTimes(2);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/cache down/),
+    );
+  });
+});
