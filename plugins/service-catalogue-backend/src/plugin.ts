@@ -109,11 +109,12 @@ export const serviceCataloguePlugin = createBackendPlugin({
 
         const fulfillers = Fulfillers.fromConfig(config, deps);
         const templates = TemplateChecks.create(deps);
+        const catalogCache = CatalogCache.create(deps);
         const offerings = OfferingCatalogue.create({
           ...deps,
           fulfillers,
           templates,
-          catalogCache: CatalogCache.create(deps),
+          catalogCache,
         });
         const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
         const notifier = RequestNotifier.create(deps);
@@ -122,7 +123,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(() => notifier.settled());
         const access = RequestAccess.create(deps);
         const people = People.fromConfig(config, { ...deps, fulfillers });
-        const stages = ApproverResolver.create(deps);
+        const stages = ApproverResolver.create({ ...deps, catalogCache });
         const lifecycle = RequestLifecycle.create({
           requests: store,
           grants: grantStore,

@@ -1,22 +1,7 @@
 import { CacheService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { memoryCache } from '../__testUtils__/memoryCache';
 import { CatalogCache } from './CatalogCache';
-
-/** A cache that keeps everything until the test ends. */
-function memoryCache(): CacheService {
-  const values = new Map<string, any>();
-  const cache: CacheService = {
-    get: async key => values.get(key),
-    set: async (key, value) => {
-      values.set(key, value);
-    },
-    delete: async key => {
-      values.delete(key);
-    },
-    withOptions: () => cache,
-  };
-  return cache;
-}
 
 describe('CatalogCache', () => {
   it('asks the catalog once per caller and question', async () => {
