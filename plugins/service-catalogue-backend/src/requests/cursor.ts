@@ -28,6 +28,12 @@ export function encodeCursor(list: string, position: ListPosition): string {
   ).toString('base64url');
 }
 
+/**
+ * The largest sequence there can be: the column is a 32-bit integer on
+ * PostgreSQL, which refuses to compare it with anything larger.
+ */
+const MAX_SEQUENCE = 2_147_483_647;
+
 /** @internal */
 export function decodeCursor(
   list: string,
@@ -43,7 +49,12 @@ export function decodeCursor(
     parsed = undefined;
   }
   const { l, s } = (parsed ?? {}) as { l?: unknown; s?: unknown };
-  if (l !== list || !Number.isSafeInteger(s) || (s as number) < 0) {
+  if (
+    l !== list ||
+    !Number.isSafeInteger(s) ||
+    (s as number) < 0 ||
+    (s as number) > MAX_SEQUENCE
+  ) {
     throw new InputError(`Invalid cursor for ${list}`);
   }
   return { sequence: s as number };

@@ -230,6 +230,18 @@ describe('the paged lists', () => {
       ).toString('base64url')}`,
     ],
     [
+      'a cursor past the largest sequence the database holds',
+      `/approvals/history?cursor=${Buffer.from(
+        JSON.stringify({ l: 'approvals/history', s: 2147483648 }),
+      ).toString('base64url')}`,
+    ],
+    [
+      'a cursor before the first sequence',
+      `/approvals?cursor=${Buffer.from(
+        JSON.stringify({ l: 'approvals', s: -1 }),
+      ).toString('base64url')}`,
+    ],
+    [
       'the inbox’s cursor on My requests',
       `/requests?cursor=${Buffer.from(
         JSON.stringify({ l: 'approvals', s: 1 }),
