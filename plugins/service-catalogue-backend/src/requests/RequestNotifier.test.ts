@@ -63,4 +63,32 @@ describe('RequestNotifier.later', () => {
       expect.stringMatching(/REQ-000001.*notifications backend is down/),
     );
   });
+
+  it('stops waiting after its time limit and logs how many it dropped', async () => {
+    jest.useFakeTimers();
+    try {
+      const { notifier, logger, release } = setup();
+      notifier.later('REQ-000001', n =>
+        n.tell(request, { to: [request.requesterRef], title: 'approved' }),
+      );
+      notifier.later('REQ-000002', n =>
+        n.tell(request, { to: [request.requesterRef], title: 'approved' }),
+      );
+      let settled = false;
+      const done = notifier.settled({ timeoutMs: 10_000 }).then(() => {
+        settled = true;
+      });
+      await jest.advanceTimersByTimeAsync(9_999);
+      expect(settled).toBe(false);
+
+      await jest.advanceTimersByTimeAsync(1);
+      await done;
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(/2 not sent/),
+      );
+      release();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -6,6 +6,9 @@ import {
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 
+/** How long a stopping backend waits for notifications still under way. */
+const SETTLE_TIMEOUT_MS = 10_000;
+
 /**
  * Tells people about a request after the store committed a change: a
  * notification to those who must act or know, and a signal so that open
@@ -50,10 +53,32 @@ export class RequestNotifier {
     this.underway.add(work);
   }
 
-  /** Resolves once everything sent {@link RequestNotifier.later} is out. */
-  async settled(): Promise<void> {
-    while (this.underway.size > 0) {
-      await Promise.all([...this.underway]);
+  /**
+   * Resolves once everything sent {@link RequestNotifier.later} is out, or
+   * after `timeoutMs`, whichever is first: a notifications backend that
+   * hangs must not hold up a stopping backend. What is still under way
+   * then is dropped, and the log says how much.
+   */
+  async settled(options?: { timeoutMs?: number }): Promise<void> {
+    const timeoutMs = options?.timeoutMs ?? SETTLE_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timed out'>(resolve => {
+      timer = setTimeout(() => resolve('timed out'), timeoutMs);
+    });
+    const drained = (async () => {
+      while (this.underway.size > 0) {
+        await Promise.all([...this.underway]);
+      }
+      return 'drained' as const;
+    })();
+    try {
+      if ((await Promise.race([drained, timedOut])) === 'timed out') {
+        this.logger.warn(
+          `Stopped waiting for notifications after ${timeoutMs} ms: ${this.underway.size} not sent`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
