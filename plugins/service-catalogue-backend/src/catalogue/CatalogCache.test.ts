@@ -31,6 +31,30 @@ describe('CatalogCache', () => {
     expect(ask).toHaveBeenCalledTimes(4);
   });
 
+  it('asks the catalog again once an answer is 15 seconds old', async () => {
+    jest.useFakeTimers();
+    try {
+      const cached = CatalogCache.create({
+        cache: memoryCache(),
+        logger: mockServices.logger.mock(),
+      });
+      const grace = mockCredentials.user('user:default/grace');
+      const ask = jest
+        .fn<Promise<string>, []>()
+        .mockResolvedValueOnce('before')
+        .mockResolvedValueOnce('after');
+
+      expect(await cached.get(grace, 'entity:a', ask)).toBe('before');
+      jest.advanceTimersByTime(14_999);
+      expect(await cached.get(grace, 'entity:a', ask)).toBe('before');
+      jest.advanceTimersByTime(1);
+      expect(await cached.get(grace, 'entity:a', ask)).toBe('after');
+      expect(ask).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('keeps "not found" too, and asks the catalog when the cache fails', async () => {
     const logger = mockServices.logger.mock();
     const broken: CacheService = {

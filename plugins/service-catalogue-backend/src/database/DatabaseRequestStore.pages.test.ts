@@ -53,11 +53,16 @@ function inbox(count: number): SeededRequest[] {
       case 9:
         return { requesterRef, stages: [[leo]] };
       case 10:
-        // Frank's own request: never as Leo's delegate.
-        return { requesterRef: frank, stages: [[leo]] };
+        // Frank's own request, or one he submitted for someone else: never
+        // as Leo's delegate.
+        return i % 2
+          ? { requesterRef: frank, stages: [[leo]] }
+          : { requesterRef, submittedByRef: frank, stages: [[leo]] };
       case 11:
         // Self-approval allowed: routing made Frank an approver.
-        return { requesterRef: frank, stages: [[frank, erin]] };
+        return i % 2
+          ? { requesterRef: frank, stages: [[frank, erin]] }
+          : { requesterRef, submittedByRef: frank, stages: [[frank, erin]] };
       case 12:
         return { requesterRef, offeringOwnerRef: hidden, stages: [[frank]] };
       default:
@@ -180,6 +185,36 @@ describe.each(databases.eachSupportedId())(
           request.stages[request.currentStage!].approvers.includes(frank),
         ),
       ).toBe(true);
+    });
+
+    it('shows a request Frank submitted for someone else to Leo, its approver, and not to Frank, his delegate', async () => {
+      const { store, all } = await seeded();
+      const submittedByFrank = all
+        .filter(
+          request =>
+            request.submittedByRef === frank &&
+            request.requesterRef !== frank &&
+            request.stages[0].approvers.join() === leo,
+        )
+        .map(request => request.id);
+      expect(submittedByFrank.length).toBeGreaterThan(0);
+
+      const franks = await store.listAwaitingDecision({
+        userRef: frank,
+        delegatorRefs: [leo],
+        limit: 2000,
+      });
+      const leos = await store.listAwaitingDecision({
+        userRef: leo,
+        delegatorRefs: [],
+        limit: 2000,
+      });
+      const inFranks = new Set(franks.items.map(request => request.id));
+      const inLeos = new Set(leos.items.map(request => request.id));
+      expect(submittedByFrank.filter(id => inFranks.has(id))).toEqual([]);
+      expect(submittedByFrank.filter(id => inLeos.has(id))).toEqual(
+        submittedByFrank,
+      );
     });
 
     it('pages through the decided history newest first', async () => {
