@@ -15,6 +15,7 @@ import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-c
 import { registerServiceCatalogueActions } from './actions';
 import { ApprovalService } from './approvals/ApprovalService';
 import { CategoryRegistry } from './catalogue/CategoryRegistry';
+import { CatalogCache } from './catalogue/CatalogCache';
 import { OfferingCatalogue } from './catalogue/OfferingCatalogue';
 import { TemplateChecks } from './catalogue/TemplateChecks';
 import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
@@ -79,6 +80,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
         lifecycle: coreServices.lifecycle,
+        cache: coreServices.cache,
         events: eventsServiceRef,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -119,16 +121,21 @@ export const serviceCataloguePlugin = createBackendPlugin({
         const categories = CategoryRegistry.fromConfig(config);
         const fulfillers = Fulfillers.fromConfig(config, deps);
         const templates = TemplateChecks.create(deps);
+        const catalogCache = CatalogCache.create(deps);
         const offerings = OfferingCatalogue.create({
           ...deps,
           fulfillers,
           templates,
+          catalogCache,
         });
         const tasks = ScaffolderServiceTasks.create({ ...deps, templates });
         const notifier = RequestNotifier.create(deps);
+        // Decisions are told about after their response; a stopping
+        // backend lets those messages out first.
+        deps.lifecycle.addShutdownHook(() => notifier.settled());
         const access = RequestAccess.create(deps);
         const people = People.fromConfig(config, { ...deps, fulfillers });
-        const stages = ApproverResolver.create(deps);
+        const stages = ApproverResolver.create({ ...deps, catalogCache });
         // One set of instruments for every lifecycle, so each move counts once.
         const metrics = RequestMetrics.create(deps.metricsService);
         const lifecycle = RequestLifecycle.create({

@@ -111,7 +111,10 @@ function setup() {
     cancel: jest.fn(async () => ({ ...request, state: 'CANCELLED' })),
   };
   const approvals = {
-    listAwaitingDecision: jest.fn(async () => [request]),
+    listAwaitingDecision: jest.fn(async () => ({
+      items: [request],
+      totalCount: 1,
+    })),
     decide: jest.fn(async () => ({ ...request, state: 'APPROVED' })),
   };
   const grants = {

@@ -20,19 +20,37 @@ export function registerApprovalActions(options: {
   actionsRegistry.register({
     name: 'list-requests-awaiting-my-decision',
     title: 'List requests awaiting my decision',
-    description: `Lists the requests whose current approval stage waits for the caller's decision, directly or as someone's delegate, as on the UI's Approvals page. Decide them with decide-request.`,
+    description: `Lists the requests whose current approval stage waits for the caller's decision, directly or as someone's delegate, oldest first, as on the UI's Approvals page: one page at a time, the next one by passing the nextCursor of the previous. Decide them with decide-request.`,
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
-      input: z => z.object({}),
-      output: z => z.object({ items: z.array(requestSchema(z)) }),
-    },
-    action: async ({ credentials }) => ({
-      output: {
-        items: await approvals.listAwaitingDecision({
-          credentials: requireUser(auth, credentials),
+      input: z =>
+        z.object({
+          cursor: z
+            .string()
+            .max(200)
+            .optional()
+            .describe('The nextCursor of the previous page'),
         }),
-      },
-    }),
+      output: z =>
+        z.object({
+          items: z.array(requestSchema(z)),
+          totalCount: z.number().int(),
+          nextCursor: z.string().optional(),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      const page = await approvals.listAwaitingDecision({
+        credentials: requireUser(auth, credentials),
+        cursor: input.cursor,
+      });
+      return {
+        output: {
+          items: page.items,
+          totalCount: page.totalCount,
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        },
+      };
+    },
   });
 
   actionsRegistry.register({

@@ -136,15 +136,17 @@ Internal comments are only included for approvers, owners and the service desk, 
           totalCount: z.number(),
         }),
     },
-    action: async ({ input, credentials }) => ({
-      output: await requests.listMyRequests({
+    action: async ({ input, credentials }) => {
+      // Assistants page by offset; the REST API's cursor is not theirs.
+      const { items, totalCount } = await requests.listMyRequests({
         credentials: requireUser(auth, credentials),
         states: input.states,
         search: input.search,
         limit: input.limit ?? 20,
         offset: input.offset,
-      }),
-    }),
+      });
+      return { output: { items, totalCount } };
+    },
   });
 
   actionsRegistry.register({

@@ -1,10 +1,12 @@
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
+  ListRequestsResponse,
   ServiceRequest,
   serviceCatalogueRequestDecidePermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Delegation, DelegationStore } from '../database/DelegationStore';
 import { auditedOnRequest } from '../requests/audit';
+import { decodeCursor, withNextCursor } from '../requests/cursor';
 import { People } from '../requests/People';
 import { normalizeRef, userRefOf } from '../requests/refs';
 import {
@@ -13,6 +15,10 @@ import {
   isOwnRequest,
 } from './whoMayDecide';
 import { UseCaseDeps, UserCredentials } from '../requests/useCase';
+
+const AWAITING = 'approvals';
+const DECIDED = 'approvals/history';
+const DEFAULT_PAGE_SIZE = 50;
 
 /** What ApprovalService works with. */
 type ApprovalServiceDeps = UseCaseDeps & {
@@ -33,32 +39,52 @@ export class ApprovalService {
 
   private constructor(private readonly deps: ApprovalServiceDeps) {}
 
-  /** Requests waiting for the caller's decision, also as a delegate. */
+  /**
+   * A page of the requests waiting for the caller's decision, also as a
+   * delegate, oldest first: the read permission's conditions and the rule
+   * of who decides are the query's, so the page is `limit` requests the
+   * caller can act on, whatever else waits.
+   */
   async listAwaitingDecision(options: {
     credentials: UserCredentials;
-  }): Promise<ServiceRequest[]> {
+    cursor?: string;
+    limit?: number;
+  }): Promise<ListRequestsResponse> {
+    const after = decodeCursor(AWAITING, options.cursor);
+    const readable = await this.deps.access.readable(options.credentials);
+    if (readable.result === 'none') {
+      return { items: [], totalCount: 0 };
+    }
     const userRef = userRefOf(options.credentials);
-    const delegators = await this.delegatorsOf(userRef);
-    const requests = await this.deps.store.listAwaitingDecision({
-      approverRefs: [userRef, ...delegators],
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    const page = await this.deps.store.listAwaitingDecision({
+      userRef,
+      delegatorRefs: await this.delegatorsOf(userRef),
+      readable: readable.result === 'some' ? readable.filter : undefined,
+      afterSequence: after?.sequence,
+      limit,
     });
-    return this.deps.access.readableOnly(
-      requests.filter(request =>
-        approverToDecideFor({ request, userRef, delegators }),
-      ),
-      options.credentials,
-    );
+    return withNextCursor(AWAITING, page);
   }
 
+  /** A page of the requests the caller decided on, newest first. */
   async listMyDecisions(options: {
     credentials: UserCredentials;
-  }): Promise<ServiceRequest[]> {
-    return this.deps.access.readableOnly(
-      await this.deps.store.listDecidedBy({
-        userRef: userRefOf(options.credentials),
-      }),
-      options.credentials,
-    );
+    cursor?: string;
+    limit?: number;
+  }): Promise<ListRequestsResponse> {
+    const before = decodeCursor(DECIDED, options.cursor);
+    const readable = await this.deps.access.readable(options.credentials);
+    if (readable.result === 'none') {
+      return { items: [], totalCount: 0 };
+    }
+    const page = await this.deps.store.listDecidedBy({
+      userRef: userRefOf(options.credentials),
+      readable: readable.result === 'some' ? readable.filter : undefined,
+      beforeSequence: before?.sequence,
+      limit: options.limit ?? DEFAULT_PAGE_SIZE,
+    });
+    return withNextCursor(DECIDED, page);
   }
 
   async decide(options: {
@@ -115,17 +141,19 @@ export class ApprovalService {
         } else if (decided.extendsGrantId && decided.state === 'FAILED') {
           extended = decided.failure?.message;
         }
-        await this.deps.notifier.tell(decided, {
-          to: [decided.requesterRef, decided.submittedByRef],
-          title: `${decided.trackingNumber} ${headline[outcome]}`,
-          description:
-            [options.comment?.trim(), extended].filter(Boolean).join(' ') ||
-            undefined,
-          severity: outcome === 'rejected' ? 'high' : 'normal',
+        this.deps.notifier.later(decided.trackingNumber, async notifier => {
+          await notifier.tell(decided, {
+            to: [decided.requesterRef, decided.submittedByRef],
+            title: `${decided.trackingNumber} ${headline[outcome]}`,
+            description:
+              [options.comment?.trim(), extended].filter(Boolean).join(' ') ||
+              undefined,
+            severity: outcome === 'rejected' ? 'high' : 'normal',
+          });
+          if (outcome === 'stage-approved') {
+            await notifier.askApprovers(decided);
+          }
         });
-        if (outcome === 'stage-approved') {
-          await this.deps.notifier.askApprovers(decided);
-        }
         return decided;
       },
       { decision: options.decision },

@@ -17,7 +17,9 @@ import {
   OfferingSummary,
   isOfferingEntity,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { JsonArray, JsonValue } from '@backstage/types';
 import { Fulfillers } from '../requests/Fulfillers';
+import { CatalogCache } from './CatalogCache';
 import { ownerOf } from '../requests/offeringSpec';
 import { TemplateChecks } from './TemplateChecks';
 
@@ -35,6 +37,7 @@ export class OfferingCatalogue {
     userInfo: UserInfoService;
     fulfillers: Fulfillers;
     templates: TemplateChecks;
+    catalogCache: CatalogCache;
   }): OfferingCatalogue {
     return new OfferingCatalogue(
       options.auth,
@@ -42,6 +45,7 @@ export class OfferingCatalogue {
       options.userInfo,
       options.fulfillers,
       options.templates,
+      options.catalogCache,
     );
   }
 
@@ -51,16 +55,24 @@ export class OfferingCatalogue {
     private readonly userInfo: UserInfoService,
     private readonly fulfillers: Fulfillers,
     private readonly templates: TemplateChecks,
+    private readonly cached: CatalogCache,
   ) {}
 
   async listOfferings(options: {
     credentials: BackstageCredentials;
   }): Promise<OfferingSummary[]> {
-    const { items } = await this.catalog.getEntities(
-      { filter: { kind: OFFERING_KIND } },
-      { credentials: options.credentials },
+    const items = await this.cached.get(
+      options.credentials,
+      'offerings',
+      async () =>
+        (
+          await this.catalog.getEntities(
+            { filter: { kind: OFFERING_KIND } },
+            { credentials: options.credentials },
+          )
+        ).items as unknown as JsonArray,
     );
-    const offerings = items.filter(isOfferingEntity);
+    const offerings = (items as unknown as Entity[]).filter(isOfferingEntity);
     const identities = await this.identitiesOf(options.credentials);
     return offerings
       .filter(offering => this.isVisible(offering, identities))
@@ -119,9 +131,10 @@ export class OfferingCatalogue {
      */
     asFulfiller?: boolean;
   }): Promise<OfferingEntityV1alpha1> {
-    const entity = await this.catalog.getEntityByRef(options.entityRef, {
-      credentials: options.credentials,
-    });
+    const entity = await this.entityByRef(
+      options.entityRef,
+      options.credentials,
+    );
     if (
       !entity ||
       !isOfferingEntity(entity) ||
@@ -146,7 +159,7 @@ export class OfferingCatalogue {
     userRef: string,
   ): Promise<boolean> {
     const credentials = await this.auth.getOwnServiceCredentials();
-    const user = await this.catalog.getEntityByRef(userRef, { credentials });
+    const user = await this.entityByRef(userRef, credentials);
     const groups = (user?.relations ?? [])
       .filter(relation => relation.type === RELATION_MEMBER_OF)
       .map(relation => relation.targetRef);
@@ -190,6 +203,20 @@ export class OfferingCatalogue {
     );
   }
 
+  private async entityByRef(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity | undefined> {
+    const entity = await this.cached.get(
+      credentials,
+      `entity:${entityRef.toLocaleLowerCase('en-US')}`,
+      async () =>
+        ((await this.catalog.getEntityByRef(entityRef, { credentials })) ??
+          null) as unknown as JsonValue,
+    );
+    return (entity as unknown as Entity | null) ?? undefined;
+  }
+
   private async withAncestors(
     refs: string[],
     credentials: BackstageCredentials,
@@ -197,10 +224,21 @@ export class OfferingCatalogue {
     const identities = new Set(refs.map(ref => ref.toLocaleLowerCase('en-US')));
     let frontier = [...identities].filter(ref => ref.startsWith('group:'));
     while (frontier.length > 0) {
-      const { items } = await this.catalog.getEntitiesByRefs(
-        { entityRefs: frontier, fields: ['kind', 'metadata', 'spec.parent'] },
-        { credentials },
-      );
+      const groups = [...frontier].sort();
+      const items = (await this.cached.get(
+        credentials,
+        `parents:${groups.join(',')}`,
+        async () =>
+          (
+            await this.catalog.getEntitiesByRefs(
+              {
+                entityRefs: groups,
+                fields: ['kind', 'metadata', 'spec.parent'],
+              },
+              { credentials },
+            )
+          ).items.map(group => group ?? null) as unknown as JsonArray,
+      )) as unknown as Array<Entity | null>;
       frontier = [];
       for (const group of items) {
         const parent = parentOf(group);
@@ -214,7 +252,7 @@ export class OfferingCatalogue {
   }
 }
 
-function parentOf(group: Entity | undefined): string | undefined {
+function parentOf(group: Entity | null): string | undefined {
   const parent = group?.spec?.parent;
   if (typeof parent !== 'string' || !group) {
     return undefined;

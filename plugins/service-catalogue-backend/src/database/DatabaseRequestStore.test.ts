@@ -146,9 +146,13 @@ describe.each(databases.eachSupportedId())(
       const { request } = await lifecycle.createRequest(newRequest());
 
       expect(
-        await store.listAwaitingDecision({
-          approverRefs: ['user:default/leo'],
-        }),
+        (
+          await store.listAwaitingDecision({
+            userRef: 'user:default/leo',
+            delegatorRefs: [],
+            limit: 10,
+          })
+        ).items,
       ).toEqual([]);
 
       const first = await lifecycle.decide({
@@ -163,9 +167,11 @@ describe.each(databases.eachSupportedId())(
       expect(
         (
           await store.listAwaitingDecision({
-            approverRefs: ['user:default/leo'],
+            userRef: 'user:default/leo',
+            delegatorRefs: [],
+            limit: 10,
           })
-        ).map(r => r.id),
+        ).items.map(r => r.id),
       ).toEqual([request.id]);
 
       const last = await lifecycle.decide({
@@ -526,9 +532,9 @@ describe.each(databases.eachSupportedId())(
         decidedByRef: 'user:default/erin',
       });
       expect(
-        (await store.listDecidedBy({ userRef: 'user:default/erin' })).map(
-          r => r.id,
-        ),
+        (
+          await store.listDecidedBy({ userRef: 'user:default/erin', limit: 10 })
+        ).items.map(r => r.id),
       ).toEqual([request.id]);
     });
   },

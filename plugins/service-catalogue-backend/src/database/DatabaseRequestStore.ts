@@ -18,6 +18,10 @@ import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { NewSlaClock } from '../time/requestClock';
 import { applyRequestFilter } from './requestFilter';
 import { claimFulfilment } from './operations/claimFulfilment';
+import {
+  listAwaitingDecision,
+  listDecidedBy,
+} from './operations/listApprovals';
 import { hydrateRequests, toComment, toEvent } from './requestRows';
 import {
   FulfilmentClaim,
@@ -26,6 +30,7 @@ import {
   NewRequest,
   NewRequestEvent,
   RequestChanges,
+  RequestPage,
   RequestStore,
   SlaAlarm,
   SlaMark,
@@ -450,9 +455,7 @@ export class DatabaseRequestStore implements RequestStore {
     return request;
   }
 
-  async listRequests(
-    query: ListRequestsQuery,
-  ): Promise<{ items: ServiceRequest[]; totalCount: number }> {
+  async listRequests(query: ListRequestsQuery): Promise<RequestPage> {
     const filtered = this.db<RequestRow>('requests').where(builder => {
       if (query.involvingUserRef) {
         const userRef = query.involvingUserRef;
@@ -518,64 +521,46 @@ export class DatabaseRequestStore implements RequestStore {
     const [{ count }] = await filtered
       .clone()
       .count<{ count: number | string }[]>({ count: '*' });
+    // Oldest first also settles the order among equal due times.
+    const ascending = query.order === 'oldest' || query.order === 'due';
+    const keyset = query.order !== 'due';
+    const limit = query.limit ?? 50;
     const ordered = filtered.clone();
-    if (query.order === 'due') {
+    if (!keyset) {
       // Soonest first by the due time that counts now, the one the Due
       // column shows; without a due time last, on both databases.
       ordered
         .orderByRaw(`CASE WHEN ${EFFECTIVE_DUE} IS NULL THEN 1 ELSE 0 END`)
         .orderByRaw(`${EFFECTIVE_DUE} ASC`);
+    } else if (query.fromSequence !== undefined) {
+      ordered.where('sequence', ascending ? '>' : '<', query.fromSequence);
     }
     const rows = await ordered
-      .orderBy(
-        'sequence',
-        query.order === 'newest' || !query.order ? 'desc' : 'asc',
-      )
-      .limit(query.limit ?? 50)
+      .orderBy('sequence', ascending ? 'asc' : 'desc')
+      // One more tells whether a page follows.
+      .limit(limit + 1)
       .offset(query.offset ?? 0);
+    const shown = rows.slice(0, limit);
     return {
-      items: await hydrateRequests(this.db, rows),
+      items: await hydrateRequests(this.db, shown),
       totalCount: Number(count),
+      // A keyset page follows sequence order, which the due order is not.
+      ...(keyset && rows.length > limit
+        ? { next: shown[shown.length - 1].sequence }
+        : {}),
     };
   }
 
-  async listAwaitingDecision(options: {
-    approverRefs: string[];
-  }): Promise<ServiceRequest[]> {
-    if (options.approverRefs.length === 0) {
-      return [];
-    }
-    const rows = await this.db<RequestRow>('requests as r')
-      .distinct('r.*')
-      .join('request_stage_approvers as a', join =>
-        join
-          .on('a.request_id', '=', 'r.id')
-          .andOn('a.stage_index', '=', 'r.current_stage'),
-      )
-      .where('r.state', 'PENDING_APPROVAL')
-      .whereIn('a.approver_ref', options.approverRefs)
-      .whereNotExists(sub =>
-        sub
-          .select(this.db.raw('1'))
-          .from('request_decisions as d')
-          .whereRaw('d.request_id = r.id')
-          .andWhereRaw('d.stage_index = r.current_stage')
-          .andWhereRaw('d.approver_ref = a.approver_ref'),
-      )
-      .orderBy('r.sequence', 'asc');
-    return hydrateRequests(this.db, rows as RequestRow[]);
+  listAwaitingDecision(
+    query: Parameters<RequestStore['listAwaitingDecision']>[0],
+  ): Promise<RequestPage> {
+    return listAwaitingDecision(this.db, query);
   }
 
-  async listDecidedBy(options: { userRef: string }): Promise<ServiceRequest[]> {
-    const rows = await this.db<RequestRow>('requests')
-      .whereIn(
-        'id',
-        this.db('request_decisions')
-          .select('request_id')
-          .where('decided_by_ref', options.userRef),
-      )
-      .orderBy('sequence', 'desc');
-    return hydrateRequests(this.db, rows);
+  listDecidedBy(
+    query: Parameters<RequestStore['listDecidedBy']>[0],
+  ): Promise<RequestPage> {
+    return listDecidedBy(this.db, query);
   }
 
   claimFulfilment(

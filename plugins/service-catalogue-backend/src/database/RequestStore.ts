@@ -91,6 +91,28 @@ export interface ListRequestsQuery {
   order?: 'newest' | 'oldest' | 'due';
   limit?: number;
   offset?: number;
+  /**
+   * The sequence of the previous page's last request: the page starts
+   * beyond it in the list's order, whatever was added or left meanwhile.
+   */
+  fromSequence?: number;
+}
+
+/**
+ * One keyset page of requests, and how many match in all.
+ *
+ * @internal
+ */
+export interface RequestPage {
+  items: ServiceRequest[];
+  totalCount: number;
+  /** When more match than `totalCount`, where counting stopped. */
+  totalCountCapped?: boolean;
+  /**
+   * When another page follows: the sequence of this page's last request,
+   * where the next page starts after.
+   */
+  next?: number;
 }
 
 /**
@@ -307,20 +329,33 @@ export interface RequestStore {
     tx?: StoreTransaction,
   ): Promise<ServiceRequest | undefined>;
 
-  listRequests(
-    query: ListRequestsQuery,
-  ): Promise<{ items: ServiceRequest[]; totalCount: number }>;
+  listRequests(query: ListRequestsQuery): Promise<RequestPage>;
 
   /**
-   * Pending requests whose current stage lists one of these approvers who
-   * has not decided yet.
+   * A page of the pending requests whose current stage the user may decide
+   * now, by the rule of `approverToDecideFor`, oldest first.
    */
-  listAwaitingDecision(options: {
-    approverRefs: string[];
-  }): Promise<ServiceRequest[]>;
+  listAwaitingDecision(query: {
+    userRef: string;
+    /** Approvers who delegated to the user at this moment. */
+    delegatorRefs: string[];
+    readable?: PermissionCriteria<RequestFilter>;
+    /** The sequence of the previous page's last request. */
+    afterSequence?: number;
+    limit: number;
+  }): Promise<RequestPage>;
 
-  /** Requests on which this user decided, for themselves or as a delegate. */
-  listDecidedBy(options: { userRef: string }): Promise<ServiceRequest[]>;
+  /**
+   * A page of the requests on which this user decided, for themselves or
+   * as a delegate, newest first.
+   */
+  listDecidedBy(query: {
+    userRef: string;
+    readable?: PermissionCriteria<RequestFilter>;
+    /** The sequence of the previous page's last request. */
+    beforeSequence?: number;
+    limit: number;
+  }): Promise<RequestPage>;
 
   /**
    * Claims automatic requests whose scaffolder task has not started: those

@@ -417,5 +417,63 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(await children()).toEqual([1, 1]);
     });
+
+    it('20261202130000_list_indexes indexes the lists and steps back down, keeping the requests', async () => {
+      const knex = await databases.init(databaseId);
+      for (let i = 0; i < 7; i++) {
+        await migrateUpOnce(knex);
+      }
+      const listIndexes = [
+        'request_decisions_decided_by_idx',
+        'request_stage_approvers_inbox_idx',
+        'requests_requester_sequence_idx',
+        'requests_state_sequence_idx',
+        'requests_submitted_by_sequence_idx',
+      ];
+      const indexNames = async (): Promise<string[]> => {
+        const names: string[] = databaseId.startsWith('SQLITE')
+          ? await knex('sqlite_master').where('type', 'index').pluck('name')
+          : await knex('pg_indexes')
+              .where('schemaname', knex.raw('current_schema()'))
+              .pluck('indexname');
+        return names.filter(name => listIndexes.includes(name)).sort();
+      };
+      expect(await indexNames()).toEqual([]);
+      const now = new Date();
+      const request = {
+        id: 'a0000000-0000-4000-8000-000000000003',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        requester_ref: 'user:default/grace',
+        submitted_by_ref: 'user:default/grace',
+        state: 'PENDING_APPROVAL',
+        form_values: '{}',
+        current_stage: 0,
+        created_at: now,
+        updated_at: now,
+      };
+      await knex('requests').insert(request);
+      await knex('request_stage_approvers').insert({
+        request_id: request.id,
+        stage_index: 0,
+        approver_ref: 'user:default/mike',
+      });
+
+      await migrateUpOnce(knex);
+      expect(await indexNames()).toEqual(listIndexes);
+      const waiting = await knex('requests')
+        .join('request_stage_approvers as a', 'a.request_id', 'requests.id')
+        .where({ state: 'PENDING_APPROVAL', approver_ref: 'user:default/mike' })
+        .pluck('requests.id');
+      expect(waiting).toEqual([request.id]);
+
+      await migrateDownOnce(knex);
+      expect(await indexNames()).toEqual([]);
+      expect(await knex('requests').pluck('id')).toEqual([request.id]);
+      expect(
+        await knex('request_stage_approvers').pluck('approver_ref'),
+      ).toEqual(['user:default/mike']);
+    });
   },
 );

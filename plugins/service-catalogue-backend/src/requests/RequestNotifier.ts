@@ -6,6 +6,9 @@ import {
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 
+/** How long a stopping backend waits for notifications still under way. */
+const SETTLE_TIMEOUT_MS = 10_000;
+
 /**
  * Tells people about a request after the store committed a change: a
  * notification to those who must act or know, and a signal so that open
@@ -26,11 +29,58 @@ export class RequestNotifier {
     );
   }
 
+  private readonly underway = new Set<Promise<void>>();
+
   private constructor(
     private readonly notifications: NotificationService,
     private readonly signals: SignalsService,
     private readonly logger: LoggerService,
   ) {}
+
+  /**
+   * Tells people about a committed change without holding up the caller's
+   * response: the notification service and the signals are other plugins'
+   * round trips. What fails is logged, never dropped in silence, and
+   * {@link RequestNotifier.settled} waits for what is still under way.
+   */
+  later(about: string, tell: (notifier: this) => Promise<void>): void {
+    const work: Promise<void> = Promise.resolve()
+      .then(() => tell(this))
+      .catch(error =>
+        this.logger.error(`Could not tell people about ${about}: ${error}`),
+      )
+      .finally(() => this.underway.delete(work));
+    this.underway.add(work);
+  }
+
+  /**
+   * Resolves once everything sent {@link RequestNotifier.later} is out, or
+   * after `timeoutMs`, whichever is first: a notifications backend that
+   * hangs must not hold up a stopping backend. What is still under way
+   * then is dropped, and the log says how much.
+   */
+  async settled(options?: { timeoutMs?: number }): Promise<void> {
+    const timeoutMs = options?.timeoutMs ?? SETTLE_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timed out'>(resolve => {
+      timer = setTimeout(() => resolve('timed out'), timeoutMs);
+    });
+    const drained = (async () => {
+      while (this.underway.size > 0) {
+        await Promise.all([...this.underway]);
+      }
+      return 'drained' as const;
+    })();
+    try {
+      if ((await Promise.race([drained, timedOut])) === 'timed out') {
+        this.logger.warn(
+          `Stopped waiting for notifications after ${timeoutMs} ms: ${this.underway.size} not sent`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /**
    * Notifies and signals after the store committed. A failed notification

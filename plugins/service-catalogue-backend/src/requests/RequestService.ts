@@ -1,6 +1,7 @@
 import { NotAllowedError } from '@backstage/errors';
 import {
   CommentVisibility,
+  ListRequestsResponse,
   RequestComment,
   RequestDetails,
   ServiceRequest,
@@ -43,13 +44,16 @@ export class RequestService {
     search?: string;
     limit?: number;
     offset?: number;
-  }): Promise<{ items: ServiceRequest[]; totalCount: number }> {
-    return this.deps.viewer.list(options.credentials, {
+    /** The `nextCursor` of the previous page. */
+    cursor?: string;
+  }): Promise<ListRequestsResponse> {
+    return this.deps.viewer.page(options.credentials, 'requests', {
       involvingUserRef: userRefOf(options.credentials),
       states: options.states,
       search: options.search,
       limit: options.limit,
       offset: options.offset,
+      cursor: options.cursor,
     });
   }
 

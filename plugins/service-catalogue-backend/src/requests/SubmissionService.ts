@@ -180,15 +180,17 @@ export class SubmissionService {
           ...grantOf(offering),
         });
 
-        await this.deps.notifier.tell(request, {
-          to: [request.requesterRef, request.submittedByRef],
-          title: `${request.trackingNumber} submitted: ${request.offeringTitle}`,
-          description:
-            request.state === 'PENDING_APPROVAL'
-              ? 'Your request waits for approval.'
-              : 'Your request needs no approval and is being fulfilled.',
+        this.deps.notifier.later(request.trackingNumber, async notifier => {
+          await notifier.tell(request, {
+            to: [request.requesterRef, request.submittedByRef],
+            title: `${request.trackingNumber} submitted: ${request.offeringTitle}`,
+            description:
+              request.state === 'PENDING_APPROVAL'
+                ? 'Your request waits for approval.'
+                : 'Your request needs no approval and is being fulfilled.',
+          });
+          await notifier.askApprovers(request);
         });
-        await this.deps.notifier.askApprovers(request);
         return request;
       },
     );

@@ -1,9 +1,11 @@
 import {
   ConflictError,
+  InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
 import {
+  ListRequestsResponse,
   RequestDetails,
   ServiceRequest,
   availableRequestActions,
@@ -19,6 +21,7 @@ import {
 import { DelegationStore } from '../database/DelegationStore';
 import { ListRequestsQuery, RequestStore } from '../database/RequestStore';
 import { RequestAccess } from './access';
+import { decodeCursor, withNextCursor } from './cursor';
 import { Fulfillers } from './Fulfillers';
 import { userRefOf } from './refs';
 import { UserCredentials } from './useCase';
@@ -89,10 +92,39 @@ export class RequestViewer {
     if (readable.result === 'none') {
       return { items: [], totalCount: 0 };
     }
-    return this.deps.store.listRequests({
+    const { items, totalCount } = await this.deps.store.listRequests({
       ...query,
       readable: readable.result === 'some' ? readable.filter : undefined,
     });
+    return { items, totalCount };
+  }
+
+  /**
+   * A keyset page of requests the permission policy lets the caller read,
+   * with the cursor of the next page when one follows.
+   */
+  async page(
+    credentials: UserCredentials,
+    list: string,
+    query: Omit<ListRequestsQuery, 'fromSequence'> & { cursor?: string },
+  ): Promise<ListRequestsResponse> {
+    const { cursor, ...rest } = query;
+    if (cursor !== undefined && rest.offset !== undefined) {
+      throw new InputError('Page with a cursor or an offset, not both');
+    }
+    const from = decodeCursor(list, cursor);
+    const readable = await this.deps.access.readable(credentials);
+    if (readable.result === 'none') {
+      return { items: [], totalCount: 0 };
+    }
+    return withNextCursor(
+      list,
+      await this.deps.store.listRequests({
+        ...rest,
+        fromSequence: from?.sequence,
+        readable: readable.result === 'some' ? readable.filter : undefined,
+      }),
+    );
   }
 
   /**

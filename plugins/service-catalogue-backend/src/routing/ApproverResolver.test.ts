@@ -17,6 +17,8 @@ import {
   OfferingApprovalStage,
   OfferingEntityV1alpha1,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { memoryCache } from '../__testUtils__/memoryCache';
+import { CatalogCache } from '../catalogue/CatalogCache';
 import { ApproverResolver } from './ApproverResolver';
 
 type OrgEntity = Entity & { members?: string[] };
@@ -153,6 +155,7 @@ function setup(approvals: JsonObject = {}) {
       data: { serviceCatalogue: { approvals } },
     }),
     logger,
+    catalogCache: CatalogCache.create({ cache: memoryCache(), logger }),
   });
   return { resolver, logger, catalog };
 }
@@ -197,6 +200,22 @@ describe('ApproverResolver', () => {
           owner: 'group:default/engineering',
         }),
       ).resolves.toEqual([users('bob', 'dave', 'erin', 'frank', 'grace')]);
+    });
+
+    it('expands the same groups from the catalog once for many requests', async () => {
+      const { resolver, catalog } = setup();
+      const byRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+      const resolve = () =>
+        approversOf(resolver, 'peggy', [{ approvers: ['owner'] }], {
+          owner: 'group:default/engineering',
+        });
+      const first = await resolve();
+      const asked = byRefs.mock.calls.length;
+      expect(asked).toBeGreaterThan(0);
+      for (let i = 0; i < 5; i++) {
+        expect(await resolve()).toEqual(first);
+      }
+      expect(byRefs).toHaveBeenCalledTimes(asked);
     });
 
     it('reads a bare owner as a group next to the offering', async () => {

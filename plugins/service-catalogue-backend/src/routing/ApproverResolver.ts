@@ -14,12 +14,14 @@ import {
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { JsonArray, JsonValue } from '@backstage/types';
 import {
   OfferingApprovalStage,
   OfferingEntityV1alpha1,
   RequestApprovalStage,
   requiredApprovals,
 } from '@service-catalogue/plugin-service-catalogue-common';
+import { CatalogCache } from '../catalogue/CatalogCache';
 
 /**
  * The annotation on a User entity that names their manager, unless
@@ -63,10 +65,12 @@ export class ApproverResolver {
     auth: AuthService;
     config: Config;
     logger: LoggerService;
+    catalogCache: CatalogCache;
   }): ApproverResolver {
     const { config } = options;
     return new ApproverResolver(
       options.catalog,
+      options.catalogCache,
       options.auth,
       options.logger,
       config.getOptionalString(
@@ -82,6 +86,7 @@ export class ApproverResolver {
 
   private constructor(
     private readonly catalog: CatalogService,
+    private readonly cached: CatalogCache,
     private readonly auth: AuthService,
     private readonly logger: LoggerService,
     private readonly managerAnnotation: string,
@@ -313,9 +318,7 @@ export class ApproverResolver {
         defaultNamespace: offering.metadata.namespace ?? 'default',
       }),
     );
-    const target = await this.catalog.getEntityByRef(targetRef, {
-      credentials: context.credentials,
-    });
+    const target = await this.entityByRef(targetRef, context);
     const owner = target?.spec?.owner;
     if (!target || typeof owner !== 'string') {
       this.logger.warn(
@@ -341,9 +344,7 @@ export class ApproverResolver {
     stageName: string,
     context: Resolution,
   ): Promise<string[]> {
-    const requester = await this.catalog.getEntityByRef(context.requesterRef, {
-      credentials: context.credentials,
-    });
+    const requester = await this.entityByRef(context.requesterRef, context);
     const manager = requester
       ? managerRefOf(requester, this.managerAnnotation)
       : undefined;
@@ -426,9 +427,10 @@ export class ApproverResolver {
       if (unvisited.length === 0) {
         break;
       }
-      const { items } = await this.catalog.getEntitiesByRefs(
-        { entityRefs: unvisited, fields: [...ENTITY_FIELDS, 'relations'] },
-        { credentials: context.credentials },
+      const items = await this.entitiesByRefs(
+        unvisited,
+        [...ENTITY_FIELDS, 'relations'],
+        context,
       );
       const childGroupRefs: string[] = [];
       for (const [i, group] of items.entries()) {
@@ -459,6 +461,46 @@ export class ApproverResolver {
     return this.existingUsers([...userRefs.values()], stageName, context);
   }
 
+  /**
+   * The catalog's answers, reused for a few seconds: every request for an
+   * offering expands the same groups.
+   */
+  private async entityByRef(
+    entityRef: string,
+    context: Resolution,
+  ): Promise<Entity | undefined> {
+    const entity = await this.cached.get(
+      context.credentials,
+      `entity:${entityRef.toLocaleLowerCase('en-US')}`,
+      async () =>
+        ((await this.catalog.getEntityByRef(entityRef, {
+          credentials: context.credentials,
+        })) ?? null) as unknown as JsonValue,
+    );
+    return (entity as unknown as Entity | null) ?? undefined;
+  }
+
+  private async entitiesByRefs(
+    entityRefs: string[],
+    fields: string[],
+    context: Resolution,
+  ): Promise<Array<Entity | null>> {
+    const items = await this.cached.get(
+      context.credentials,
+      `entities:${fields.join(',')}:${entityRefs.join(',')}`.toLocaleLowerCase(
+        'en-US',
+      ),
+      async () =>
+        (
+          await this.catalog.getEntitiesByRefs(
+            { entityRefs, fields },
+            { credentials: context.credentials },
+          )
+        ).items.map(item => item ?? null) as unknown as JsonArray,
+    );
+    return items as unknown as Array<Entity | null>;
+  }
+
   private async existingUsers(
     userRefs: string[],
     stageName: string,
@@ -467,11 +509,8 @@ export class ApproverResolver {
     if (userRefs.length === 0) {
       return [];
     }
-    const { items } = await this.catalog.getEntitiesByRefs(
-      { entityRefs: userRefs, fields: ENTITY_FIELDS },
-      { credentials: context.credentials },
-    );
-    return items.flatMap((user: Entity | undefined, i) => {
+    const items = await this.entitiesByRefs(userRefs, ENTITY_FIELDS, context);
+    return items.flatMap((user: Entity | null, i) => {
       if (!user) {
         this.logger.warn(
           `${stageName}: the user ${userRefs[i]} is not in the catalog; nobody is asked for it`,

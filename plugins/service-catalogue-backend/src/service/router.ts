@@ -154,6 +154,7 @@ export async function createRouter(
       search: req.query.search,
       limit: req.query.limit ? Number(req.query.limit) : undefined,
       offset: req.query.offset ? Number(req.query.offset) : undefined,
+      cursor: req.query.cursor,
     });
     res.json(body);
   });
@@ -352,15 +353,21 @@ export async function createRouter(
 
   router.get('/approvals', async (req, res) => {
     const credentials = await userCredentials(req);
-    const items = await approvals.listAwaitingDecision({ credentials });
-    const body: ListRequestsResponse = { items, totalCount: items.length };
+    const body: ListRequestsResponse = await approvals.listAwaitingDecision({
+      credentials,
+      cursor: req.query.cursor,
+      limit: req.query.limit ? Number(req.query.limit) : undefined,
+    });
     res.json(body);
   });
 
   router.get('/approvals/history', async (req, res) => {
     const credentials = await userCredentials(req);
-    const items = await approvals.listMyDecisions({ credentials });
-    const body: ListRequestsResponse = { items, totalCount: items.length };
+    const body: ListRequestsResponse = await approvals.listMyDecisions({
+      credentials,
+      cursor: req.query.cursor,
+      limit: req.query.limit ? Number(req.query.limit) : undefined,
+    });
     res.json(body);
   });
 

@@ -35,6 +35,8 @@ export interface ListRequestsQuery {
   search?: string;
   limit?: number;
   offset?: number;
+  /** The `nextCursor` of the previous page, instead of an offset. */
+  cursor?: string;
 }
 
 /**
@@ -45,6 +47,27 @@ export interface ListRequestsQuery {
 export interface ListRequestsResponse {
   items: ServiceRequest[];
   totalCount: number;
+  /**
+   * On lists paged by cursor, while more follow: what asks for the next
+   * page.
+   */
+  nextCursor?: string;
+  /**
+   * On lists paged by cursor: true when more requests match than
+   * `totalCount`, where the backend stopped counting.
+   */
+  totalCountCapped?: boolean;
+}
+
+/**
+ * Query of `GET /approvals` and `GET /approvals/history`: a page by
+ * cursor, as the list's `nextCursor` gave it; the first page without.
+ *
+ * @public
+ */
+export interface ListApprovalsQuery {
+  cursor?: string;
+  limit?: number;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   ListDeparturesResponse,
   ListGrantsResponse,
   ListOfferingsResponse,
+  ListApprovalsQuery,
   ListRequestsQuery,
   ListRequestsResponse,
   OfferingSummary,
@@ -252,11 +253,19 @@ export interface ServiceCatalogueApi {
     body: FailRequestBody,
   ): Promise<ServiceRequest>;
 
-  /** Requests waiting for the caller's decision, oldest first. */
-  listAwaitingApproval(): Promise<ListRequestsResponse>;
+  /**
+   * A page of the requests waiting for the caller's decision, oldest
+   * first; the next with the response's `nextCursor`.
+   */
+  listAwaitingApproval(
+    query?: ListApprovalsQuery,
+  ): Promise<ListRequestsResponse>;
 
-  /** Requests the caller decided on, newest first. */
-  listDecided(): Promise<ListRequestsResponse>;
+  /**
+   * A page of the requests the caller decided on, newest first; the next
+   * with the response's `nextCursor`.
+   */
+  listDecided(query?: ListApprovalsQuery): Promise<ListRequestsResponse>;
 
   /** The caller's delegations of their approvals. */
   listDelegations(): Promise<ListDelegationsResponse>;

@@ -178,6 +178,10 @@ describe('ServiceCatalogueClient', () => {
     expect(query?.get('search')).toBe('REQ-000001');
     expect(query?.get('limit')).toBe('20');
     expect(query?.get('offset')).toBe('40');
+
+    await client.listRequests({ cursor: 'after-40', limit: 20 });
+    expect(query?.get('cursor')).toBe('after-40');
+    expect(query?.get('offset')).toBeNull();
   });
 
   it('lists requests without a query string when nothing is filtered', async () => {
@@ -456,6 +460,23 @@ describe('ServiceCatalogueClient', () => {
       items: [{ id: 'decided' }],
       totalCount: 1,
     });
+  });
+
+  it('asks for the next page of approvals with the cursor it was given', async () => {
+    const asked: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/approvals`, (req, res, ctx) => {
+        asked.push(req.url.search);
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+      rest.get(`${baseUrl}/approvals/history`, (req, res, ctx) => {
+        asked.push(req.url.search);
+        return res(ctx.json({ items: [], totalCount: 0 }));
+      }),
+    );
+    await client.listAwaitingApproval({ cursor: 'abc=', limit: 25 });
+    await client.listDecided({ cursor: 'next' });
+    expect(asked).toEqual(['?cursor=abc%3D&limit=25', '?cursor=next']);
   });
 
   it('lists, creates and deletes delegations', async () => {

@@ -16,6 +16,7 @@ import {
   ListDeparturesResponse,
   ListGrantsResponse,
   ListOfferingsResponse,
+  ListApprovalsQuery,
   ListRequestsQuery,
   ListRequestsResponse,
   OfferingSummary,
@@ -101,6 +102,9 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
       params.set('search', query.search);
     }
     setPage(params, query);
+    if (query.cursor) {
+      params.set('cursor', query.cursor);
+    }
     return this.request<ListRequestsResponse>(
       `/requests${queryString(params)}`,
     );
@@ -205,12 +209,20 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     });
   }
 
-  async listAwaitingApproval(): Promise<ListRequestsResponse> {
-    return this.request<ListRequestsResponse>('/approvals');
+  async listAwaitingApproval(
+    query: ListApprovalsQuery = {},
+  ): Promise<ListRequestsResponse> {
+    return this.request<ListRequestsResponse>(
+      `/approvals${cursorQuery(query)}`,
+    );
   }
 
-  async listDecided(): Promise<ListRequestsResponse> {
-    return this.request<ListRequestsResponse>('/approvals/history');
+  async listDecided(
+    query: ListApprovalsQuery = {},
+  ): Promise<ListRequestsResponse> {
+    return this.request<ListRequestsResponse>(
+      `/approvals/history${cursorQuery(query)}`,
+    );
   }
 
   async listDelegations(): Promise<ListDelegationsResponse> {
@@ -351,6 +363,17 @@ function setPage(
   if (page.offset !== undefined) {
     params.set('offset', String(page.offset));
   }
+}
+
+function cursorQuery(query: ListApprovalsQuery): string {
+  const params = new URLSearchParams();
+  if (query.cursor) {
+    params.set('cursor', query.cursor);
+  }
+  if (query.limit !== undefined) {
+    params.set('limit', String(query.limit));
+  }
+  return queryString(params);
 }
 
 function queryString(params: URLSearchParams): string {

@@ -4,3 +4,4 @@ export { useUserRef } from './useUserRef';
 export { useRevokeGrant } from './useRevokeGrant';
 export { usePagedRequests } from './usePagedRequests';
 export { useFormFields } from './useFormFields';
+export { useCursorPages } from './useCursorPages';

@@ -109,6 +109,41 @@ describe('ApprovalsPage', () => {
     ).toBeDisabled();
   });
 
+  it('pages through the waiting requests with the cursor the backend gave, and back', async () => {
+    const later = serviceRequest({
+      id: 'z',
+      trackingNumber: 'REQ-000040',
+      offeringTitle: 'VPN access',
+      requesterRef: 'user:default/ann',
+    });
+    const api = mockServiceCatalogueApi({
+      listAwaitingApproval: jest.fn(async ({ cursor } = {}) =>
+        cursor === 'after-2'
+          ? { items: [later], totalCount: 26 }
+          : { items: waiting, totalCount: 26, nextCursor: 'after-2' },
+      ),
+    });
+    await renderPage(api);
+    await screen.findByRole('link', { name: 'REQ-000001' });
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'Next Page' })[0]);
+    await screen.findByRole('link', { name: 'REQ-000040' });
+    expect(screen.queryByRole('link', { name: 'REQ-000001' })).toBeNull();
+    expect(api.listAwaitingApproval).toHaveBeenLastCalledWith({
+      cursor: 'after-2',
+      limit: 25,
+    });
+
+    fireEvent.click(
+      screen.getAllByRole('button', { name: 'Previous Page' })[0],
+    );
+    await screen.findByRole('link', { name: 'REQ-000001' });
+    expect(api.listAwaitingApproval).toHaveBeenLastCalledWith({
+      cursor: undefined,
+      limit: 25,
+    });
+  });
+
   it("names each row's buttons after its request, and tells a request for more time", async () => {
     const extension = serviceRequest({
       id: 'c',

@@ -1,11 +1,10 @@
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   ApprovalDecision,
   ServiceRequest,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { useRequestChanged, useUserRef } from '../../hooks';
+import { useCursorPages, useUserRef } from '../../hooks';
 import {
   formatDateTime,
   RequestColumn,
@@ -53,11 +52,7 @@ function decisionColumns(userRef: string | undefined): RequestColumn[] {
 export function DecidedTab() {
   const api = useApi(serviceCatalogueApiRef);
   const userRef = useUserRef();
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.listDecided(),
-    [api],
-  );
-  useRequestChanged(retry);
+  const { table } = useCursorPages(page => api.listDecided(page));
 
   return (
     <RequestTable
@@ -69,9 +64,7 @@ export function DecidedTab() {
         ...decisionColumns(userRef),
         requestColumns.state('State now'),
       ]}
-      requests={value?.items}
-      loading={loading}
-      error={error}
+      {...table}
       empty={{
         title: 'No decisions yet',
         description: 'Requests you approved or rejected appear here.',

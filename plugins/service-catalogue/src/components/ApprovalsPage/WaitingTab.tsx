@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
@@ -9,7 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { useRequestChanged } from '../../hooks';
+import { useCursorPages } from '../../hooks';
 import {
   DecisionDialog,
   RequestActionButtons,
@@ -34,11 +33,9 @@ type Pending = { decision: Decision; requests: ServiceRequest[] };
 export function WaitingTab() {
   const api = useApi(serviceCatalogueApiRef);
   const theme = useTheme();
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.listAwaitingApproval(),
-    [api],
+  const { value, retry, table } = useCursorPages(page =>
+    api.listAwaitingApproval(page),
   );
-  useRequestChanged(retry);
 
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<Pending>();
@@ -180,16 +177,14 @@ export function WaitingTab() {
           <Typography variant="body2" color="textSecondary">
             {`${selectedItems.length} of ${pluralRequests(
               items.length,
-            )} selected`}
+            )} on this page selected`}
           </Typography>
         </Box>
       )}
       <RequestTable
         title="Waiting for me"
         columns={columns}
-        requests={value?.items}
-        loading={loading}
-        error={error}
+        {...table}
         empty={{
           title: 'Nothing waits for you',
           description: 'Requests that need your decision appear here.',

@@ -85,7 +85,7 @@ describe('MyRequestsPage', () => {
         search: 'REQ-000001',
         state: undefined,
         limit: 25,
-        offset: 0,
+        cursor: undefined,
       }),
     );
     await waitFor(() => expect(rows()).toHaveLength(1));

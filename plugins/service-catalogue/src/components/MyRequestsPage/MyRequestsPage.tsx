@@ -8,7 +8,7 @@ import {
   RequestState,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { usePagedRequests } from '../../hooks';
+import { useCursorPages } from '../../hooks';
 import {
   PageLayout,
   RequestColumn,
@@ -46,7 +46,7 @@ export function MyRequestsPage() {
   // on every keystroke.
   useDebounce(() => setSearch(searchText.trim()), 300, [searchText]);
 
-  const list = usePagedRequests(
+  const list = useCursorPages(
     page =>
       api.listRequests({
         state: state === ALL_STATES ? undefined : [state],

@@ -40,7 +40,8 @@ export function ApprovalsSidebarItem(props: ApprovalsSidebarItemProps) {
   const api = useApi(serviceCatalogueApiRef);
   const approvalsRoute = useRouteRef(approvalsRouteRef);
   const { value, retry } = useAsyncRetry(
-    () => api.listAwaitingApproval(),
+    // Only the count: one request is the smallest page.
+    () => api.listAwaitingApproval({ limit: 1 }),
     [api],
   );
   useRequestChanged(retry);

@@ -110,6 +110,29 @@ export const spec = {
           minLength: 1,
         },
       },
+      cursor: {
+        name: 'cursor',
+        in: 'query',
+        required: false,
+        description:
+          'The `nextCursor` of the previous page; the first page without.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+        },
+      },
+      pageLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description:
+          'How many items a page holds at most, 50 unless said otherwise.',
+        schema: {
+          type: 'string',
+          pattern: '^([1-9][0-9]?|100)$',
+        },
+      },
     },
     requestBodies: {},
     responses: {
@@ -972,6 +995,16 @@ export const spec = {
           },
           totalCount: {
             type: 'integer',
+          },
+          nextCursor: {
+            type: 'string',
+            description:
+              'On lists paged by cursor, while more follow, the `cursor` of the next page.',
+          },
+          totalCountCapped: {
+            type: 'boolean',
+            description:
+              'On lists paged by cursor, true when more match than `totalCount`, where counting stopped.',
           },
         },
         required: ['items', 'totalCount'],
@@ -2163,8 +2196,11 @@ export const spec = {
       get: {
         operationId: 'ListRequests',
         description:
-          'Lists the requests the caller made or that were made for them, newest first.',
+          'Lists the requests the caller made or that were made for them, newest first, a page at a time; the next page by the `nextCursor` of the last (or, as before, by `offset`).',
         parameters: [
+          {
+            $ref: '#/components/parameters/cursor',
+          },
           {
             name: 'state',
             in: 'query',
@@ -2617,6 +2653,14 @@ export const spec = {
         operationId: 'ListAwaitingApproval',
         description:
           "The requests waiting for the caller's decision, also as someone's delegate, oldest first.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+          {
+            $ref: '#/components/parameters/pageLimit',
+          },
+        ],
         responses: {
           '200': {
             description: 'The requests.',
@@ -2659,6 +2703,14 @@ export const spec = {
       get: {
         operationId: 'ListDecided',
         description: 'The requests the caller decided on, newest first.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+          {
+            $ref: '#/components/parameters/pageLimit',
+          },
+        ],
         responses: {
           '200': {
             description: 'The requests.',

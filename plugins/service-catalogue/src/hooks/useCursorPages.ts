@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ListRequestsResponse } from '@service-catalogue/plugin-service-catalogue-common';
+import { useRequestChanged } from './useRequestChanged';
+
+const PAGE_SIZE = 25;
+
+/**
+ * One page of a list of requests that the backend pages by cursor, kept
+ * fresh by the backend's signals. The cursors of the pages seen so far are
+ * kept, so going back shows the same page again; a cursor only leads
+ * forward one page, so asking for any later page shows the next.
+ *
+ * The first page again whenever a filter changes, as another filter is
+ * another list.
+ *
+ * @param load - asks for the page that starts at the cursor, the first
+ *   without
+ * @param filters - the values the list depends on besides the page, which
+ *   must be plain data
+ * @internal
+ */
+export function useCursorPages(
+  load: (page: {
+    cursor?: string;
+    limit: number;
+  }) => Promise<ListRequestsResponse>,
+  filters: unknown[] = [],
+) {
+  // The cursor of each page up to the one shown; the first has none.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([
+    undefined,
+  ]);
+  const filterKey = JSON.stringify(filters);
+  const [pagedKey, setPagedKey] = useState(filterKey);
+  if (filterKey !== pagedKey) {
+    setPagedKey(filterKey);
+    setCursors([undefined]);
+  }
+  const page = cursors.length - 1;
+  const cursor = cursors[page];
+
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => load({ cursor, limit: PAGE_SIZE }),
+    [filterKey, cursor],
+  );
+  useRequestChanged(retry);
+
+  const onPageChange = (next: number) => {
+    if (next < page) {
+      setCursors(cursors.slice(0, next + 1));
+    } else if (next > page && value?.nextCursor) {
+      setCursors([...cursors, value.nextCursor]);
+    }
+  };
+
+  return {
+    retry,
+    value,
+    /** What a `RequestTable` shows. */
+    table: {
+      requests: value?.items,
+      loading,
+      error,
+      paging: {
+        page,
+        pageSize: PAGE_SIZE,
+        // A capped count must not end the paging before the list does.
+        totalCount: value
+          ? Math.max(
+              value.totalCount,
+              page * PAGE_SIZE +
+                value.items.length +
+                (value.nextCursor ? 1 : 0),
+            )
+          : 0,
+        onPageChange,
+      },
+    },
+  };
+}
