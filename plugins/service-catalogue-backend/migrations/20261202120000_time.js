@@ -43,6 +43,10 @@ exports.up = async function up(knex) {
   if (!(await knex.schema.hasColumn('requests', 'sla_terms'))) {
     await knex.schema.alterTable('requests', table => {
       table
+        .string('sla_policy_id')
+        .nullable()
+        .comment('The SLA policy the offering named; null without one');
+      table
         .text('sla_terms')
         .nullable()
         .comment('JSON: the policy and its calendar as at submission');
@@ -145,6 +149,7 @@ exports.down = async function down(knex) {
     await knex.schema.alterTable('requests', table => {
       table.dropIndex(['sla_due_at'], 'requests_sla_due_at_idx');
       table.dropColumns(
+        'sla_policy_id',
         'sla_terms',
         'response_due_at',
         'response_warn_at',

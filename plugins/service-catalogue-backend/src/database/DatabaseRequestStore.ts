@@ -168,6 +168,7 @@ export class DatabaseRequestStore implements RequestStore {
       form_values: JSON.stringify(input.formValues),
       current_stage: options.currentStage,
       sla_due_at: sla?.resolutionDueAt ?? null,
+      sla_policy_id: sla?.terms.policyId ?? null,
       sla_terms: sla ? JSON.stringify(sla.terms) : null,
       response_due_at: sla?.responseDueAt ?? null,
       response_warn_at: sla?.responseWarnAt ?? null,

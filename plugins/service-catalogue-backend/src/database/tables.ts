@@ -45,6 +45,7 @@ export type RequestRow = {
   target_ref: string | null;
   grant_spec: string | null;
   extends_grant_id: string | null;
+  sla_policy_id: string | null;
   sla_terms: string | null;
   response_due_at: Timestamp | null;
   response_warn_at: Timestamp | null;
