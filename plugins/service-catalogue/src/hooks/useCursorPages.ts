@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ListRequestsResponse } from '@service-catalogue/plugin-service-catalogue-common';
 import { useRequestChanged } from './useRequestChanged';
@@ -46,10 +46,21 @@ export function useCursorPages(
   );
   useRequestChanged(retry);
 
+  // A later page that comes back empty (its rows were all decided, say)
+  // gives way to the one before it.
+  const emptied = !loading && page > 0 && value?.items.length === 0;
+  useEffect(() => {
+    if (emptied) {
+      setCursors(seen => seen.slice(0, -1));
+    }
+  }, [emptied]);
+
   const onPageChange = (next: number) => {
     if (next < page) {
       setCursors(cursors.slice(0, next + 1));
-    } else if (next > page && value?.nextCursor) {
+    } else if (next > page && !loading && value?.nextCursor) {
+      // While a page loads, value is still the page before it: its cursor
+      // would add the page being loaded a second time.
       setCursors([...cursors, value.nextCursor]);
     }
   };
