@@ -106,8 +106,10 @@ export class RequestMetrics {
           this.decidedCount.add(1, {
             ...attributes,
             decision: event.toState === 'APPROVED' ? 'approved' : 'rejected',
+            // Timeouts are counted by timedOut(); the system otherwise
+            // ends an approval when, say, the requester has left.
             decided_by:
-              event.actorRef === SYSTEM_ACTOR_REF ? 'timeout' : 'approver',
+              event.actorRef === SYSTEM_ACTOR_REF ? 'system' : 'approver',
           });
         }
       } else if (event.toState === 'DONE') {
