@@ -285,9 +285,9 @@ async function main() {
   }
   const started = Date.now();
   const workDir = options.workDir ?? path.join(ROOT, 'tests/bench/.work');
-  if (options.keepCatalog) {
+  const sqliteDir = path.join(workDir, 'sqlite');
+  if (options.keepCatalog && fs.existsSync(sqliteDir)) {
     // Everything but the SQLite catalog the last run filled.
-    const sqliteDir = path.join(workDir, 'sqlite');
     for (const name of fs.readdirSync(sqliteDir)) {
       if (!name.startsWith('catalog.sqlite')) {
         fs.rmSync(path.join(sqliteDir, name));
