@@ -11,3 +11,4 @@ export * from './permissions';
 export * from './requests';
 export * from './gate';
 export * from './reports';
+export * from './reviews';

@@ -101,6 +101,43 @@ export const serviceCatalogueReportReadPermission = createPermission({
 });
 
 /**
+ * Decide lines of access reviews: keep or revoke a holder's grant. The
+ * service catalogue itself lets only a line's reviewers (and their
+ * delegates) decide it, never on their own access; a policy can only
+ * narrow that.
+ *
+ * @public
+ */
+export const serviceCatalogueReviewDecidePermission = createPermission({
+  name: 'service-catalogue.review.decide',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Open an access review campaign by hand, for an offering or for everything
+ * a group owns. The service catalogue itself lets the owners and
+ * administrators do it; a policy can only narrow that.
+ *
+ * @public
+ */
+export const serviceCatalogueReviewCreatePermission = createPermission({
+  name: 'service-catalogue.review.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * See access review campaigns and their reports. The service catalogue
+ * itself shows owners the campaigns of their offerings and administrators
+ * and the desk all of them; a policy can only narrow that.
+ *
+ * @public
+ */
+export const serviceCatalogueReviewReadPermission = createPermission({
+  name: 'service-catalogue.review.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission of the service catalogue, for the permissions registry.
  *
  * @public
@@ -114,4 +151,7 @@ export const serviceCataloguePermissions = [
   serviceCatalogueRequestFulfilPermission,
   serviceCatalogueAdministerPermission,
   serviceCatalogueReportReadPermission,
+  serviceCatalogueReviewDecidePermission,
+  serviceCatalogueReviewCreatePermission,
+  serviceCatalogueReviewReadPermission,
 ];

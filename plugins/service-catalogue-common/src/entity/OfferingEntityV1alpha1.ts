@@ -66,6 +66,27 @@ export type OfferingApprovalStage = {
 };
 
 /**
+ * An offering's periodic access review: every `every`, a campaign asks the
+ * reviewers to keep or revoke each active grant of the offering.
+ *
+ * @public
+ */
+export type OfferingReview = {
+  /** ISO 8601 duration between two scheduled campaigns, such as P90D. */
+  every: string;
+  /**
+   * Who reviews each holder's line, in the words of approval stages:
+   * `owner`, `target-owner`, `manager` (the holder's manager), or user and
+   * group entity refs. Defaults to `owner`. Never the holder.
+   */
+  reviewers?: string[];
+  /** ISO 8601 duration a campaign stays open. Defaults to P14D. */
+  deadline?: string;
+  /** What happens to a line nobody decided by the deadline. Defaults to `revoke`. */
+  onUndecided?: 'revoke' | 'keep';
+};
+
+/**
  * A form given inline, in the shape of scaffolder template parameters.
  *
  * @public
@@ -107,6 +128,8 @@ export interface OfferingEntityV1alpha1 extends Entity {
        */
       birthright?: string[];
     };
+    /** Periodic access reviews of the grants; needs `grant`. */
+    review?: OfferingReview;
   };
 }
 

@@ -12,7 +12,8 @@ export type GrantState = 'active' | 'revoking' | 'ended';
 /**
  * Why a grant ended: an owner or the desk revoked it, it ran out, the holder
  * gave it up, left the organisation, or left the group that gave it as a
- * birthright, or its owners moved everyone to another offering.
+ * birthright, or its owners moved everyone to another offering, or an access
+ * review did not keep it.
  *
  * @public
  */
@@ -22,7 +23,8 @@ export type GrantEndReason =
   | 'given-up'
   | 'left'
   | 'moved'
-  | 'swapped';
+  | 'swapped'
+  | 'reviewed';
 
 /**
  * Access someone holds because a request for a revocable offering was
