@@ -110,7 +110,7 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('review_events', table => {
-    table.comment("A campaign's history");
+    table.comment('The history of a campaign');
     table.increments('id').primary();
     table
       .string('campaign_id', 36)
