@@ -66,15 +66,27 @@ export class DatabaseReviewStore implements ReviewStore {
     if (offeringRefs.length === 0) {
       return [];
     }
-    const rows: Array<GrantRow & { sequence: number; data: string | null }> =
-      await tx('grants as g')
-        .join('requests as r', 'r.id', 'g.request_id')
-        .whereIn('g.offering_ref', offeringRefs)
-        .where('g.state', 'active')
-        .orderBy('g.offering_ref')
-        .orderBy('g.holder_ref')
-        .orderBy('g.id')
-        .select('g.*', 'r.sequence', 'r.data');
+    // Access the desk recorded is a request completed at once, whose
+    // completing history event says so (`POST /grants`).
+    const recorded = tx('request_events as e')
+      .whereRaw('e.request_id = g.request_id')
+      .where('e.type', 'complete')
+      .where('e.data', 'like', '%"recorded":true%')
+      .select(tx.raw('1'));
+    const rows: Array<
+      GrantRow & { sequence: number; recorded: boolean | number }
+    > = await tx('grants as g')
+      .join('requests as r', 'r.id', 'g.request_id')
+      .whereIn('g.offering_ref', offeringRefs)
+      .where('g.state', 'active')
+      .orderBy('g.offering_ref')
+      .orderBy('g.holder_ref')
+      .orderBy('g.id')
+      .select(
+        'g.*',
+        'r.sequence',
+        tx.raw('exists ? as recorded', [recorded]),
+      );
     return rows.map(row => ({
       grantId: row.id,
       holderRef: row.holder_ref,
@@ -87,7 +99,7 @@ export class DatabaseReviewStore implements ReviewStore {
       ...(row.birthright_group_ref
         ? { birthrightGroupRef: row.birthright_group_ref }
         : {}),
-      recorded: row.data ? JSON.parse(row.data).recorded === true : false,
+      recorded: Boolean(row.recorded),
     }));
   }
 
@@ -408,12 +420,9 @@ export class DatabaseReviewStore implements ReviewStore {
       for (const row of rows) {
         // Two replicas never remind the same campaign's reviewers twice.
         if (
-          await setIfUnchanged<ReviewCampaignRow>(
-            tx,
-            'review_campaigns',
-            row,
-            { reminded_at: options.now },
-          )
+          await setIfUnchanged<ReviewCampaignRow>(tx, 'review_campaigns', row, {
+            reminded_at: options.now,
+          })
         ) {
           ids.push(row.id);
         }
@@ -516,7 +525,10 @@ export class DatabaseReviewStore implements ReviewStore {
         .orderBy('reviewer_ref')
         .select('line_id', 'reviewer_ref');
       for (const { line_id, reviewer_ref } of found) {
-        reviewers.set(line_id, [...(reviewers.get(line_id) ?? []), reviewer_ref]);
+        reviewers.set(line_id, [
+          ...(reviewers.get(line_id) ?? []),
+          reviewer_ref,
+        ]);
       }
     }
     return rows.map(row => toLine(row, reviewers.get(row.id) ?? []));

@@ -213,4 +213,3 @@ export interface ReviewStore {
     at: Date,
   ): Promise<void>;
 }
-

@@ -84,7 +84,11 @@ export class CampaignOpener {
       const every = Duration.fromISO(review.every);
       if (!every.isValid || every.toMillis() <= 0) {
         this.logger.warn(
-          `${stringifyEntityRef(offering)} spec.review.every is not a positive ISO 8601 duration: ${review.every}`,
+          `${stringifyEntityRef(
+            offering,
+          )} spec.review.every is not a positive ISO 8601 duration: ${
+            review.every
+          }`,
         );
         continue;
       }
@@ -139,7 +143,9 @@ export class CampaignOpener {
     const byRef = new Map(offerings.map(o => [normalized(o), o]));
     const deadlineText =
       options.deadline ??
-      (offerings.length === 1 ? offerings[0].spec.review?.deadline : undefined) ??
+      (offerings.length === 1
+        ? offerings[0].spec.review?.deadline
+        : undefined) ??
       DEFAULT_DEADLINE;
     const deadline = Duration.fromISO(deadlineText);
     if (!deadline.isValid || deadline.toMillis() <= 0) {
@@ -257,7 +263,9 @@ export function originOf(grant: SnapshotGrant): GrantOrigin {
 }
 
 function isDue(lastOpenedAt: Date, every: Duration, now: Date): boolean {
-  return DateTime.fromJSDate(lastOpenedAt).plus(every).toMillis() <= now.getTime();
+  return (
+    DateTime.fromJSDate(lastOpenedAt).plus(every).toMillis() <= now.getTime()
+  );
 }
 
 function sequenceOf(scheduleKey: string | undefined): number {

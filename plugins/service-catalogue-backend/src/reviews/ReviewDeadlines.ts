@@ -1,7 +1,4 @@
-import {
-  AuditorService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { ReviewCampaign } from '@service-catalogue/plugin-service-catalogue-common';
 import { ReviewStore } from '../database/ReviewStore';
 import { RequestNotifier } from '../requests/RequestNotifier';

@@ -78,8 +78,7 @@ export class ReviewService {
       credentials,
     );
     const userRef = userRefOf(credentials);
-    const [afterId] =
-      decodeReviewCursor('review lines', query.cursor, 1) ?? [];
+    const [afterId] = decodeReviewCursor('review lines', query.cursor, 1) ?? [];
     const delegators = await this.deps.delegations.listDelegatorsOf({
       delegateRef: userRef,
       at: new Date(),
@@ -123,7 +122,10 @@ export class ReviewService {
     const { credentials } = body;
     const userRef = userRefOf(credentials);
     const reason = body.reason?.trim() || undefined;
-    if (body.lineIds.length === 0 || body.lineIds.length > MAX_LINES_PER_DECISION) {
+    if (
+      body.lineIds.length === 0 ||
+      body.lineIds.length > MAX_LINES_PER_DECISION
+    ) {
       throw new InputError(
         `lineIds: between 1 and ${MAX_LINES_PER_DECISION} lines at a time`,
       );
@@ -285,7 +287,9 @@ export class ReviewService {
       });
       if (!offering.spec.grant) {
         throw new InputError(
-          `${offeringTitle(offering)} is a one-off service and leaves no grant to review`,
+          `${offeringTitle(
+            offering,
+          )} is a one-off service and leaves no grant to review`,
         );
       }
       return {

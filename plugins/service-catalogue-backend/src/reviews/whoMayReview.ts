@@ -1,4 +1,7 @@
-import { ReviewCampaign, ReviewLine } from '@service-catalogue/plugin-service-catalogue-common';
+import {
+  ReviewCampaign,
+  ReviewLine,
+} from '@service-catalogue/plugin-service-catalogue-common';
 
 /**
  * Whether a user may decide a review line now, and for whom: themselves
