@@ -488,8 +488,19 @@ describe('the approval gate, without any permission policy', () => {
   it('revokes through the gate what a reviewer revokes in an access review, and leaves what they keep', async () => {
     // Grace and Nina get the VPN the ordinary way: approved, then
     // provisioned by its template through the gate.
-    const holders = ['grace', 'nina'];
-    for (const holder of holders) {
+    const activeVpnOf = async (holder: string) => {
+      const res = await request(server)
+        .get(`${api}/grants`)
+        .set('Authorization', as(holder));
+      return res.body.items.some(
+        (g: { offeringRef: string; state: string }) =>
+          g.offeringRef === 'offering:default/vpn-access' &&
+          g.state === 'active',
+      )
+        ? true
+        : undefined;
+    };
+    for (const holder of ['grace', 'nina']) {
       const submitted = await request(server)
         .post(`${api}/requests`)
         .set('Authorization', as(holder))
@@ -510,18 +521,7 @@ describe('the approval gate, without any permission policy', () => {
           .send({ decision: 'approve', comment: 'ok' });
         expect(decided.status).toBe(200);
       }
-      await eventually(`${holder}'s VPN`, async () => {
-        const res = await request(server)
-          .get(`${api}/grants`)
-          .set('Authorization', as(holder));
-        return res.body.items.some(
-          (g: { offeringRef: string; state: string }) =>
-            g.offeringRef === 'offering:default/vpn-access' &&
-            g.state === 'active',
-        )
-          ? true
-          : undefined;
-      });
+      await eventually(`${holder}'s VPN`, () => activeVpnOf(holder));
     }
     const onTheList = async () =>
       JSON.parse((await snapshot())['corp-vpn.json']) as string[];

@@ -82,11 +82,7 @@ export class DatabaseReviewStore implements ReviewStore {
       .orderBy('g.offering_ref')
       .orderBy('g.holder_ref')
       .orderBy('g.id')
-      .select(
-        'g.*',
-        'r.sequence',
-        tx.raw('exists ? as recorded', [recorded]),
-      );
+      .select('g.*', 'r.sequence', tx.raw('exists ? as recorded', [recorded]));
     return rows.map(row => ({
       grantId: row.id,
       holderRef: row.holder_ref,

@@ -550,11 +550,9 @@ describe.each(databases.eachSupportedId())(
         line_id: 'd0000000-0000-4000-8000-000000000004',
         reviewer_ref: 'user:default/leo',
       });
-      await knex('grants')
-        .where('id', grantId)
-        .update({
-          ended_by_review_line_id: 'd0000000-0000-4000-8000-000000000004',
-        });
+      await knex('grants').where('id', grantId).update({
+        ended_by_review_line_id: 'd0000000-0000-4000-8000-000000000004',
+      });
       expect(
         await knex('review_lines as l')
           .join('review_line_reviewers as r', 'r.line_id', 'l.id')

@@ -157,7 +157,9 @@ export class ApproverResolver {
       offering,
       offeringRef,
       requesterRef: holderRef,
-      excludedKeys: new Set([keyOf(stringifyEntityRef(parseEntityRef(holderRef)))]),
+      excludedKeys: new Set([
+        keyOf(stringifyEntityRef(parseEntityRef(holderRef))),
+      ]),
       allowSelfApproval: false,
       credentials: await this.auth.getOwnServiceCredentials(),
     };
