@@ -92,7 +92,9 @@ exports.up = async function up(knex) {
       .comment('Nobody could be resolved: administrators decide it');
     table.integer('version').notNullable().defaultTo(1);
     table.index(['campaign_id', 'id'], 'review_lines_campaign_idx');
-    table.index(['no_reviewer', 'id'], 'review_lines_no_reviewer_idx');
+    table.index(['id'], 'review_lines_no_reviewer_idx', {
+      predicate: knex.whereRaw('no_reviewer = true and decision is null'),
+    });
   });
 
   await knex.schema.createTable('review_line_reviewers', table => {
@@ -104,9 +106,23 @@ exports.up = async function up(knex) {
       .inTable('review_lines')
       .onDelete('CASCADE');
     table.string('reviewer_ref').notNullable();
+    table
+      .boolean('waiting')
+      .notNullable()
+      .defaultTo(true)
+      .comment('Until the line is decided');
     table.primary(['line_id', 'reviewer_ref']);
-    // "The lines waiting for me", keyset-paged by line id.
-    table.index(['reviewer_ref', 'line_id'], 'review_line_reviewers_inbox_idx');
+  });
+  // "The lines waiting for me", keyset-paged by line id: the index holds
+  // only undecided lines, so a page costs a page, whatever was decided.
+  await knex.schema.alterTable('review_line_reviewers', table => {
+    table.index(
+      ['reviewer_ref', 'line_id'],
+      'review_line_reviewers_inbox_idx',
+      {
+        predicate: knex.whereRaw('waiting = true'),
+      },
+    );
   });
 
   await knex.schema.createTable('review_events', table => {

@@ -277,14 +277,19 @@ export class DatabaseReviewStore implements ReviewStore {
   }): Promise<ReviewPage<ReviewLine, string>> {
     const rows = await this.selectLines(this.db)
       .where(builder => {
+        // Both conditions read as their partial indexes' predicates, so
+        // that the database reads only undecided lines.
         builder.whereIn(
           'l.id',
           this.db('review_line_reviewers')
             .whereIn('reviewer_ref', query.reviewerRefs)
+            .whereRaw('waiting = true')
             .select('line_id'),
         );
         if (query.unreviewed) {
-          builder.orWhere('l.no_reviewer', true);
+          builder.orWhere(b =>
+            b.whereRaw('l.no_reviewer = true').whereNull('l.decision'),
+          );
         }
       })
       .whereNull('l.decision')
@@ -368,6 +373,9 @@ export class DatabaseReviewStore implements ReviewStore {
       automatic: decision.automatic,
       reason: decision.reason ?? null,
     });
+    await tx('review_line_reviewers')
+      .where('line_id', line.id)
+      .update({ waiting: false });
   }
 
   async addEvent(

@@ -553,10 +553,24 @@ describe.each(databases.eachSupportedId())(
       await knex('grants').where('id', grantId).update({
         ended_by_review_line_id: 'd0000000-0000-4000-8000-000000000004',
       });
+      const indexNames: string[] = databaseId.startsWith('SQLITE')
+        ? await knex('sqlite_master').where('type', 'index').pluck('name')
+        : await knex('pg_indexes')
+            .where('schemaname', knex.raw('current_schema()'))
+            .pluck('indexname');
+      expect(indexNames).toEqual(
+        expect.arrayContaining([
+          'review_line_reviewers_inbox_idx',
+          'review_lines_no_reviewer_idx',
+          'review_campaigns_schedule_idx',
+          'review_campaigns_open_idx',
+        ]),
+      );
       expect(
         await knex('review_lines as l')
           .join('review_line_reviewers as r', 'r.line_id', 'l.id')
           .where('r.reviewer_ref', 'user:default/leo')
+          .whereRaw('r.waiting = true')
           .whereNull('l.decision')
           .pluck('l.grant_id'),
       ).toEqual([grantId]);
