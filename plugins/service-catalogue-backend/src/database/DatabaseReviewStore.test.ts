@@ -141,6 +141,7 @@ describe.each(databases.eachSupportedId())(
         {
           ownerRefs: ['group:default/platform-team'],
           scope: { kind: 'owner', ownerRef: 'group:default/platform-team' },
+          openedAt: days(-1),
         },
       );
       const first = await store.listCampaigns({
