@@ -226,6 +226,8 @@ describe('AI assistants through the MCP actions backend', () => {
       'service-catalogue.decide-request': [false, true, false],
       'service-catalogue.list-my-access': [true, false, true],
       'service-catalogue.request-grant-extension': [false, false, false],
+      'service-catalogue.list-review-lines': [true, false, true],
+      'service-catalogue.decide-review-lines': [false, true, false],
     });
     const submit = tools.find(t => t.name.endsWith('submit-request'))!;
     expect(submit.inputSchema).toMatchObject({
@@ -512,6 +514,8 @@ describe('AI assistants through the MCP actions backend', () => {
       ],
       ['list-my-access', {}],
       ['request-grant-extension', { grantId: 'any' }],
+      ['list-review-lines', {}],
+      ['decide-review-lines', { lineIds: ['any'], decision: 'keep' }],
     ] as const) {
       expect([tool, await refusal(robot, tool, args)]).toEqual([
         tool,

@@ -246,6 +246,17 @@ export const serviceCataloguePlugin = createBackendPlugin({
           delegations,
           people,
         });
+        const reviews = ReviewService.create({
+          ...deps,
+          reviews: reviewStore,
+          opener,
+          decisions: reviewDecisions,
+          offerings,
+          fulfillers,
+          access,
+          delegations,
+          notifier,
+        });
         registerServiceCatalogueActions({
           ...deps,
           offerings,
@@ -253,6 +264,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
           requests,
           approvals,
           grants,
+          reviews,
         });
 
         httpRouter.use(
@@ -294,17 +306,7 @@ export const serviceCataloguePlugin = createBackendPlugin({
               categories,
               fulfillers,
             }),
-            reviews: ReviewService.create({
-              ...deps,
-              reviews: reviewStore,
-              opener,
-              decisions: reviewDecisions,
-              offerings,
-              fulfillers,
-              access,
-              delegations,
-              notifier,
-            }),
+            reviews,
           }),
         );
         httpRouter.addAuthPolicy({

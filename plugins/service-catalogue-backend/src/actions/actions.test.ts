@@ -8,6 +8,7 @@ import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GrantService } from '../grants/GrantService';
 import { RequestService } from '../requests/RequestService';
 import { SubmissionService } from '../requests/SubmissionService';
+import { ReviewService } from '../reviews/ReviewService';
 import { registerServiceCatalogueActions } from '.';
 
 const alice = mockCredentials.user('user:default/alice');
@@ -44,6 +45,23 @@ const request = {
   stages: [],
   createdAt: '2026-12-01T00:00:00Z',
   updatedAt: '2026-12-01T00:00:00Z',
+};
+
+const reviewLine = {
+  id: 'l1',
+  campaignId: 'c1',
+  campaignTitle: 'VPN access review',
+  deadlineAt: '2026-12-17T00:00:00Z',
+  grantId: 'g1',
+  holderRef: 'user:default/bob',
+  offeringRef: 'offering:default/vpn',
+  offeringTitle: 'VPN',
+  offeringOwnerRef: 'group:default/team',
+  grantedAt: '2026-06-01T00:00:00Z',
+  origin: 'request',
+  trackingNumber: 'REQ-000001',
+  reviewerRefs: ['user:default/alice'],
+  onUndecided: 'revoke',
 };
 
 const form = [
@@ -121,6 +139,12 @@ function setup() {
     list: jest.fn(async () => []),
     extend: jest.fn(async () => request),
   };
+  const reviews = {
+    listLines: jest.fn(async () => ({ items: [reviewLine] })),
+    decide: jest.fn(async () => ({
+      results: [{ lineId: 'l1', line: { ...reviewLine, decision: 'keep' } }],
+    })),
+  };
   const actionsRegistry = actionsRegistryServiceMock();
   registerServiceCatalogueActions({
     actionsRegistry,
@@ -130,6 +154,7 @@ function setup() {
     requests: requests as unknown as RequestService,
     approvals: approvals as unknown as ApprovalService,
     grants: grants as unknown as GrantService,
+    reviews: reviews as unknown as ReviewService,
   });
   return {
     actionsRegistry,
@@ -138,6 +163,7 @@ function setup() {
     requests,
     approvals,
     grants,
+    reviews,
     invoke: (
       name: string,
       input: object,
@@ -204,6 +230,16 @@ describe('the service catalogue actions', () => {
         destructive: false,
         idempotent: false,
       },
+      'list-review-lines': {
+        readOnly: true,
+        destructive: false,
+        idempotent: true,
+      },
+      'decide-review-lines': {
+        readOnly: false,
+        destructive: true,
+        idempotent: false,
+      },
     });
   });
 
@@ -217,6 +253,8 @@ describe('the service catalogue actions', () => {
     ['decide-request', { request: 'REQ-000001', decision: 'approve' }],
     ['list-my-access', {}],
     ['request-grant-extension', { grantId: 'g1' }],
+    ['list-review-lines', {}],
+    ['decide-review-lines', { lineIds: ['l1'], decision: 'keep' }],
   ];
 
   it.each(personal)(
@@ -231,6 +269,7 @@ describe('the service catalogue actions', () => {
         mocks.requests,
         mocks.approvals,
         mocks.grants,
+        mocks.reviews,
       ]) {
         for (const fn of Object.values(service)) {
           expect(fn).not.toHaveBeenCalled();
@@ -337,6 +376,40 @@ describe('the service catalogue actions', () => {
       credentials: alice,
       states: undefined,
     });
+  });
+
+  it('lists and decides review lines as the caller, with what the assistant needs to show them', async () => {
+    const { invoke, reviews } = setup();
+    const listed = await invoke('list-review-lines', { holder: 'bob' });
+    expect(reviews.listLines).toHaveBeenCalledWith({
+      offeringRef: undefined,
+      holder: 'bob',
+      cursor: undefined,
+      credentials: alice,
+    });
+    expect(listed.output).toEqual({
+      items: [expect.objectContaining({ id: 'l1', onUndecided: 'revoke' })],
+    });
+    const decided = await invoke('decide-review-lines', {
+      lineIds: ['l1'],
+      decision: 'revoke',
+      reason: 'left the project',
+    });
+    expect(reviews.decide).toHaveBeenCalledWith({
+      lineIds: ['l1'],
+      decision: 'revoke',
+      reason: 'left the project',
+      credentials: alice,
+    });
+    expect(decided.output).toEqual({
+      results: [
+        { lineId: 'l1', line: expect.objectContaining({ decision: 'keep' }) },
+      ],
+    });
+    await expect(
+      invoke('decide-review-lines', { lineIds: [], decision: 'keep' }),
+    ).rejects.toThrow(/lineIds/);
+    expect(reviews.decide).toHaveBeenCalledTimes(1);
   });
 
   it('refuses input outside the schema before calling a service', async () => {

@@ -5,10 +5,12 @@ import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
 import { GrantService } from '../grants/GrantService';
 import { RequestService } from '../requests/RequestService';
 import { SubmissionService } from '../requests/SubmissionService';
+import { ReviewService } from '../reviews/ReviewService';
 import { registerApprovalActions } from './approvalActions';
 import { registerGrantActions } from './grantActions';
 import { registerOfferingActions } from './offeringActions';
 import { registerRequestActions } from './requestActions';
+import { registerReviewActions } from './reviewActions';
 
 /**
  * Registers the service catalogue's actions on the actions registry, from
@@ -27,9 +29,11 @@ export function registerServiceCatalogueActions(options: {
   requests: RequestService;
   approvals: ApprovalService;
   grants: GrantService;
+  reviews: ReviewService;
 }) {
   registerOfferingActions(options);
   registerRequestActions(options);
   registerApprovalActions(options);
   registerGrantActions(options);
+  registerReviewActions(options);
 }

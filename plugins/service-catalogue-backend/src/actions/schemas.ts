@@ -134,3 +134,28 @@ export const requestRefSchema = (z: Zod) =>
     .describe(
       'The tracking number (such as REQ-000123) or the id of a request',
     );
+
+/** @internal */
+export const reviewLineSchema = (z: Zod) =>
+  z.object({
+    id: z.string().describe('Pass this in lineIds'),
+    campaignTitle: z.string(),
+    deadlineAt: z
+      .string()
+      .describe("When the offering's rule decides what is still undecided"),
+    holderRef: z.string().describe('Who holds the access'),
+    offeringRef: z.string(),
+    offeringTitle: z.string(),
+    targetRef: z.string().optional(),
+    grantedAt: z.string(),
+    origin: z
+      .enum(['request', 'birthright', 'desk'])
+      .describe('Why they have it'),
+    trackingNumber: z.string().describe('The request that granted it'),
+    onUndecided: z
+      .enum(['keep', 'revoke'])
+      .describe('What happens to it if nobody decides by the deadline'),
+    decision: z.enum(['keep', 'revoke']).optional(),
+    decidedByRef: z.string().optional(),
+    grantState: z.enum(['active', 'revoking', 'ended']).optional(),
+  });
