@@ -357,6 +357,28 @@ describe.each(databases.eachSupportedId())(
       expect(await store.leavers({ from: at('2026-02-01T00:00:00Z') })).toEqual(
         { count: 0 },
       );
+
+      // Ann comes back, is given access again and leaves a second time: each
+      // departure counts only the grants it took away, the first not the
+      // later one (25 h) and the second not the earlier one (-21 h).
+      await grant('g5', 'r5', {
+        state: 'ended',
+        granted_at: at('2026-01-30T12:00:00Z'),
+        end_reason: 'left',
+        ended_at: at('2026-01-31T01:00:00Z'),
+      });
+      await knex('departures').insert({
+        id: 'd2',
+        user_ref: 'user:default/ann',
+        detected_at: at('2026-01-31T00:00:00Z'),
+        reason: 'missing',
+        revoked_grants: '[]',
+        cancelled_requests: '[]',
+      });
+      expect(await store.leavers({})).toEqual({
+        count: 2,
+        medianMs: 2 * HOUR,
+      });
     });
   },
 );

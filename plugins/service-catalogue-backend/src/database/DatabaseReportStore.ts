@@ -380,13 +380,20 @@ export class DatabaseReportStore {
 
   /**
    * Leavers detected in the period: how long from the detection to the end
-   * of the last of their grants in scope that their leaving took away.
+   * of the last of their grants in scope that their leaving took away. A
+   * departure takes away what was held when it was detected, so someone who
+   * left twice has each departure measured by its own grants.
    */
   async leavers(scope: ReportScope): Promise<AccessReport['leavers']> {
     const { db, sql } = this;
     const gone = this.requests(scope, false)
       .join('grants', 'grants.request_id', 'requests.id')
-      .join('departures', 'departures.user_ref', 'grants.holder_ref')
+      .join('departures', join =>
+        join
+          .on('departures.user_ref', 'grants.holder_ref')
+          .andOn('grants.granted_at', '<=', 'departures.detected_at')
+          .andOn('grants.ended_at', '>=', 'departures.detected_at'),
+      )
       .where('grants.end_reason', 'left')
       .whereNotNull('grants.ended_at')
       .modify(query => {

@@ -191,6 +191,9 @@ export class Reconciler {
     grants: Grant[],
     requests: ServiceRequest[],
   ): Promise<Departure> {
+    // Before anything is taken away, so that the time to take it away is
+    // never negative in the reports.
+    const detectedAt = new Date().toISOString();
     const revoked: Grant[] = [];
     for (const grant of grants) {
       const ended = await this.endGrant(grant, 'left');
@@ -218,7 +221,7 @@ export class Reconciler {
     const departure = await this.deps.swaps.recordDeparture({
       userRef,
       reason,
-      detectedAt: new Date().toISOString(),
+      detectedAt,
       revokedGrants: revoked.map(g => ({
         grantId: g.id,
         offeringRef: g.offeringRef,

@@ -40,6 +40,12 @@ function fullOffering(): OfferingEntityV1alpha1 {
       estimatedDelay: 'PT4H',
       sla: 'business-hours',
       grant: { duration: 'P90D', revokeTemplate: 'template:default/revoke' },
+      review: {
+        every: 'P90D',
+        reviewers: ['owner', 'manager'],
+        deadline: 'P14D',
+        onUndecided: 'revoke',
+      },
     },
   };
 }
@@ -65,6 +71,12 @@ function changed(
 describe('offeringEntityV1alpha1Validator', () => {
   it('accepts a full offering', async () => {
     await expect(validator.check(fullOffering())).resolves.toBe(true);
+  });
+
+  it('accepts a review with only how often', async () => {
+    await expect(
+      validator.check(changed(s => (s.review = { every: 'P1Y' }))),
+    ).resolves.toBe(true);
   });
 
   it('accepts a minimal offering', async () => {
@@ -194,6 +206,35 @@ describe('offeringEntityV1alpha1Validator', () => {
       '/spec/grant/duration',
     ],
     ['grant has a stray field', s => (s.grant.until = '2030'), 'until'],
+    ['review has no every', s => delete s.review.every, 'every'],
+    [
+      'review every is not a duration',
+      s => (s.review.every = 'quarterly'),
+      '/spec/review/every',
+    ],
+    [
+      'review deadline is not a duration',
+      s => (s.review.deadline = '2 weeks'),
+      '/spec/review/deadline',
+    ],
+    [
+      'review has an empty reviewer list',
+      s => (s.review.reviewers = []),
+      '/spec/review/reviewers',
+    ],
+    [
+      'onUndecided is unknown',
+      s => (s.review.onUndecided = 'ignore'),
+      '/spec/review/onUndecided',
+    ],
+    ['review has a stray field', s => (s.review.when = 'P1D'), 'when'],
+    [
+      // Only grants can be reviewed: a one-off service leaves nothing to keep
+      // or revoke.
+      'review is set without grant',
+      s => delete s.grant,
+      'grant',
+    ],
     ['spec has an unknown field', s => (s.owners = 'a'), 'owners'],
   ])('rejects an offering when %s', async (_what, change, field) => {
     await expect(validator.check(changed(change))).rejects.toThrow(field);
