@@ -305,6 +305,18 @@ describe.each(databases.eachSupportedId())(
           ['offering:default/wifi', 'keep', 'plugin:service-catalogue'],
         ]),
       );
+      // The holders whose access ended are told once; wifi's revoke
+      // template would tell its holders when it ran, but wifi keeps.
+      expect(
+        sent
+          .filter(s => s.title === 'Your access ended: VPN-ACCESS')
+          .flatMap(s => s.to)
+          .sort(),
+      ).toEqual([
+        'user:default/grace',
+        'user:default/leo',
+        'user:default/peggy',
+      ]);
       const events = await knex('review_events').orderBy('id').pluck('type');
       expect(events.filter(t => t === 'closed')).toHaveLength(2);
       expect(events.filter(t => t === 'reminded')).toHaveLength(2);

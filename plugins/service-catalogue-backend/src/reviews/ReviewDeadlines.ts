@@ -121,16 +121,24 @@ export class ReviewDeadlines {
     return closed;
   }
 
+  /**
+   * Holders whose access the deadline ended at once hear of it now; a
+   * revoke template's run tells them when it ran.
+   */
   private async tellHolders(
-    lines: Array<{ grantId: string; holderRef: string; offeringTitle: string }>,
+    lines: Array<{ id: string; grantId: string }>,
     revoked: string[],
   ): Promise<void> {
-    for (const line of lines.filter(l => revoked.includes(l.grantId))) {
+    for (const { id } of lines.filter(l => revoked.includes(l.grantId))) {
+      const line = await this.reviews.getLine(id);
+      if (line?.grantState !== 'ended') {
+        continue;
+      }
       await this.notifier.send({
         to: [line.holderRef],
-        title: `Your access is being revoked: ${line.offeringTitle}`,
+        title: `Your access ended: ${line.offeringTitle}`,
         description:
-          'Nobody confirmed it in an access review by its deadline, so it goes as the offering says.',
+          'Nobody confirmed it in an access review by its deadline, so it went as the offering says.',
         link: '/service-catalogue/access',
         topic: 'service-catalogue-grant',
         scope: line.grantId,
