@@ -4456,6 +4456,7 @@ export const spec = {
             name: 'campaignId',
             in: 'query',
             required: false,
+            allowReserved: true,
             description: 'Only the lines of this campaign.',
             schema: {
               type: 'string',
@@ -4466,6 +4467,7 @@ export const spec = {
             name: 'offeringRef',
             in: 'query',
             required: false,
+            allowReserved: true,
             description: 'Only the lines of this offering.',
             schema: {
               type: 'string',
@@ -4476,6 +4478,7 @@ export const spec = {
             name: 'targetRef',
             in: 'query',
             required: false,
+            allowReserved: true,
             description:
               'Only the lines of offerings that give access to this entity.',
             schema: {
@@ -4487,6 +4490,7 @@ export const spec = {
             name: 'holder',
             in: 'query',
             required: false,
+            allowReserved: true,
             description: "Part of the holder's ref, case-insensitive.",
             schema: {
               type: 'string',
@@ -4601,6 +4605,7 @@ export const spec = {
             name: 'state',
             in: 'query',
             required: false,
+            allowReserved: true,
             schema: {
               type: 'string',
               enum: ['open', 'closed'],
@@ -4774,6 +4779,7 @@ export const spec = {
             name: 'format',
             in: 'query',
             required: false,
+            allowReserved: true,
             schema: {
               type: 'string',
               enum: ['json', 'csv'],
