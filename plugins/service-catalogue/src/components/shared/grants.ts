@@ -28,6 +28,7 @@ const END_REASON_LABELS: Record<GrantEndReason, string> = {
   left: 'Left',
   moved: 'Left the group',
   swapped: 'Replaced',
+  reviewed: 'Revoked in a review',
 };
 
 /**
