@@ -30,8 +30,14 @@ import { errorMessage, refName } from '../shared';
 function useChoices(open: boolean) {
   const api = useApi(serviceCatalogueApiRef);
   const identityApi = useApi(identityApiRef);
+  // Asked the first time the dialog opens, and kept: the choices must not
+  // go while the dialog fades out with one of them chosen.
+  const [wanted, setWanted] = useState(open);
+  if (open && !wanted) {
+    setWanted(true);
+  }
   return useAsync(async () => {
-    if (!open) {
+    if (!wanted) {
       return undefined;
     }
     const [{ items }, identity] = await Promise.all([
@@ -51,7 +57,7 @@ function useChoices(open: boolean) {
         ref => parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'group',
       ),
     };
-  }, [api, identityApi, open]);
+  }, [api, identityApi, wanted]);
 }
 
 /**
