@@ -346,7 +346,9 @@ export interface ServiceCatalogueApi {
    * reviewer or for a reviewer who delegated to them; the next with the
    * response's `nextCursor`.
    */
-  listReviewLines(query?: ListReviewLinesQuery): Promise<ListReviewLinesResponse>;
+  listReviewLines(
+    query?: ListReviewLinesQuery,
+  ): Promise<ListReviewLinesResponse>;
 
   /**
    * Keeps or revokes up to 100 lines at once. Each line is decided on its

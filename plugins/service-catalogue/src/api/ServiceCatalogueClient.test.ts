@@ -863,7 +863,11 @@ describe('ServiceCatalogueClient', () => {
     );
 
     await client.listReviewCampaigns();
-    await client.listReviewCampaigns({ state: 'closed', cursor: 'x', limit: 5 });
+    await client.listReviewCampaigns({
+      state: 'closed',
+      cursor: 'x',
+      limit: 5,
+    });
     await expect(
       client.startReviewCampaign({
         scope: { kind: 'owner', ownerRef: 'group:default/network-team' },

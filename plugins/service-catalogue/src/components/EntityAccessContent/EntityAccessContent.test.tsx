@@ -659,7 +659,9 @@ describe('EntityAccessContent', () => {
       within(dialog).getByRole('textbox', { name: /Reason/ }),
       'Moved team',
     );
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Revoke' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Revoke' }),
+    );
 
     expect(await screen.findByRole('status')).toHaveTextContent(
       'Revoked 1 line',
@@ -685,8 +687,6 @@ describe('EntityAccessContent', () => {
     await screen.findByRole('heading', { name: 'Offerings' });
     await waitFor(() => expect(api.listReviewLines).toHaveBeenCalled());
     expect(screen.queryByRole('heading', { name: 'Reviews' })).toBeNull();
-    expect(
-      screen.queryByRole('table', { name: 'Lines to review' }),
-    ).toBeNull();
+    expect(screen.queryByRole('table', { name: 'Lines to review' })).toBeNull();
   });
 });

@@ -25,16 +25,17 @@ export function ReviewsCard(props: { targetRef: string }) {
   return (
     <Grid item xs={12}>
       <InfoCard title="Reviews" titleTypographyProps={cardTitleProps}>
-      <ReviewLinesTable
-        title="Lines to review"
-        list={table}
-        onDecided={retry}
-        hideTarget
-        empty={{
-          title: 'Nothing left to review',
-          description: 'Every line for this entity that waited for you is decided.',
-        }}
-      />
+        <ReviewLinesTable
+          title="Lines to review"
+          list={table}
+          onDecided={retry}
+          hideTarget
+          empty={{
+            title: 'Nothing left to review',
+            description:
+              'Every line for this entity that waited for you is decided.',
+          }}
+        />
       </InfoCard>
     </Grid>
   );

@@ -193,7 +193,10 @@ describe('ReportsPage', () => {
     });
     expect(
       within(campaigns).getByRole('link', { name: 'VPN access review' }),
-    ).toHaveAttribute('href', '/service-catalogue/reviews/campaigns/campaign-1');
+    ).toHaveAttribute(
+      'href',
+      '/service-catalogue/reviews/campaigns/campaign-1',
+    );
     expect(within(campaigns).getByText('2 of 4 decided')).toBeInTheDocument();
     expect(
       within(campaigns).getByRole('progressbar', {

@@ -31,10 +31,7 @@ export function ReviewCampaignsCard() {
     [api],
   );
   return (
-    <InfoCard
-      title="Access reviews"
-      titleTypographyProps={{ component: 'h2' }}
-    >
+    <InfoCard title="Access reviews" titleTypographyProps={{ component: 'h2' }}>
       <Typography variant="body2" color="textSecondary" paragraph>
         Open review campaigns and how many of their lines were decided.
       </Typography>

@@ -180,7 +180,9 @@ export function ReviewCampaignPage() {
                 ],
                 [
                   'Owners',
-                  campaign.ownerRefs.map(ref => refName(ref, 'group')).join(', '),
+                  campaign.ownerRefs
+                    .map(ref => refName(ref, 'group'))
+                    .join(', '),
                 ],
                 ['Progress', <CampaignProgress campaign={campaign} />],
               ]}

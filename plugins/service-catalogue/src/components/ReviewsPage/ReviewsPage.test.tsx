@@ -420,7 +420,10 @@ describe('ReviewsPage campaigns', () => {
     const table = await screen.findByRole('table', { name: 'Open campaigns' });
     expect(
       within(table).getByRole('link', { name: 'VPN access review' }),
-    ).toHaveAttribute('href', '/service-catalogue/reviews/campaigns/campaign-1');
+    ).toHaveAttribute(
+      'href',
+      '/service-catalogue/reviews/campaigns/campaign-1',
+    );
     expect(within(table).getByText('2 of 4 decided')).toBeInTheDocument();
     expect(
       within(table).getByText('1 kept · 1 revoked · 2 undecided'),
@@ -469,7 +472,9 @@ describe('ReviewsPage campaigns', () => {
       screen.getByRole('button', { name: 'Start a review' }),
     );
     const dialog = screen.getByRole('dialog', { name: 'Start a review' });
-    expect(within(dialog).getByRole('button', { name: 'Start' })).toBeDisabled();
+    expect(
+      within(dialog).getByRole('button', { name: 'Start' }),
+    ).toBeDisabled();
     await userEvent.click(
       within(dialog).getByRole('button', { name: /Offering/ }),
     );
@@ -482,7 +487,9 @@ describe('ReviewsPage campaigns', () => {
       within(dialog).getByRole('spinbutton', { name: 'Days to review' }),
       '7',
     );
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Start' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Start' }),
+    );
 
     await waitFor(() => expect(dialog).not.toBeInTheDocument());
     expect(api.startReviewCampaign).toHaveBeenCalledWith({
@@ -491,7 +498,9 @@ describe('ReviewsPage campaigns', () => {
       title: undefined,
     });
     expect(
-      await screen.findByText('VPN access review started with 4 lines to review'),
+      await screen.findByText(
+        'VPN access review started with 4 lines to review',
+      ),
     ).toBeInTheDocument();
     // The list is asked again, to show the new campaign.
     expect(api.listReviewCampaigns).toHaveBeenCalledTimes(2);
@@ -502,7 +511,10 @@ describe('ReviewsPage campaigns', () => {
       listReviewCampaigns: async () => ({ items: [] }),
       getOfferings: async () => ({ items: offerings }),
       startReviewCampaign: jest.fn(async () => {
-        throw await responseError(403, 'You do not own group:default/network-team');
+        throw await responseError(
+          403,
+          'You do not own group:default/network-team',
+        );
       }),
     });
     await renderPage(api, '/service-catalogue/reviews/campaigns');
@@ -515,7 +527,9 @@ describe('ReviewsPage campaigns', () => {
     await userEvent.click(
       within(dialog).getByRole('radio', { name: 'Everything a group owns' }),
     );
-    await userEvent.click(within(dialog).getByRole('button', { name: /Group/ }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Group/ }),
+    );
     expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
       'network-team',
     ]);
@@ -524,7 +538,9 @@ describe('ReviewsPage campaigns', () => {
       within(dialog).getByRole('textbox', { name: 'Title' }),
       'Q3 network review',
     );
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Start' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Start' }),
+    );
 
     expect(
       await within(dialog).findByText(
@@ -541,7 +557,10 @@ describe('ReviewsPage campaigns', () => {
 
 describe('ReviewCampaignPage', () => {
   const report = {
-    campaign: reviewCampaign({ state: 'closed', closedAt: '2025-04-15T00:00:00Z' }),
+    campaign: reviewCampaign({
+      state: 'closed',
+      closedAt: '2025-04-15T00:00:00Z',
+    }),
     lines: [
       reviewLine({
         id: 'l-ann',

@@ -51,7 +51,8 @@ function useChoices(open: boolean) {
     return {
       offerings: items.filter(
         offering =>
-          offering.grant && owned.has(offering.owner.toLocaleLowerCase('en-US')),
+          offering.grant &&
+          owned.has(offering.owner.toLocaleLowerCase('en-US')),
       ),
       groups: identity.ownershipEntityRefs.filter(
         ref => parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'group',
@@ -114,7 +115,8 @@ export function StartReviewDialog(props: {
     }
   }, [api, kind, offeringRef, ownerRef, days, title, onStarted]);
 
-  const daysValid = !days || (Number.isInteger(Number(days)) && Number(days) > 0);
+  const daysValid =
+    !days || (Number.isInteger(Number(days)) && Number(days) > 0);
   const chosen = kind === 'offering' ? offeringRef : ownerRef;
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -142,8 +144,8 @@ export function StartReviewDialog(props: {
             </Box>
           )}
           <DialogContentText>
-            The reviewers are asked whether each person who holds the access
-            now should keep it.
+            The reviewers are asked whether each person who holds the access now
+            should keep it.
           </DialogContentText>
           <RadioGroup
             aria-label="What to review"

@@ -13,7 +13,9 @@ import { ReviewLinesTable } from '../shared';
  * The campaigns the lines seen so far belong to: a reviewer may not list
  * campaigns, so the filter offers those their lines come from.
  */
-function useSeenCampaigns(lines: { campaignId: string; campaignTitle: string }[] = []) {
+function useSeenCampaigns(
+  lines: { campaignId: string; campaignTitle: string }[] = [],
+) {
   const [seen, setSeen] = useState<Map<string, string>>(new Map());
   const unseen = lines.filter(line => !seen.has(line.campaignId));
   if (unseen.length > 0) {
@@ -113,7 +115,9 @@ export function ToReviewTab() {
           list={table}
           onDecided={retry}
           empty={{
-            title: filtered ? 'No lines match' : 'Nothing waits for your review',
+            title: filtered
+              ? 'No lines match'
+              : 'Nothing waits for your review',
             description:
               'When a review campaign asks you whether people should keep their access, their lines appear here.',
           }}

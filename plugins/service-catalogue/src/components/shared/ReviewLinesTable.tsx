@@ -204,7 +204,11 @@ export function ReviewLinesTable(props: {
           {
             title: 'Target',
             render: (line: ReviewLine) =>
-              line.targetRef ? <EntityRefLink entityRef={line.targetRef} /> : '—',
+              line.targetRef ? (
+                <EntityRefLink entityRef={line.targetRef} />
+              ) : (
+                '—'
+              ),
           },
         ]),
     { title: 'Since', render: line => formatDate(line.grantedAt) },
