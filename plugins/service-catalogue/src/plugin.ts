@@ -109,8 +109,9 @@ export const EntityAccessContent: () => JSX.Element =
 
 /**
  * A home page card for the legacy frontend system: requests waiting for the
- * signed-in user's decision, their open requests, and their access that
- * expires within 30 days, each linking to its page. Add it to the app's
+ * signed-in user's decision, access waiting for their review, their open
+ * requests, and their access that expires within 30 days, each linking to
+ * its page. Add it to the app's
  * home page, such as `<ServiceCatalogueHomeCard />` in a `CustomHomepageGrid`.
  *
  * @public
