@@ -129,6 +129,22 @@ export interface Config {
        */
       reminderBefore?: string | { [unit: string]: number };
     };
+    /** Access reviews: campaigns that recertify who holds what. */
+    reviews?: {
+      /**
+       * How often the job opens the campaigns offerings' `spec.review` make
+       * due, reminds reviewers and closes campaigns at their deadline, as an
+       * ISO 8601 duration such as `PT1M` or an object such as
+       * `{ minutes: 1 }`. Defaults to a minute.
+       */
+      frequency?: string | { [unit: string]: number };
+      /**
+       * How long before a campaign's deadline its reviewers with undecided
+       * lines are reminded, once, as an ISO 8601 duration such as `P3D` or
+       * an object such as `{ days: 3 }`. Defaults to three days.
+       */
+      reminderBefore?: string | { [unit: string]: number };
+    };
     /**
      * Joiners, movers, leavers and swaps: the job that keeps access in line
      * with the catalog's users and groups.

@@ -99,6 +99,7 @@ describe('the example offering templates', () => {
         'left',
         'moved',
         'swapped',
+        'reviewed',
       ];
       const enums = (await offeringTemplates(folder)).flatMap(template => {
         const reason = template.spec.parameters
@@ -482,5 +483,130 @@ describe('the approval gate, without any permission policy', () => {
     expect(JSON.parse((await snapshot())['corp-vpn.json'])).not.toContain(
       'user:default/grace',
     );
+  });
+
+  it('revokes through the gate what a reviewer revokes in an access review, and leaves what they keep', async () => {
+    // Grace and Nina get the VPN the ordinary way: approved, then
+    // provisioned by its template through the gate.
+    const activeVpnOf = async (holder: string) => {
+      const res = await request(server)
+        .get(`${api}/grants`)
+        .set('Authorization', as(holder));
+      return res.body.items.some(
+        (g: { offeringRef: string; state: string }) =>
+          g.offeringRef === 'offering:default/vpn-access' &&
+          g.state === 'active',
+      )
+        ? true
+        : undefined;
+    };
+    for (const holder of ['grace', 'nina']) {
+      const submitted = await request(server)
+        .post(`${api}/requests`)
+        .set('Authorization', as(holder))
+        .send({
+          offeringRef: 'offering:default/vpn-access',
+          formValues: {
+            device: 'laptop',
+            tunnel: 'split',
+            justification: 'Working from home',
+          },
+        });
+      expect(submitted.status).toBe(201);
+      // Their managers, then the VPN's owner.
+      for (const approver of [holder === 'grace' ? 'frank' : 'oscar', 'leo']) {
+        const decided = await request(server)
+          .post(`${api}/requests/${submitted.body.trackingNumber}/decisions`)
+          .set('Authorization', as(approver))
+          .send({ decision: 'approve', comment: 'ok' });
+        expect(decided.status).toBe(200);
+      }
+      await eventually(`${holder}'s VPN`, () => activeVpnOf(holder));
+    }
+    const onTheList = async () =>
+      JSON.parse((await snapshot())['corp-vpn.json']) as string[];
+    expect(await onTheList()).toEqual(
+      expect.arrayContaining(['user:default/grace', 'user:default/nina']),
+    );
+
+    // Leo owns the VPN and opens a review of it; Peggy, on his team,
+    // reviews it.
+    const opened = await request(server)
+      .post(`${api}/reviews/campaigns`)
+      .set('Authorization', as('leo'))
+      .send({
+        scope: { kind: 'offering', offeringRef: 'offering:default/vpn-access' },
+      });
+    expect(opened.status).toBe(201);
+    const lines = await request(server)
+      .get(`${api}/reviews/lines`)
+      .query({ campaignId: opened.body.id })
+      .set('Authorization', as('peggy'));
+    const lineOf = (holder: string) =>
+      lines.body.items.find(
+        (l: { holderRef: string }) => l.holderRef === `user:default/${holder}`,
+      );
+    expect(lineOf('grace')).toBeDefined();
+    expect(lineOf('nina')).toBeDefined();
+
+    const kept = await request(server)
+      .post(`${api}/reviews/decisions`)
+      .set('Authorization', as('peggy'))
+      .send({ lineIds: [lineOf('nina').id], decision: 'keep' });
+    expect(kept.body.results[0].line.decision).toBe('keep');
+    const revoked = await request(server)
+      .post(`${api}/reviews/decisions`)
+      .set('Authorization', as('peggy'))
+      .send({
+        lineIds: [lineOf('grace').id],
+        decision: 'revoke',
+        reason: 'No longer works remotely',
+      });
+    expect(revoked.body.results[0].line).toMatchObject({
+      decision: 'revoke',
+      decidedByRef: 'user:default/peggy',
+    });
+
+    const ended = await eventually('the reviewed grant ended', async () => {
+      const res = await request(server)
+        .get(`${api}/grants`)
+        .set('Authorization', as('grace'));
+      const grant = res.body.items.find(
+        (g: { id: string }) => g.id === lineOf('grace').grantId,
+      );
+      return grant?.state === 'ended' ? grant : undefined;
+    });
+    expect(ended).toMatchObject({
+      endReason: 'reviewed',
+      endedByRef: 'user:default/peggy',
+    });
+    const { task, stepsRun } = await finished(ended.revokeTaskId);
+    expect(task.status).toBe('completed');
+    expect(stepsRun[0]).toBe('gate');
+    expect(task.spec.parameters).toMatchObject({
+      forUser: 'user:default/grace',
+      reason: 'reviewed',
+    });
+    expect(await onTheList()).not.toContain('user:default/grace');
+    expect(await onTheList()).toContain('user:default/nina');
+
+    const report = await request(server)
+      .get(`${api}/reviews/campaigns/${opened.body.id}/report`)
+      .set('Authorization', as('leo'));
+    expect(
+      report.body.lines
+        .filter((l: { decision?: string }) => l.decision)
+        .map(
+          (l: { holderRef: string; decision: string; grantState: string }) => [
+            l.holderRef,
+            l.decision,
+            l.grantState,
+          ],
+        )
+        .sort(),
+    ).toEqual([
+      ['user:default/grace', 'revoke', 'ended'],
+      ['user:default/nina', 'keep', 'active'],
+    ]);
   });
 });

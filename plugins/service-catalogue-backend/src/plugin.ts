@@ -11,6 +11,7 @@ import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { isResourcePermission } from '@backstage/plugin-permission-common';
 import { serviceCataloguePermissions } from '@service-catalogue/plugin-service-catalogue-common';
 import { registerServiceCatalogueActions } from './actions';
 import { ApprovalService } from './approvals/ApprovalService';
@@ -22,6 +23,7 @@ import { DatabaseDelegationStore } from './database/DatabaseDelegationStore';
 import { DatabaseGateTicketStore } from './database/DatabaseGateTicketStore';
 import { DatabaseGrantStore } from './database/DatabaseGrantStore';
 import { DatabaseRequestStore } from './database/DatabaseRequestStore';
+import { DatabaseReviewStore } from './database/DatabaseReviewStore';
 import { DatabaseSwapStore } from './database/DatabaseSwapStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DeskService } from './desk/DeskService';
@@ -39,6 +41,7 @@ import { RequestMetrics } from './metrics/RequestMetrics';
 import { GrantExpiryJob } from './jobs/GrantExpiryJob';
 import { ReconciliationJob } from './jobs/ReconciliationJob';
 import { DeadlineJob } from './jobs/DeadlineJob';
+import { ReviewJob } from './jobs/ReviewJob';
 import { DeadlineWatcher } from './time/DeadlineWatcher';
 import { SlaPolicies } from './time/SlaPolicies';
 import {
@@ -54,6 +57,10 @@ import { RequestService } from './requests/RequestService';
 import { RequestTaskLogs } from './requests/RequestTaskLogs';
 import { RequestViewer } from './requests/requestView';
 import { SubmissionService } from './requests/SubmissionService';
+import { CampaignOpener } from './reviews/CampaignOpener';
+import { ReviewDeadlines } from './reviews/ReviewDeadlines';
+import { ReviewDecisions } from './reviews/ReviewDecisions';
+import { ReviewService } from './reviews/ReviewService';
 import { ApproverResolver } from './routing/ApproverResolver';
 import { createRouter } from './service/router';
 
@@ -98,11 +105,19 @@ export const serviceCataloguePlugin = createBackendPlugin({
         const delegations = await DatabaseDelegationStore.create(deps);
         const tickets = await DatabaseGateTicketStore.create(deps);
         const swapStore = await DatabaseSwapStore.create(deps);
+        const reviewStore = await DatabaseReviewStore.create(deps);
 
         permissionsRegistry.addPermissions(serviceCataloguePermissions);
         permissionsRegistry.addResourceType({
           resourceRef: requestPermissionResourceRef,
-          permissions: serviceCataloguePermissions,
+          // Only the request's own permissions: the basic ones (creating,
+          // administering, access reviews) have no resource to condition on.
+          permissions: serviceCataloguePermissions.filter(permission =>
+            isResourcePermission(
+              permission,
+              requestPermissionResourceRef.resourceType,
+            ),
+          ),
           rules: Object.values(requestPermissionRules),
           getResources: refs =>
             Promise.all(refs.map(ref => store.getRequest(ref))),
@@ -193,6 +208,28 @@ export const serviceCataloguePlugin = createBackendPlugin({
           }),
         }).start();
 
+        const reviewDecisions = ReviewDecisions.create({
+          reviews: reviewStore,
+          grants: grantStore,
+        });
+        const opener = CampaignOpener.create({
+          ...deps,
+          reviews: reviewStore,
+          reviewers: stages,
+          notifier,
+        });
+        await ReviewJob.fromConfig(config, {
+          ...deps,
+          offerings,
+          opener,
+          deadlines: ReviewDeadlines.create({
+            ...deps,
+            reviews: reviewStore,
+            decisions: reviewDecisions,
+            notifier,
+          }),
+        }).start();
+
         // One instance of each use-case service, shared by the REST API and
         // the actions, so that both go through the same checks.
         const submissions = SubmissionService.create({
@@ -256,6 +293,17 @@ export const serviceCataloguePlugin = createBackendPlugin({
               offerings,
               categories,
               fulfillers,
+            }),
+            reviews: ReviewService.create({
+              ...deps,
+              reviews: reviewStore,
+              opener,
+              decisions: reviewDecisions,
+              offerings,
+              fulfillers,
+              access,
+              delegations,
+              notifier,
             }),
           }),
         );

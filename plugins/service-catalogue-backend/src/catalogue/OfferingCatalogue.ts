@@ -96,6 +96,21 @@ export class OfferingCatalogue {
   }
 
   /**
+   * Every offering entity the catalog lets the caller read, whatever its
+   * audience or availability: access reviews cover what an owner looks
+   * after, not what they may request.
+   */
+  async listOfferingEntities(options: {
+    credentials: BackstageCredentials;
+  }): Promise<OfferingEntityV1alpha1[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: OFFERING_KIND } },
+      { credentials: options.credentials },
+    );
+    return items.filter(isOfferingEntity);
+  }
+
+  /**
    * One offering the caller may see; with the problems of its templates
    * when the caller fulfils it, so that its owners find them before a
    * request fails on them.

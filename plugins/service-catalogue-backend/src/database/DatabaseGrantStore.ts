@@ -146,7 +146,20 @@ export class DatabaseGrantStore implements GrantStore {
     reason: GrantEndReason;
     actorRef: string;
   }): Promise<Grant> {
-    await this.change(options.grantId, async (row, now) => {
+    await this.db.transaction(tx => this.revokeGrantIn(tx, options));
+    return (await this.getGrant(options.grantId))!;
+  }
+
+  async revokeGrantIn(
+    tx: StoreTransaction,
+    options: {
+      grantId: string;
+      reason: GrantEndReason;
+      actorRef: string;
+      reviewLineId?: string;
+    },
+  ): Promise<void> {
+    await this.changeIn(tx, options.grantId, async (row, now) => {
       const failedRevocation = row.state === 'revoking' && row.failure !== null;
       if (row.state !== 'active' && !failedRevocation) {
         throw new ConflictError(
@@ -155,6 +168,9 @@ export class DatabaseGrantStore implements GrantStore {
             : `${row.offering_title} of ${row.holder_ref} is being revoked`,
         );
       }
+      const review = options.reviewLineId
+        ? { ended_by_review_line_id: options.reviewLineId }
+        : {};
       if (failedRevocation) {
         // Try the revoke template again, as a new run with its own task.
         return {
@@ -163,11 +179,14 @@ export class DatabaseGrantStore implements GrantStore {
           revoke_claimed_by: null,
           revoke_claimed_until: null,
           revoke_run: row.revoke_run + 1,
+          ...review,
         };
       }
-      return endingChanges(row, options.reason, options.actorRef, now);
+      return {
+        ...endingChanges(row, options.reason, options.actorRef, now),
+        ...review,
+      };
     });
-    return (await this.getGrant(options.grantId))!;
   }
 
   async expireDue(options: { now: Date }): Promise<Grant[]> {
@@ -388,22 +407,26 @@ export class DatabaseGrantStore implements GrantStore {
     grantId: string,
     decide: (row: GrantRow, now: Date) => Promise<Partial<GrantRow>>,
   ): Promise<void> {
-    await this.db.transaction(async tx => {
-      const row = await forUpdate(
-        tx,
-        tx<GrantRow>('grants').where('id', grantId),
-      ).first();
-      if (!row) {
-        throw new NotFoundError(`No grant ${grantId}`);
-      }
-      const now = new Date();
-      const changes = await decide(row, now);
-      if (!(await setIfUnchanged<GrantRow>(tx, 'grants', row, changes))) {
-        throw new ConflictError(
-          `Grant ${grantId} changed; reload and try again`,
-        );
-      }
-    });
+    await this.db.transaction(tx => this.changeIn(tx, grantId, decide));
+  }
+
+  private async changeIn(
+    tx: StoreTransaction,
+    grantId: string,
+    decide: (row: GrantRow, now: Date) => Promise<Partial<GrantRow>>,
+  ): Promise<void> {
+    const row = await forUpdate(
+      tx,
+      tx<GrantRow>('grants').where('id', grantId),
+    ).first();
+    if (!row) {
+      throw new NotFoundError(`No grant ${grantId}`);
+    }
+    const now = new Date();
+    const changes = await decide(row, now);
+    if (!(await setIfUnchanged<GrantRow>(tx, 'grants', row, changes))) {
+      throw new ConflictError(`Grant ${grantId} changed; reload and try again`);
+    }
   }
 }
 

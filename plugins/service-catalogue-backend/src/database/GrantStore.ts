@@ -103,6 +103,21 @@ export interface GrantStore {
     actorRef: string;
   }): Promise<Grant>;
 
+  /**
+   * {@link GrantStore.revokeGrant} inside the caller's transaction, such as
+   * the one that records the review decision ending the grant.
+   */
+  revokeGrantIn(
+    tx: StoreTransaction,
+    options: {
+      grantId: string;
+      reason: GrantEndReason;
+      actorRef: string;
+      /** The review line whose decision ends it. */
+      reviewLineId?: string;
+    },
+  ): Promise<void>;
+
   /** Active grants whose time is up, moved on as `expired` revocations. */
   expireDue(options: { now: Date }): Promise<Grant[]>;
 

@@ -475,5 +475,107 @@ describe.each(databases.eachSupportedId())(
         await knex('request_stage_approvers').pluck('approver_ref'),
       ).toEqual(['user:default/mike']);
     });
+
+    it('20261203120000_reviews adds the review tables and the grant column and steps back down, keeping the grants', async () => {
+      const knex = await databases.init(databaseId);
+      for (let i = 0; i < 8; i++) {
+        await migrateUpOnce(knex);
+      }
+      const now = new Date();
+      const requestId = 'a0000000-0000-4000-8000-000000000004';
+      const grantId = 'b0000000-0000-4000-8000-000000000004';
+      await knex('requests').insert({
+        id: requestId,
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        requester_ref: 'user:default/grace',
+        submitted_by_ref: 'user:default/grace',
+        state: 'DONE',
+        form_values: '{}',
+        current_stage: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('grants').insert({
+        id: grantId,
+        request_id: requestId,
+        holder_ref: 'user:default/grace',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        state: 'active',
+        version: 1,
+        granted_at: now,
+      });
+      expect(await knex.schema.hasTable('review_campaigns')).toBe(false);
+
+      await migrateUpOnce(knex);
+      const campaign = {
+        id: 'c0000000-0000-4000-8000-000000000004',
+        title: 'VPN access review',
+        scope_kind: 'offering',
+        scope_ref: 'offering:default/vpn-access',
+        trigger: 'schedule',
+        schedule_key: 'offering:default/vpn-access#1',
+        opened_by_ref: 'plugin:service-catalogue',
+        opened_at: now,
+        deadline_at: now,
+        state: 'open',
+        owner_refs: '["group:default/network-team"]',
+      };
+      await knex('review_campaigns').insert(campaign);
+      // A scheduled campaign opens once: the database says so too.
+      const twice = await knex('review_campaigns')
+        .insert({ ...campaign, id: 'c0000000-0000-4000-8000-000000000005' })
+        .then(
+          () => undefined,
+          (error: { message?: string }) => error,
+        );
+      expect(twice?.message).toMatch(/unique|duplicate/i);
+      await knex('review_lines').insert({
+        id: 'd0000000-0000-4000-8000-000000000004',
+        campaign_id: campaign.id,
+        grant_id: grantId,
+        holder_ref: 'user:default/grace',
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN access',
+        offering_owner_ref: 'group:default/network-team',
+        granted_at: now,
+        origin: 'request',
+        tracking_number: 'REQ-000001',
+        on_undecided: 'revoke',
+      });
+      await knex('review_line_reviewers').insert({
+        line_id: 'd0000000-0000-4000-8000-000000000004',
+        reviewer_ref: 'user:default/leo',
+      });
+      await knex('grants').where('id', grantId).update({
+        ended_by_review_line_id: 'd0000000-0000-4000-8000-000000000004',
+      });
+      expect(
+        await knex('review_lines as l')
+          .join('review_line_reviewers as r', 'r.line_id', 'l.id')
+          .where('r.reviewer_ref', 'user:default/leo')
+          .whereNull('l.decision')
+          .pluck('l.grant_id'),
+      ).toEqual([grantId]);
+
+      await migrateDownOnce(knex);
+      for (const table of [
+        'review_campaigns',
+        'review_campaign_owners',
+        'review_lines',
+        'review_line_reviewers',
+        'review_events',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+      expect(
+        await knex.schema.hasColumn('grants', 'ended_by_review_line_id'),
+      ).toBe(false);
+      expect(await knex('grants').pluck('id')).toEqual([grantId]);
+      expect(await knex('requests').pluck('id')).toEqual([requestId]);
+    });
   },
 );

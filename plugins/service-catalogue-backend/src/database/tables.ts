@@ -9,6 +9,11 @@ import {
   OfferingFulfilment,
   RequestEvent,
   RequestState,
+  GrantOrigin,
+  ReviewCampaign,
+  ReviewDecision,
+  ReviewEvent,
+  ReviewScope,
   Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { GateTicketKey } from './GateTicketStore';
@@ -156,6 +161,7 @@ export type GrantRow = {
   birthright_group_ref: string | null;
   review_reason: string | null;
   review_flagged_at: Timestamp | null;
+  ended_by_review_line_id: string | null;
 };
 
 /** @internal */
@@ -200,4 +206,57 @@ export type GateTicketRow = {
   issued_at: Timestamp;
   passed_task_id: string | null;
   passed_at: Timestamp | null;
+};
+
+/** @internal */
+export type ReviewCampaignRow = {
+  id: string;
+  title: string;
+  scope_kind: ReviewScope['kind'];
+  scope_ref: string;
+  trigger: ReviewCampaign['trigger'];
+  schedule_key: string | null;
+  opened_by_ref: string;
+  opened_at: Timestamp;
+  deadline_at: Timestamp;
+  state: ReviewCampaign['state'];
+  closed_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  owner_refs: string;
+  version: number;
+};
+
+/** @internal */
+export type ReviewLineRow = {
+  id: string;
+  campaign_id: string;
+  grant_id: string;
+  holder_ref: string;
+  offering_ref: string;
+  offering_title: string;
+  offering_owner_ref: string;
+  target_ref: string | null;
+  granted_at: Timestamp;
+  origin: GrantOrigin;
+  tracking_number: string;
+  on_undecided: ReviewDecision;
+  decision: ReviewDecision | null;
+  decided_by_ref: string | null;
+  decided_for_ref: string | null;
+  decided_at: Timestamp | null;
+  automatic: boolean | number;
+  reason: string | null;
+  no_reviewer: boolean | number;
+  version: number;
+};
+
+/** @internal */
+export type ReviewEventRow = {
+  id: number;
+  campaign_id: string;
+  type: ReviewEvent['type'];
+  at: Timestamp;
+  actor_ref: string;
+  line_id: string | null;
+  message: string;
 };

@@ -160,6 +160,7 @@ const END_REASONS: Record<NonNullable<Grant['endReason']>, string> = {
   left: 'You left the organisation.',
   moved: 'You left the group that gave it to its members.',
   swapped: 'Its owners replaced it with another offering.',
+  reviewed: 'An access review revoked it.',
 };
 
 /** Why a grant ended, in words for its holder. */

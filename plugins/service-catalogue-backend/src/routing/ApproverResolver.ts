@@ -137,6 +137,60 @@ export class ApproverResolver {
     return resolved;
   }
 
+  /**
+   * Who reviews one holder's grant of an offering in an access review: the
+   * offering's `spec.review.reviewers` (approval-stage words, `owner` by
+   * default), read with the holder in the requester's place, so `manager`
+   * is the holder's manager. The holder never reviews their own access,
+   * whatever the offering allows for approvals. When the words leave
+   * nobody, the configured fallback approvers stand in, and failing those
+   * the other members of the owner group; an empty list means only
+   * administrators can decide the line.
+   */
+  async resolveReviewers(options: {
+    offering: OfferingEntityV1alpha1;
+    holderRef: string;
+  }): Promise<string[]> {
+    const { offering, holderRef } = options;
+    const offeringRef = stringifyEntityRef(offering);
+    const context: Resolution = {
+      offering,
+      offeringRef,
+      requesterRef: holderRef,
+      excludedKeys: new Set([
+        keyOf(stringifyEntityRef(parseEntityRef(holderRef))),
+      ]),
+      allowSelfApproval: false,
+      credentials: await this.auth.getOwnServiceCredentials(),
+    };
+    const name = `the review of offering ${offeringRef}`;
+    const words = offering.spec.review?.reviewers ?? ['owner'];
+    const perWord = await Promise.all(
+      words.map(word => this.usersForWord(word, name, context)),
+    );
+    const reviewers = this.eligible(perWord.flat(), context);
+    if (reviewers.length > 0) {
+      return reviewers;
+    }
+    const fallback = this.eligible(
+      await this.expandToUsers(this.fallbackApprovers, name, context),
+      context,
+    );
+    if (fallback.length > 0) {
+      return fallback;
+    }
+    const owners = this.eligible(
+      await this.usersForWord('owner', name, context),
+      context,
+    );
+    if (owners.length === 0) {
+      this.logger.warn(
+        `Nobody can review ${holderRef}'s access in ${name}: only administrators can decide it; configure serviceCatalogue.approvals.fallbackApprovers`,
+      );
+    }
+    return owners;
+  }
+
   private async resolveStage(
     index: number,
     stage: OfferingApprovalStage,

@@ -23,6 +23,7 @@ import {
   OfferingSummary,
   RequestOptions,
   RequestState,
+  ReviewDecision,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import express from 'express';
 import { CategoryRegistry } from '../catalogue/CategoryRegistry';
@@ -37,6 +38,8 @@ import { RequestService } from '../requests/RequestService';
 import { SubmissionService } from '../requests/SubmissionService';
 import { RequestTaskLogs } from '../requests/RequestTaskLogs';
 import { ReportService } from '../reports/ReportService';
+import { reportToCsv } from '../reviews/csv';
+import { ReviewService } from '../reviews/ReviewService';
 import { createOpenApiRouter } from '../schema/openapi';
 
 /** @internal */
@@ -54,6 +57,7 @@ export interface RouterOptions {
   gate: GateKeeper;
   taskLogs: RequestTaskLogs;
   reports: ReportService;
+  reviews: ReviewService;
 }
 
 /** Only the scaffolder, where the gate action runs, asks the gate. */
@@ -83,6 +87,7 @@ export async function createRouter(
     gate,
     taskLogs,
     reports,
+    reviews,
   } = options;
   const router = await createOpenApiRouter();
 
@@ -479,6 +484,84 @@ export async function createRouter(
       credentials,
     });
     res.status(204).end();
+  });
+
+  router.get('/reviews/lines', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await reviews.listLines({
+        campaignId: req.query.campaignId,
+        offeringRef: req.query.offeringRef,
+        targetRef: req.query.targetRef,
+        holder: req.query.holder,
+        cursor: req.query.cursor,
+        limit: req.query.limit ? Number(req.query.limit) : undefined,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/reviews/decisions', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await reviews.decide({
+        lineIds: req.body.lineIds,
+        decision: req.body.decision as ReviewDecision,
+        reason: req.body.reason,
+        credentials,
+      }),
+    );
+  });
+
+  router.get('/reviews/campaigns', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await reviews.listCampaigns({
+        state: req.query.state,
+        cursor: req.query.cursor,
+        limit: req.query.limit ? Number(req.query.limit) : undefined,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/reviews/campaigns', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.status(201).json(
+      await reviews.start({
+        scope: req.body.scope,
+        deadline: req.body.deadline,
+        title: req.body.title,
+        credentials,
+      }),
+    );
+  });
+
+  router.get('/reviews/campaigns/:campaignId', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(
+      await reviews.getCampaign({
+        campaignId: req.params.campaignId,
+        credentials,
+      }),
+    );
+  });
+
+  router.get('/reviews/campaigns/:campaignId/report', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const report = await reviews.report({
+      campaignId: req.params.campaignId,
+      credentials,
+    });
+    if (req.query.format === 'csv') {
+      // The typed router knows the JSON body only; CSV is the same report.
+      (res as express.Response)
+        .type('text/csv')
+        .attachment(`access-review-${report.campaign.id}.csv`)
+        .send(reportToCsv(report));
+      return;
+    }
+    res.json(report);
   });
 
   router.post('/gate/checks', async (req, res) => {

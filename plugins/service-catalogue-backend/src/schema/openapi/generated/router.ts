@@ -1023,6 +1023,378 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      ReviewScope: {
+        description: 'What a campaign covers.',
+        oneOf: [
+          {
+            type: 'object',
+            properties: {
+              kind: {
+                type: 'string',
+                enum: ['offering'],
+              },
+              offeringRef: {
+                type: 'string',
+                minLength: 1,
+              },
+            },
+            required: ['kind', 'offeringRef'],
+            additionalProperties: false,
+          },
+          {
+            type: 'object',
+            properties: {
+              kind: {
+                type: 'string',
+                enum: ['owner'],
+              },
+              ownerRef: {
+                type: 'string',
+                minLength: 1,
+              },
+            },
+            required: ['kind', 'ownerRef'],
+            additionalProperties: false,
+          },
+        ],
+      },
+      ReviewProgress: {
+        type: 'object',
+        properties: {
+          total: {
+            type: 'integer',
+          },
+          kept: {
+            type: 'integer',
+          },
+          revoked: {
+            type: 'integer',
+          },
+          undecided: {
+            type: 'integer',
+          },
+        },
+        required: ['total', 'kept', 'revoked', 'undecided'],
+        additionalProperties: false,
+      },
+      ReviewCampaign: {
+        type: 'object',
+        description: 'An access review campaign.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          scope: {
+            $ref: '#/components/schemas/ReviewScope',
+          },
+          trigger: {
+            type: 'string',
+            enum: ['schedule', 'manual'],
+          },
+          openedByRef: {
+            type: 'string',
+          },
+          openedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          deadlineAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          state: {
+            type: 'string',
+            enum: ['open', 'closed'],
+          },
+          closedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          ownerRefs: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          progress: {
+            $ref: '#/components/schemas/ReviewProgress',
+          },
+        },
+        required: [
+          'id',
+          'title',
+          'scope',
+          'trigger',
+          'openedByRef',
+          'openedAt',
+          'deadlineAt',
+          'state',
+          'ownerRefs',
+          'progress',
+        ],
+        additionalProperties: false,
+      },
+      ReviewLine: {
+        type: 'object',
+        description:
+          'One grant in a campaign, as it was when the campaign opened, and what became of it.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          campaignId: {
+            type: 'string',
+          },
+          campaignTitle: {
+            type: 'string',
+          },
+          deadlineAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          grantId: {
+            type: 'string',
+          },
+          holderRef: {
+            type: 'string',
+          },
+          offeringRef: {
+            type: 'string',
+          },
+          offeringTitle: {
+            type: 'string',
+          },
+          offeringOwnerRef: {
+            type: 'string',
+          },
+          targetRef: {
+            type: 'string',
+          },
+          grantedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          origin: {
+            type: 'string',
+            enum: ['request', 'birthright', 'desk'],
+          },
+          trackingNumber: {
+            type: 'string',
+          },
+          reviewerRefs: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          onUndecided: {
+            type: 'string',
+            enum: ['keep', 'revoke'],
+          },
+          decision: {
+            type: 'string',
+            enum: ['keep', 'revoke'],
+          },
+          decidedByRef: {
+            type: 'string',
+          },
+          decidedForRef: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          automatic: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
+          },
+          grantState: {
+            type: 'string',
+            enum: ['active', 'revoking', 'ended'],
+          },
+        },
+        required: [
+          'id',
+          'campaignId',
+          'campaignTitle',
+          'deadlineAt',
+          'grantId',
+          'holderRef',
+          'offeringRef',
+          'offeringTitle',
+          'offeringOwnerRef',
+          'grantedAt',
+          'origin',
+          'trackingNumber',
+          'reviewerRefs',
+          'onUndecided',
+        ],
+        additionalProperties: false,
+      },
+      ReviewEvent: {
+        type: 'object',
+        description: "One step in a campaign's history.",
+        properties: {
+          type: {
+            type: 'string',
+            enum: ['opened', 'reminded', 'decided', 'deadline', 'closed'],
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          actorRef: {
+            type: 'string',
+          },
+          lineId: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['type', 'at', 'actorRef', 'message'],
+        additionalProperties: false,
+      },
+      ListReviewLinesResponse: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReviewLine',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      DecideReviewLines: {
+        type: 'object',
+        properties: {
+          lineIds: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          decision: {
+            type: 'string',
+            enum: ['keep', 'revoke'],
+          },
+          reason: {
+            type: 'string',
+            description: 'Why; required to revoke, and said to the holder.',
+          },
+        },
+        required: ['lineIds', 'decision'],
+        additionalProperties: false,
+      },
+      DecideReviewLinesResponse: {
+        type: 'object',
+        properties: {
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                lineId: {
+                  type: 'string',
+                },
+                line: {
+                  $ref: '#/components/schemas/ReviewLine',
+                },
+                error: {
+                  type: 'object',
+                  properties: {
+                    name: {
+                      type: 'string',
+                    },
+                    message: {
+                      type: 'string',
+                    },
+                  },
+                  required: ['name', 'message'],
+                  additionalProperties: false,
+                },
+              },
+              required: ['lineId'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['results'],
+        additionalProperties: false,
+      },
+      ListReviewCampaignsResponse: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReviewCampaign',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      StartReviewCampaign: {
+        type: 'object',
+        properties: {
+          scope: {
+            $ref: '#/components/schemas/ReviewScope',
+          },
+          deadline: {
+            type: 'string',
+            minLength: 1,
+            description:
+              "ISO 8601 duration it stays open; the offering's, or P14D.",
+          },
+          title: {
+            type: 'string',
+          },
+        },
+        required: ['scope'],
+        additionalProperties: false,
+      },
+      ReviewCampaignReport: {
+        type: 'object',
+        properties: {
+          campaign: {
+            $ref: '#/components/schemas/ReviewCampaign',
+          },
+          lines: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReviewLine',
+            },
+          },
+          events: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReviewEvent',
+            },
+          },
+        },
+        required: ['campaign', 'lines', 'events'],
+        additionalProperties: false,
+      },
       Grant: {
         type: 'object',
         description:
@@ -1077,6 +1449,7 @@ export const spec = {
               'left',
               'moved',
               'swapped',
+              'reviewed',
             ],
           },
           endedByRef: {
@@ -4059,6 +4432,383 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reviews/lines': {
+      get: {
+        operationId: 'ListReviewLines',
+        description:
+          "The access review lines the caller may decide now: as one of their\nreviewers, for a reviewer who delegated to them, or as an\nadministrator for lines nobody could be found to review; never the\ncaller's own access. Ordered by line id.",
+        parameters: [
+          {
+            name: 'campaignId',
+            in: 'query',
+            required: false,
+            description: 'Only the lines of this campaign.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'offeringRef',
+            in: 'query',
+            required: false,
+            description: 'Only the lines of this offering.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'targetRef',
+            in: 'query',
+            required: false,
+            description:
+              'Only the lines of offerings that give access to this entity.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'holder',
+            in: 'query',
+            required: false,
+            description: "Part of the holder's ref, case-insensitive.",
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+          {
+            $ref: '#/components/parameters/pageLimit',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The lines.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListReviewLinesResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reviews/decisions': {
+      post: {
+        operationId: 'DecideReviewLines',
+        description:
+          "Keeps or revokes up to 100 lines at once, each on its own: the\nresponse tells the outcome of every line, in the order asked. A\nrevoke ends the grant with reason `reviewed`, through the offering's\nrevoke template when it has one.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DecideReviewLines',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The outcome of each line.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DecideReviewLinesResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reviews/campaigns': {
+      get: {
+        operationId: 'ListReviewCampaigns',
+        description:
+          'Access review campaigns, newest first: those of the offerings the\ncaller owns, or all of them for administrators and the service desk.',
+        parameters: [
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['open', 'closed'],
+            },
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+          {
+            $ref: '#/components/parameters/pageLimit',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The campaigns.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListReviewCampaignsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      post: {
+        operationId: 'StartReviewCampaign',
+        description:
+          'Opens a campaign by hand, for one offering that leaves grants or for\nevery such offering a group owns; by their owners and administrators.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/StartReviewCampaign',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The campaign.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReviewCampaign',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reviews/campaigns/{campaignId}': {
+      get: {
+        operationId: 'GetReviewCampaign',
+        description: 'One campaign, with its progress.',
+        parameters: [
+          {
+            name: 'campaignId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The campaign.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReviewCampaign',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reviews/campaigns/{campaignId}/report': {
+      get: {
+        operationId: 'GetReviewCampaignReport',
+        description:
+          "Every line of a campaign, who decided what, when and why, where its\ngrant stands now, and the campaign's history; as CSV with\n`format=csv`.",
+        parameters: [
+          {
+            name: 'campaignId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'format',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['json', 'csv'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReviewCampaignReport',
+                },
+              },
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {

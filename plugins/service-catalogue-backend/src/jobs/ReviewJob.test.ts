@@ -1,0 +1,320 @@
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Knex } from 'knex';
+import {
+  reviewClaimsOf,
+  reviewEntities,
+  seedGrant,
+} from '../__testUtils__/reviewOrganisation';
+import { memoryCache } from '../__testUtils__/memoryCache';
+import { CatalogCache } from '../catalogue/CatalogCache';
+import { OfferingCatalogue } from '../catalogue/OfferingCatalogue';
+import { TemplateChecks } from '../catalogue/TemplateChecks';
+import { DatabaseGrantStore } from '../database/DatabaseGrantStore';
+import { DatabaseReviewStore } from '../database/DatabaseReviewStore';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { Fulfillers } from '../requests/Fulfillers';
+import { RequestNotifier } from '../requests/RequestNotifier';
+import { CampaignOpener } from '../reviews/CampaignOpener';
+import { ReviewDeadlines } from '../reviews/ReviewDeadlines';
+import { ReviewDecisions } from '../reviews/ReviewDecisions';
+import { ApproverResolver } from '../routing/ApproverResolver';
+import { ReviewJob } from './ReviewJob';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create();
+
+const t0 = new Date('2026-12-03T09:00:00Z');
+const days = (n: number) => new Date(t0.getTime() + n * 24 * 3600_000);
+
+describe.each(databases.eachSupportedId())(
+  'the review job on %s',
+  (databaseId: TestDatabaseId) => {
+    let knex: Knex;
+    const sent: Array<{ to: string[]; title: string }> = [];
+    const audited: string[] = [];
+
+    /** One replica: its own stores and services on the shared database. */
+    async function replica() {
+      const database = { getClient: async () => knex };
+      const config = new ConfigReader({});
+      const logger = mockServices.logger.mock();
+      const auth = mockServices.auth();
+      const catalog = catalogServiceMock({ entities: reviewEntities() });
+      const catalogCache = CatalogCache.create({
+        cache: memoryCache(),
+        logger,
+      });
+      const userInfo = mockServices.userInfo.mock({
+        async getUserInfo(credentials: any) {
+          const ref = credentials.principal.userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs: reviewClaimsOf(ref),
+          };
+        },
+      });
+      const permissions = mockServices.permissions();
+      const fulfillers = Fulfillers.fromConfig(config, {
+        userInfo,
+        permissions,
+      });
+      const notifier = RequestNotifier.create({
+        notifications: {
+          send: async ({ recipients, payload }: any) => {
+            sent.push({ to: recipients.entityRef, title: payload.title });
+          },
+        } as any,
+        signals: { publish: async () => {} } as any,
+        logger,
+      });
+      const auditor = {
+        createEvent: async (options: { eventId: string }) => ({
+          success: async (outcome?: { meta?: { opened?: boolean } }) => {
+            // A replica that found the campaign opened by another did nothing.
+            if (outcome?.meta?.opened !== false) {
+              audited.push(options.eventId);
+            }
+          },
+          fail: async () => {},
+        }),
+      } as any;
+      const reviews = await DatabaseReviewStore.create({ database });
+      const decisions = ReviewDecisions.create({
+        reviews,
+        grants: await DatabaseGrantStore.create({ database }),
+      });
+      return ReviewJob.fromConfig(config, {
+        scheduler: mockServices.scheduler.mock(),
+        auth,
+        logger,
+        offerings: OfferingCatalogue.create({
+          auth,
+          catalog,
+          userInfo,
+          fulfillers,
+          templates: TemplateChecks.create({ auth, catalog }),
+          catalogCache,
+        }),
+        opener: CampaignOpener.create({
+          reviews,
+          reviewers: ApproverResolver.create({
+            catalog,
+            auth,
+            config,
+            logger,
+            catalogCache,
+          }),
+          notifier,
+          auditor,
+          logger,
+        }),
+        deadlines: ReviewDeadlines.create({
+          reviews,
+          decisions,
+          notifier,
+          auditor,
+          logger,
+        }),
+      });
+    }
+
+    const campaigns = () =>
+      knex('review_campaigns').orderBy('schedule_key').select();
+
+    const linesOf = async (scheduleKey: string) => {
+      const lines = await knex('review_lines as l')
+        .join('review_campaigns as c', 'c.id', 'l.campaign_id')
+        .where('c.schedule_key', scheduleKey)
+        .orderBy('l.holder_ref')
+        .select('l.*');
+      const reviewers = await knex('review_line_reviewers')
+        .whereIn(
+          'line_id',
+          lines.map(l => l.id),
+        )
+        .orderBy('reviewer_ref')
+        .select();
+      return lines.map(l => ({
+        holder: l.holder_ref,
+        origin: l.origin,
+        onUndecided: l.on_undecided,
+        reviewers: reviewers
+          .filter(r => r.line_id === l.id)
+          .map(r => r.reviewer_ref),
+      }));
+    };
+
+    let grants: Record<string, string>;
+
+    beforeEach(async () => {
+      knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ getClient: async () => knex });
+      sent.length = 0;
+      audited.length = 0;
+      grants = {
+        graceVpn: await seedGrant(knex, {
+          holder: 'grace',
+          offering: 'vpn-access',
+        }),
+        peggyVpn: await seedGrant(knex, {
+          holder: 'peggy',
+          offering: 'vpn-access',
+          recorded: true,
+        }),
+        leoVpn: await seedGrant(knex, {
+          holder: 'leo',
+          offering: 'vpn-access',
+        }),
+        ninaWifi: await seedGrant(knex, { holder: 'nina', offering: 'wifi' }),
+        graceWifi: await seedGrant(knex, {
+          holder: 'grace',
+          offering: 'wifi',
+          birthrightGroupRef: 'group:default/acme',
+        }),
+        aliceGithub: await seedGrant(knex, {
+          holder: 'alice',
+          offering: 'github',
+        }),
+      };
+    });
+
+    it('opens each due review once with two workers at the same instant, and not again before `every`', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await Promise.all([a.run(t0), b.run(t0)]);
+
+      expect((await campaigns()).map(c => c.schedule_key)).toEqual([
+        'offering:default/vpn-access#1',
+        'offering:default/wifi#1',
+      ]);
+      expect(audited.filter(id => id === 'review-open')).toHaveLength(2);
+      // The snapshot: why each holder has it, and who reviews it; never
+      // the holder, and the manager for wifi.
+      expect(await linesOf('offering:default/vpn-access#1')).toEqual([
+        {
+          holder: 'user:default/grace',
+          origin: 'request',
+          onUndecided: 'revoke',
+          reviewers: ['user:default/leo', 'user:default/peggy'],
+        },
+        {
+          holder: 'user:default/leo',
+          origin: 'request',
+          onUndecided: 'revoke',
+          reviewers: ['user:default/peggy'],
+        },
+        {
+          holder: 'user:default/peggy',
+          origin: 'desk',
+          onUndecided: 'revoke',
+          reviewers: ['user:default/leo'],
+        },
+      ]);
+      expect(await linesOf('offering:default/wifi#1')).toEqual([
+        {
+          holder: 'user:default/grace',
+          origin: 'birthright',
+          onUndecided: 'keep',
+          reviewers: ['user:default/frank'],
+        },
+        {
+          holder: 'user:default/nina',
+          origin: 'request',
+          onUndecided: 'keep',
+          reviewers: ['user:default/leo'],
+        },
+      ]);
+      expect(sent.map(s => s.to)).toEqual(
+        expect.arrayContaining([
+          ['user:default/leo', 'user:default/peggy'],
+          ['user:default/frank', 'user:default/leo'],
+        ]),
+      );
+
+      await Promise.all([a.run(days(29)), b.run(days(29))]);
+      expect(await campaigns()).toHaveLength(2);
+
+      await Promise.all([a.run(days(30)), b.run(days(30))]);
+      expect((await campaigns()).map(c => c.schedule_key)).toEqual([
+        'offering:default/vpn-access#1',
+        'offering:default/wifi#1',
+        'offering:default/wifi#2',
+      ]);
+    });
+
+    it('reminds once before the deadline and, at the deadline, revokes or keeps what nobody decided and closes, once with two workers', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await a.run(t0);
+      const [vpn, wifi] = await campaigns();
+      expect(
+        [vpn.deadline_at, wifi.deadline_at].map(d => new Date(d).toISOString()),
+      ).toEqual([days(14).toISOString(), days(14).toISOString()]);
+      sent.length = 0;
+
+      await Promise.all([a.run(days(10)), b.run(days(10))]);
+      expect(sent).toEqual([]);
+      await Promise.all([a.run(days(11.5)), b.run(days(11.5))]);
+      expect(sent.filter(s => /due soon/.test(s.title))).toHaveLength(2);
+      await Promise.all([a.run(days(12)), b.run(days(12))]);
+      expect(sent.filter(s => /due soon/.test(s.title))).toHaveLength(2);
+
+      await Promise.all([a.run(days(14)), b.run(days(14))]);
+      expect((await campaigns()).map(c => c.state)).toEqual([
+        'closed',
+        'closed',
+      ]);
+      const state = async (id: string) =>
+        knex('grants')
+          .where('id', id)
+          .first(
+            'state',
+            'end_reason',
+            'ended_by_ref',
+            'ended_by_review_line_id',
+          );
+      // vpn-access: revoke; no revoke template, so it ends at once.
+      for (const id of [grants.graceVpn, grants.peggyVpn, grants.leoVpn]) {
+        expect(await state(id)).toEqual({
+          state: 'ended',
+          end_reason: 'reviewed',
+          ended_by_ref: 'plugin:service-catalogue',
+          ended_by_review_line_id: expect.any(String),
+        });
+      }
+      // wifi: keep.
+      for (const id of [grants.ninaWifi, grants.graceWifi]) {
+        expect((await state(id)).state).toBe('active');
+      }
+      expect(await state(grants.aliceGithub)).toMatchObject({
+        state: 'active',
+      });
+
+      const lines = await knex('review_lines').orderBy('holder_ref').select();
+      expect(lines.every(l => Boolean(l.automatic))).toBe(true);
+      expect(
+        lines.map(l => [l.offering_ref, l.decision, l.decided_by_ref]),
+      ).toEqual(
+        expect.arrayContaining([
+          ['offering:default/vpn-access', 'revoke', 'plugin:service-catalogue'],
+          ['offering:default/wifi', 'keep', 'plugin:service-catalogue'],
+        ]),
+      );
+      const events = await knex('review_events').orderBy('id').pluck('type');
+      expect(events.filter(t => t === 'closed')).toHaveLength(2);
+      expect(events.filter(t => t === 'reminded')).toHaveLength(2);
+      expect(events.filter(t => t === 'deadline')).toHaveLength(5);
+      expect(audited.filter(id => id === 'review-close')).toHaveLength(2);
+
+      await Promise.all([a.run(days(15)), b.run(days(15))]);
+      expect(
+        (await knex('review_events').pluck('type')).filter(t => t === 'closed'),
+      ).toHaveLength(2);
+    });
+  },
+);

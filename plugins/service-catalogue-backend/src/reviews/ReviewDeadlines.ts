@@ -1,0 +1,154 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { ReviewCampaign } from '@service-catalogue/plugin-service-catalogue-common';
+import { ReviewStore } from '../database/ReviewStore';
+import { RequestNotifier } from '../requests/RequestNotifier';
+import { SYSTEM_ACTOR_REF } from '../systemActor';
+import { ReviewDecisions } from './ReviewDecisions';
+
+/**
+ * The clock of open campaigns: reviewers are reminded once, some time
+ * before the deadline; at the deadline each undecided line follows its
+ * offering's rule, decided by the backend, and the campaign closes. Claims
+ * and versions make each step happen once however many replicas run it.
+ *
+ * @internal
+ */
+export class ReviewDeadlines {
+  static create(options: {
+    reviews: ReviewStore;
+    decisions: ReviewDecisions;
+    notifier: RequestNotifier;
+    auditor: AuditorService;
+    logger: LoggerService;
+  }): ReviewDeadlines {
+    return new ReviewDeadlines(
+      options.reviews,
+      options.decisions,
+      options.notifier,
+      options.auditor,
+      options.logger,
+    );
+  }
+
+  private constructor(
+    private readonly reviews: ReviewStore,
+    private readonly decisions: ReviewDecisions,
+    private readonly notifier: RequestNotifier,
+    private readonly auditor: AuditorService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** Reminds, once, the reviewers of campaigns whose deadline is near. */
+  async remind(now: Date, beforeMs: number): Promise<ReviewCampaign[]> {
+    const due = await this.reviews.claimReminders({ now, beforeMs });
+    for (const { campaign, reviewerRefs } of due) {
+      await this.reviews.transaction(tx =>
+        this.reviews.addEvent(tx, campaign.id, {
+          type: 'reminded',
+          at: now.toISOString(),
+          actorRef: SYSTEM_ACTOR_REF,
+          message: `Reminded ${reviewerRefs.length} ${
+            reviewerRefs.length === 1 ? 'reviewer' : 'reviewers'
+          } of ${campaign.progress.undecided} undecided ${
+            campaign.progress.undecided === 1 ? 'line' : 'lines'
+          }`,
+        }),
+      );
+      await this.audit('review-remind', campaign, { reviewerRefs });
+      await this.notifier.send({
+        to: reviewerRefs,
+        title: `Access review due soon: ${campaign.title}`,
+        description: `Decide the access you review by ${campaign.deadlineAt}; what nobody decides follows the offering's rule.`,
+        link: '/service-catalogue/reviews',
+        topic: 'service-catalogue-review',
+        scope: campaign.id,
+        about: `review ${campaign.id}`,
+      });
+    }
+    return due.map(d => d.campaign);
+  }
+
+  /**
+   * Closes the campaigns whose deadline passed, each in one transaction
+   * with the decisions its undecided lines get.
+   */
+  async closeDue(now: Date): Promise<ReviewCampaign[]> {
+    const closed: ReviewCampaign[] = [];
+    for (const id of await this.reviews.listDue(now)) {
+      try {
+        const result = await this.reviews.transaction(async tx => {
+          const campaign = await this.reviews.lockCampaign(tx, id);
+          if (!campaign || campaign.state !== 'open') {
+            return undefined;
+          }
+          const lines = await this.reviews.lockUndecidedLines(tx, id);
+          const revoked: string[] = [];
+          for (const line of lines) {
+            const outcome = await this.decisions.record(tx, line, {
+              decision: line.onUndecided,
+              actorRef: SYSTEM_ACTOR_REF,
+              automatic: true,
+              now,
+            });
+            if (outcome === 'revoked') {
+              revoked.push(line.grantId);
+            }
+          }
+          await this.reviews.closeCampaign(tx, campaign, now);
+          await this.reviews.addEvent(tx, id, {
+            type: 'closed',
+            at: now.toISOString(),
+            actorRef: SYSTEM_ACTOR_REF,
+            message: `Closed at the deadline; ${lines.length} undecided ${
+              lines.length === 1 ? 'line' : 'lines'
+            } followed the offering's rule, ${revoked.length} revoked`,
+          });
+          return { lines, revoked };
+        });
+        if (result) {
+          const campaign = (await this.reviews.getCampaign(id))!;
+          await this.audit('review-close', campaign, {
+            automatic: result.lines.length,
+            revoked: result.revoked.length,
+          });
+          closed.push(campaign);
+          await this.tellHolders(result.lines, result.revoked);
+        }
+      } catch (error) {
+        this.logger.error(`Could not close access review ${id}: ${error}`);
+      }
+    }
+    return closed;
+  }
+
+  private async tellHolders(
+    lines: Array<{ grantId: string; holderRef: string; offeringTitle: string }>,
+    revoked: string[],
+  ): Promise<void> {
+    for (const line of lines.filter(l => revoked.includes(l.grantId))) {
+      await this.notifier.send({
+        to: [line.holderRef],
+        title: `Your access is being revoked: ${line.offeringTitle}`,
+        description:
+          'Nobody confirmed it in an access review by its deadline, so it goes as the offering says.',
+        link: '/service-catalogue/access',
+        topic: 'service-catalogue-grant',
+        scope: line.grantId,
+        about: `grant ${line.grantId}`,
+      });
+    }
+  }
+
+  private async audit(
+    eventId: string,
+    campaign: ReviewCampaign,
+    meta: Record<string, string[] | number>,
+  ): Promise<void> {
+    const event = await this.auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      meta: { campaignId: campaign.id, actorRef: SYSTEM_ACTOR_REF },
+    });
+    await event.success({ meta });
+  }
+}

@@ -1,0 +1,40 @@
+import { InputError } from '@backstage/errors';
+
+/**
+ * The opaque cursor of a review list: the key of the last row of a page,
+ * bound to its list so that one list's cursor is refused by another.
+ *
+ * @internal
+ */
+export function encodeReviewCursor(list: string, key: string[]): string {
+  return Buffer.from(JSON.stringify({ l: list, k: key }), 'utf8').toString(
+    'base64url',
+  );
+}
+
+/** @internal */
+export function decodeReviewCursor(
+  list: string,
+  cursor: string | undefined,
+  size: number,
+): string[] | undefined {
+  if (cursor === undefined) {
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const { l, k } = (parsed ?? {}) as { l?: unknown; k?: unknown };
+  if (
+    l !== list ||
+    !Array.isArray(k) ||
+    k.length !== size ||
+    !k.every(part => typeof part === 'string' && part.length > 0)
+  ) {
+    throw new InputError(`Invalid cursor for ${list}`);
+  }
+  return k as string[];
+}
