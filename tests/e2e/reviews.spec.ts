@@ -89,10 +89,11 @@ test('a reviewer revokes two holders in one decision, and their access ends', as
   // Revocation runs the offering's revoke template; the grants end.
   for (const holder of holders) {
     await expect(async () => {
-      const { items } = await call(
-        'leo',
-        `/grants?holderRef=user:default/${holder}&offeringRef=${offeringRef}`,
-      );
+      const query = new URLSearchParams({
+        holderRef: `user:default/${holder}`,
+        offeringRef,
+      });
+      const { items } = await call('leo', `/grants?${query}`);
       expect(
         items.some(
           (grant: { state: string; endReason?: string }) =>
@@ -112,9 +113,10 @@ test('a reviewer revokes two holders in one decision, and their access ends', as
   await expect(
     page.getByRole('button', { name: 'Download CSV' }),
   ).toBeVisible();
-  await expect(
-    page
-      .getByRole('row')
-      .filter({ hasText: 'No longer works with the network' }),
-  ).toHaveCount(2);
+  const reported = page.getByRole('table', { name: 'Lines' });
+  for (const holder of holders) {
+    await expect(
+      reported.getByRole('row').filter({ hasText: new RegExp(holder, 'i') }),
+    ).toContainText('No longer works with the network');
+  }
 });

@@ -29,6 +29,7 @@ import {
   refName,
   reviewEventLabel,
   scopeLabel,
+  useTableName,
 } from '../shared';
 import { grantStateLabel } from '../shared/grants';
 
@@ -107,6 +108,8 @@ export function ReviewCampaignPage() {
   const { campaignId = '' } = useParams();
   const api = useApi(serviceCatalogueApiRef);
   const alertApi = useApi(alertApiRef);
+  const linesTable = useTableName('Lines');
+  const historyTable = useTableName('History');
   const { value, loading, error } = useAsync(
     () => api.getReviewCampaignReport(campaignId),
     [api, campaignId],
@@ -189,7 +192,7 @@ export function ReviewCampaignPage() {
             />
           </InfoCard>
         </Grid>
-        <Grid item xs={12}>
+        <Grid item xs={12} ref={linesTable}>
           <Table<ReviewLine>
             title="Lines"
             columns={LINE_COLUMNS}
@@ -203,7 +206,7 @@ export function ReviewCampaignPage() {
             }}
           />
         </Grid>
-        <Grid item xs={12}>
+        <Grid item xs={12} ref={historyTable}>
           <Table<ReviewEvent>
             title="History"
             columns={EVENT_COLUMNS}

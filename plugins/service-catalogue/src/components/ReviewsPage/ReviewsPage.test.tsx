@@ -600,15 +600,20 @@ describe('ReviewCampaignPage', () => {
       await screen.findByRole('heading', { name: 'VPN access review' }),
     ).toBeInTheDocument();
     expect(api.getReviewCampaignReport).toHaveBeenCalledWith('campaign-1');
-    const ann = screen.getByRole('row', { name: /ann/ });
+    const table = screen.getByRole('table', { name: 'Lines' });
+    const ann = within(table).getByRole('row', { name: /ann/ });
     expect(ann).toHaveTextContent('Revoked');
     expect(ann).toHaveTextContent('peggy for leo');
     expect(ann).toHaveTextContent('Left the project');
     expect(ann).toHaveTextContent('Ended');
-    const bob = screen.getByRole('row', { name: /bob/ });
+    const bob = within(table).getByRole('row', { name: /bob/ });
     expect(bob).toHaveTextContent('Kept');
     expect(bob).toHaveTextContent('At the deadline');
-    expect(screen.getByText('Opened with 2 lines')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('table', { name: 'History' })).getByText(
+        'Opened with 2 lines',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('downloads the CSV the backend made', async () => {

@@ -21,6 +21,21 @@ export type TablePaging = {
 };
 
 /**
+ * Names the material-table drawn inside the element the ref is put on:
+ * it draws its `<table>` without a name, and people (and the tests) find
+ * each list by its name.
+ *
+ * @internal
+ */
+export function useTableName(name: string) {
+  const container = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    container.current?.querySelector('table')?.setAttribute('aria-label', name);
+  });
+  return container;
+}
+
+/**
  * A list of the plugin, with the states every list has: the backend's
  * error, progress while the first answer comes, and what it means that
  * there is none.
@@ -41,15 +56,7 @@ export function PagedTable<T extends object>(props: {
   rowStyle?(row: T): CSSProperties;
 }) {
   const { title, rows, error, paging } = props;
-  const container = useRef<HTMLDivElement>(null);
-
-  // material-table draws its <table> without a name, and people (and the
-  // tests) find each list by its name.
-  useLayoutEffect(() => {
-    container.current
-      ?.querySelector('table')
-      ?.setAttribute('aria-label', title);
-  });
+  const container = useTableName(title);
 
   if (error) {
     return <ResponseErrorPanel error={error} />;

@@ -37,7 +37,7 @@ export {
   type RequestColumn,
   type RequestPaging,
 } from './RequestTable';
-export { PagedTable, type TablePaging } from './PagedTable';
+export { PagedTable, type TablePaging, useTableName } from './PagedTable';
 export { requestColumns } from './requestColumns';
 export { Facts } from './Facts';
 export {
