@@ -12,7 +12,11 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from './api';
 import serviceCataloguePlugin from './alpha';
 import { rootRouteRef } from './routes';
-import { mockServiceCatalogueApi, serviceRequest } from './testUtils';
+import {
+  mockServiceCatalogueApi,
+  reviewLine,
+  serviceRequest,
+} from './testUtils';
 
 const api: ServiceCatalogueApi = mockServiceCatalogueApi({
   getCategories: async () => ({
@@ -101,6 +105,31 @@ describe('service catalogue plugin (new frontend system)', () => {
       await screen.findByRole('heading', { name: 'My access' }),
     ).toBeInTheDocument();
     expect(await screen.findByText('No access yet')).toBeVisible();
+  });
+
+  it('serves the access reviews at /service-catalogue/reviews', async () => {
+    renderTestApp({
+      features: [serviceCataloguePlugin],
+      initialRouteEntries: ['/service-catalogue/reviews'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [
+          serviceCatalogueApiRef,
+          mockServiceCatalogueApi({
+            listReviewLines: async () => ({ items: [reviewLine()] }),
+            getOfferings: async () => ({ items: [] }),
+          }),
+        ],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('heading', { name: 'Reviews' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Campaigns' })).toBeVisible();
+    expect(
+      await screen.findByRole('table', { name: 'Lines to review' }),
+    ).toBeVisible();
   });
 
   it("links a request's provisioning task to the scaffolder's task page", async () => {

@@ -14,6 +14,8 @@ import {
   approvalsRouteRef,
   deskRouteRef,
   reportsRouteRef,
+  reviewCampaignRouteRef,
+  reviewsRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -91,6 +93,8 @@ export default createFrontendPlugin({
     access: accessRouteRef,
     desk: deskRouteRef,
     reports: reportsRouteRef,
+    reviews: reviewsRouteRef,
+    reviewCampaign: reviewCampaignRouteRef,
   },
   externalRoutes: {
     scaffolderTask: scaffolderTaskRouteRef,

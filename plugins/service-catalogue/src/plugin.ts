@@ -17,6 +17,8 @@ import {
   approvalsRouteRef,
   deskRouteRef,
   reportsRouteRef,
+  reviewCampaignRouteRef,
+  reviewsRouteRef,
   offeringRouteRef,
   requestRouteRef,
   requestsRouteRef,
@@ -48,6 +50,8 @@ export const serviceCataloguePlugin = createPlugin({
     access: accessRouteRef,
     desk: deskRouteRef,
     reports: reportsRouteRef,
+    reviews: reviewsRouteRef,
+    reviewCampaign: reviewCampaignRouteRef,
   },
   externalRoutes: {
     scaffolderTask: scaffolderTaskRouteRef,
@@ -65,7 +69,8 @@ export const serviceCataloguePlugin = createPlugin({
 /**
  * The service catalogue's pages: the catalogue at the mount point, and below
  * it `offerings/:namespace/:name`, `requests`, `requests/:requestId`,
- * `approvals`, `access` and `desk`. Mount it at a path ending in `/*` so the nested
+ * `approvals`, `access`, `desk`, `reports`, `reviews` and
+ * `reviews/campaigns/:campaignId`. Mount it at a path ending in `/*` so the nested
  * pages match, such as `<Route path="/service-catalogue/*" element={<ServiceCataloguePage />} />`;
  * the app's `FlatRoutes` does so itself.
  *
@@ -104,8 +109,9 @@ export const EntityAccessContent: () => JSX.Element =
 
 /**
  * A home page card for the legacy frontend system: requests waiting for the
- * signed-in user's decision, their open requests, and their access that
- * expires within 30 days, each linking to its page. Add it to the app's
+ * signed-in user's decision, access waiting for their review, their open
+ * requests, and their access that expires within 30 days, each linking to
+ * its page. Add it to the app's
  * home page, such as `<ServiceCatalogueHomeCard />` in a `CustomHomepageGrid`.
  *
  * @public

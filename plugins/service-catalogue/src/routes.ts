@@ -55,6 +55,18 @@ export const reportsRouteRef = createSubRouteRef({
   path: '/reports',
 });
 
+export const reviewsRouteRef = createSubRouteRef({
+  id: 'service-catalogue/reviews',
+  parent: rootRouteRef,
+  path: '/reviews',
+});
+
+export const reviewCampaignRouteRef = createSubRouteRef({
+  id: 'service-catalogue/review-campaign',
+  parent: rootRouteRef,
+  path: '/reviews/campaigns/:campaignId',
+});
+
 // The scaffolder's page of one task, with the log of every step. Optional:
 // without it the request page shows no link to the task. The new frontend
 // system binds it to the scaffolder by default.

@@ -1,6 +1,8 @@
 import { ResponseError } from '@backstage/errors';
 import {
   Grant,
+  ReviewCampaign,
+  ReviewLine,
   ServiceRequest,
   Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -51,6 +53,13 @@ export function mockServiceCatalogueApi(
     getSwap: unexpected('getSwap'),
     listDepartures: unexpected('listDepartures'),
     getReport: unexpected('getReport'),
+    listReviewLines: unexpected('listReviewLines'),
+    decideReviewLines: unexpected('decideReviewLines'),
+    listReviewCampaigns: unexpected('listReviewCampaigns'),
+    startReviewCampaign: unexpected('startReviewCampaign'),
+    getReviewCampaign: unexpected('getReviewCampaign'),
+    getReviewCampaignReport: unexpected('getReviewCampaignReport'),
+    getReviewCampaignReportCsv: unexpected('getReviewCampaignReportCsv'),
   };
   for (const [key, value] of Object.entries(overrides)) {
     Object.assign(api, {
@@ -128,6 +137,58 @@ export function swap(overrides: Partial<Swap> = {}): Swap {
     moved: 0,
     failed: 0,
     createdAt: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A line of an access review as the backend returns it, with the fields a
+ * test cares about overridden.
+ *
+ * @internal
+ */
+export function reviewLine(overrides: Partial<ReviewLine> = {}): ReviewLine {
+  return {
+    id: 'line-1',
+    campaignId: 'campaign-1',
+    campaignTitle: 'VPN access review',
+    deadlineAt: '2025-04-15T00:00:00Z',
+    grantId: 'grant-1',
+    holderRef: 'user:default/ann',
+    offeringRef: 'offering:default/vpn-access',
+    offeringTitle: 'VPN access',
+    offeringOwnerRef: 'group:default/network-team',
+    targetRef: 'resource:default/corp-vpn',
+    grantedAt: '2025-01-10T10:00:00Z',
+    origin: 'request',
+    trackingNumber: 'REQ-000001',
+    reviewerRefs: ['user:default/leo'],
+    onUndecided: 'revoke',
+    grantState: 'active',
+    ...overrides,
+  };
+}
+
+/**
+ * An access review campaign as the backend returns it, with the fields a
+ * test cares about overridden.
+ *
+ * @internal
+ */
+export function reviewCampaign(
+  overrides: Partial<ReviewCampaign> = {},
+): ReviewCampaign {
+  return {
+    id: 'campaign-1',
+    title: 'VPN access review',
+    scope: { kind: 'offering', offeringRef: 'offering:default/vpn-access' },
+    trigger: 'manual',
+    openedByRef: 'user:default/leo',
+    openedAt: '2025-04-01T09:00:00Z',
+    deadlineAt: '2025-04-15T00:00:00Z',
+    state: 'open',
+    ownerRefs: ['group:default/network-team'],
+    progress: { total: 4, kept: 1, revoked: 1, undecided: 2 },
     ...overrides,
   };
 }

@@ -6,6 +6,8 @@ import {
   ApprovalDelegation,
   CreateDelegationBody,
   DecideRequestBody,
+  DecideReviewLinesBody,
+  DecideReviewLinesResponse,
   EntityAccess,
   GetReportQuery,
   ExtendGrantBody,
@@ -18,15 +20,22 @@ import {
   ListApprovalsQuery,
   ListRequestsQuery,
   ListRequestsResponse,
+  ListReviewCampaignsQuery,
+  ListReviewCampaignsResponse,
+  ListReviewLinesQuery,
+  ListReviewLinesResponse,
   OfferingSummary,
   RequestComment,
   RequestDetails,
   RequestTaskLog,
   RequestState,
   ReportName,
+  ReviewCampaign,
+  ReviewCampaignReport,
   RevokeGrantBody,
   ServiceCatalogueReports,
   ServiceRequest,
+  StartReviewCampaignBody,
   StartSwapBody,
   SubmitRequestBody,
   Swap,
@@ -331,6 +340,51 @@ export interface ServiceCatalogueApi {
     name: K,
     query?: GetReportQuery,
   ): Promise<ServiceCatalogueReports[K]>;
+
+  /**
+   * A page of the access review lines the caller may decide now, as a
+   * reviewer or for a reviewer who delegated to them; the next with the
+   * response's `nextCursor`.
+   */
+  listReviewLines(
+    query?: ListReviewLinesQuery,
+  ): Promise<ListReviewLinesResponse>;
+
+  /**
+   * Keeps or revokes up to 100 lines at once. Each line is decided on its
+   * own: the response holds the line or the reason it was refused, in the
+   * order asked. Rejects with 400 when revoking without a reason.
+   */
+  decideReviewLines(
+    body: DecideReviewLinesBody,
+  ): Promise<DecideReviewLinesResponse>;
+
+  /**
+   * A page of the campaigns of the offerings the caller owns (every one for
+   * administrators and the service desk), newest first.
+   */
+  listReviewCampaigns(
+    query?: ListReviewCampaignsQuery,
+  ): Promise<ListReviewCampaignsResponse>;
+
+  /**
+   * Opens a campaign by hand for one offering or for everything a group
+   * owns. Rejects with 403 unless the caller owns it or administers the
+   * service catalogue.
+   */
+  startReviewCampaign(body: StartReviewCampaignBody): Promise<ReviewCampaign>;
+
+  /** One campaign, with its progress. */
+  getReviewCampaign(campaignId: string): Promise<ReviewCampaign>;
+
+  /** Every line of a campaign, who decided what, when and why, and its history. */
+  getReviewCampaignReport(campaignId: string): Promise<ReviewCampaignReport>;
+
+  /**
+   * The campaign's report as the backend's CSV file, fetched with the
+   * caller's credentials so that it can be saved.
+   */
+  getReviewCampaignReportCsv(campaignId: string): Promise<Blob>;
 }
 
 /**

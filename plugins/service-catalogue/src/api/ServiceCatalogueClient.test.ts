@@ -765,4 +765,178 @@ describe('ServiceCatalogueClient', () => {
       items: [departure],
     });
   });
+
+  it('lists the review lines with their filters and cursor, leaving out the empty ones', async () => {
+    const asked: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/reviews/lines`, (req, res, ctx) => {
+        asked.push(req.url.search);
+        return res(ctx.json({ items: [{ id: 'line-1' }], nextCursor: 'n' }));
+      }),
+    );
+
+    await expect(client.listReviewLines()).resolves.toEqual({
+      items: [{ id: 'line-1' }],
+      nextCursor: 'n',
+    });
+    await client.listReviewLines({
+      campaignId: 'c1',
+      offeringRef: 'offering:default/vpn-access',
+      targetRef: 'resource:default/corp-vpn',
+      holder: '',
+      cursor: 'abc=',
+      limit: 25,
+    });
+    expect(asked).toEqual([
+      '',
+      '?campaignId=c1&offeringRef=offering%3Adefault%2Fvpn-access&targetRef=resource%3Adefault%2Fcorp-vpn&cursor=abc%3D&limit=25',
+    ]);
+  });
+
+  it('posts one decision for several review lines, and answers per line', async () => {
+    const bodies: unknown[] = [];
+    const results = [
+      { lineId: 'l1', line: { id: 'l1', decision: 'revoke' } },
+      { lineId: 'l2', error: { name: 'ConflictError', message: 'Decided' } },
+    ];
+    server.use(
+      rest.post(`${baseUrl}/reviews/decisions`, async (req, res, ctx) => {
+        bodies.push(await req.json());
+        return res(ctx.json({ results }));
+      }),
+    );
+
+    await expect(
+      client.decideReviewLines({
+        lineIds: ['l1', 'l2'],
+        decision: 'revoke',
+        reason: 'Left the project',
+      }),
+    ).resolves.toEqual({ results });
+    expect(bodies).toEqual([
+      { lineIds: ['l1', 'l2'], decision: 'revoke', reason: 'Left the project' },
+    ]);
+  });
+
+  it('turns a refused review decision into a ResponseError with the reason', async () => {
+    server.use(
+      rest.post(`${baseUrl}/reviews/decisions`, (_req, res, ctx) =>
+        res(
+          ctx.status(400),
+          ctx.json({
+            error: { name: 'InputError', message: 'Say why' },
+            request: { method: 'POST', url: '/reviews/decisions' },
+            response: { statusCode: 400 },
+          }),
+        ),
+      ),
+    );
+
+    const error = await client
+      .decideReviewLines({ lineIds: ['l1'], decision: 'revoke' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(400);
+    expect(error.body.error.message).toBe('Say why');
+  });
+
+  it('lists, starts and fetches review campaigns, encoding the id', async () => {
+    const asked: string[] = [];
+    const bodies: unknown[] = [];
+    server.use(
+      rest.get(`${baseUrl}/reviews/campaigns`, (req, res, ctx) => {
+        asked.push(req.url.search);
+        return res(ctx.json({ items: [] }));
+      }),
+      rest.post(`${baseUrl}/reviews/campaigns`, async (req, res, ctx) => {
+        bodies.push(await req.json());
+        return res(ctx.status(201), ctx.json({ id: 'c1' }));
+      }),
+      rest.get(`${baseUrl}/reviews/campaigns/:id`, (req, res, ctx) => {
+        asked.push(req.url.pathname);
+        return res(ctx.json({ id: req.params.id }));
+      }),
+      rest.get(`${baseUrl}/reviews/campaigns/:id/report`, (req, res, ctx) => {
+        asked.push(`${req.url.pathname}${req.url.search}`);
+        return res(ctx.json({ campaign: { id: req.params.id } }));
+      }),
+    );
+
+    await client.listReviewCampaigns();
+    await client.listReviewCampaigns({
+      state: 'closed',
+      cursor: 'x',
+      limit: 5,
+    });
+    await expect(
+      client.startReviewCampaign({
+        scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
+        deadline: 'P7D',
+      }),
+    ).resolves.toEqual({ id: 'c1' });
+    await expect(client.getReviewCampaign('a/b')).resolves.toEqual({
+      id: 'a/b',
+    });
+    await expect(client.getReviewCampaignReport('c1')).resolves.toEqual({
+      campaign: { id: 'c1' },
+    });
+    expect(asked).toEqual([
+      '',
+      '?state=closed&cursor=x&limit=5',
+      '/api/service-catalogue/reviews/campaigns/a%2Fb',
+      '/api/service-catalogue/reviews/campaigns/c1/report',
+    ]);
+    expect(bodies).toEqual([
+      {
+        scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
+        deadline: 'P7D',
+      },
+    ]);
+  });
+
+  it("fetches a campaign's report as CSV through the fetch API", async () => {
+    const fetchApi = { fetch: jest.fn(fetch) };
+    server.use(
+      rest.get(`${baseUrl}/reviews/campaigns/c1/report`, (req, res, ctx) =>
+        req.url.searchParams.get('format') === 'csv'
+          ? res(
+              ctx.set('Content-Type', 'text/csv'),
+              ctx.body('holder,decision\r\nuser:default/ann,revoke\r\n'),
+            )
+          : res(ctx.status(400)),
+      ),
+    );
+
+    const blob = await new ServiceCatalogueClient({
+      discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+      fetchApi,
+    }).getReviewCampaignReportCsv('c1');
+
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      `${baseUrl}/reviews/campaigns/c1/report?format=csv`,
+    );
+    expect(blob.type).toMatch(/^text\/csv/);
+    await expect(blob.text()).resolves.toBe(
+      'holder,decision\r\nuser:default/ann,revoke\r\n',
+    );
+  });
+
+  it('turns a refused CSV download into a ResponseError', async () => {
+    server.use(
+      rest.get(`${baseUrl}/reviews/campaigns/c1/report`, (_req, res, ctx) =>
+        res(
+          ctx.status(404),
+          ctx.json({
+            error: { name: 'NotFoundError', message: 'No such campaign' },
+            request: { method: 'GET', url: '/reviews/campaigns/c1/report' },
+            response: { statusCode: 404 },
+          }),
+        ),
+      ),
+    );
+
+    const error = await client.getReviewCampaignReportCsv('c1').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+  });
 });

@@ -8,6 +8,8 @@ import {
   ApprovalDelegation,
   CreateDelegationBody,
   DecideRequestBody,
+  DecideReviewLinesBody,
+  DecideReviewLinesResponse,
   EntityAccess,
   GetReportQuery,
   Grant,
@@ -19,14 +21,21 @@ import {
   ListApprovalsQuery,
   ListRequestsQuery,
   ListRequestsResponse,
+  ListReviewCampaignsQuery,
+  ListReviewCampaignsResponse,
+  ListReviewLinesQuery,
+  ListReviewLinesResponse,
   OfferingSummary,
   RequestComment,
   RequestDetails,
   RequestTaskLog,
   ReportName,
+  ReviewCampaign,
+  ReviewCampaignReport,
   RevokeGrantBody,
   ServiceCatalogueReports,
   ServiceRequest,
+  StartReviewCampaignBody,
   SubmitRequestBody,
   Swap,
 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -312,10 +321,100 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     );
   }
 
+  async listReviewLines(
+    query: ListReviewLinesQuery = {},
+  ): Promise<ListReviewLinesResponse> {
+    const params = new URLSearchParams();
+    for (const key of [
+      'campaignId',
+      'offeringRef',
+      'targetRef',
+      'holder',
+      'cursor',
+    ] as const) {
+      const value = query[key];
+      if (value) {
+        params.set(key, value);
+      }
+    }
+    if (query.limit !== undefined) {
+      params.set('limit', String(query.limit));
+    }
+    return this.request<ListReviewLinesResponse>(
+      `/reviews/lines${queryString(params)}`,
+    );
+  }
+
+  async decideReviewLines(
+    body: DecideReviewLinesBody,
+  ): Promise<DecideReviewLinesResponse> {
+    return this.request<DecideReviewLinesResponse>('/reviews/decisions', {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async listReviewCampaigns(
+    query: ListReviewCampaignsQuery = {},
+  ): Promise<ListReviewCampaignsResponse> {
+    const params = new URLSearchParams();
+    if (query.state) {
+      params.set('state', query.state);
+    }
+    if (query.cursor) {
+      params.set('cursor', query.cursor);
+    }
+    if (query.limit !== undefined) {
+      params.set('limit', String(query.limit));
+    }
+    return this.request<ListReviewCampaignsResponse>(
+      `/reviews/campaigns${queryString(params)}`,
+    );
+  }
+
+  async startReviewCampaign(
+    body: StartReviewCampaignBody,
+  ): Promise<ReviewCampaign> {
+    return this.request<ReviewCampaign>('/reviews/campaigns', {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async getReviewCampaign(campaignId: string): Promise<ReviewCampaign> {
+    return this.request<ReviewCampaign>(campaignPath(campaignId));
+  }
+
+  async getReviewCampaignReport(
+    campaignId: string,
+  ): Promise<ReviewCampaignReport> {
+    return this.request<ReviewCampaignReport>(
+      `${campaignPath(campaignId)}/report`,
+    );
+  }
+
+  async getReviewCampaignReportCsv(campaignId: string): Promise<Blob> {
+    const response = await this.fetch(
+      `${campaignPath(campaignId)}/report?format=csv`,
+    );
+    return response.blob();
+  }
+
   private async request<T>(
     path: string,
     init: { method?: string; body?: object } = {},
   ): Promise<T> {
+    const response = await this.fetch(path, init);
+    if (response.status === 204) {
+      return undefined as T;
+    }
+    return (await response.json()) as T;
+  }
+
+  private async fetch(
+    path: string,
+    init: { method?: string; body?: object } = {},
+  ): Promise<Response> {
     // Resolved on every call rather than cached: discovery may move the
     // backend between calls, and the implementation caches where it can.
     const baseUrl = await this.discoveryApi.getBaseUrl('service-catalogue');
@@ -333,10 +432,7 @@ export class ServiceCatalogueClient implements ServiceCatalogueApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204) {
-      return undefined as T;
-    }
-    return (await response.json()) as T;
+    return response;
   }
 }
 
@@ -346,6 +442,10 @@ function offeringPath(options: GetOfferingOptions): string {
   const namespace = encodeURIComponent(options.namespace);
   const name = encodeURIComponent(options.name);
   return `/offerings/${namespace}/${name}`;
+}
+
+function campaignPath(campaignId: string): string {
+  return `/reviews/campaigns/${encodeURIComponent(campaignId)}`;
 }
 
 function requestPath(requestId: string): string {

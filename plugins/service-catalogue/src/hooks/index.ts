@@ -4,4 +4,5 @@ export { useUserRef } from './useUserRef';
 export { useRevokeGrant } from './useRevokeGrant';
 export { usePagedRequests } from './usePagedRequests';
 export { useFormFields } from './useFormFields';
-export { useCursorPages } from './useCursorPages';
+export { useCursorPages, type CursorPage } from './useCursorPages';
+export { useReviewLines, type ReviewLinesFilters } from './useReviewLines';

@@ -36,7 +36,7 @@ describe('useCursorPages', () => {
     await act(async () => pending.c1(pageOf(['b'], 'c2')));
 
     await waitFor(() =>
-      expect(result.current.table.requests).toEqual([{ id: 'b' }]),
+      expect(result.current.table.rows).toEqual([{ id: 'b' }]),
     );
     expect(result.current.table.paging.page).toBe(1);
     expect(load.mock.calls.map(([page]) => page.cursor)).toEqual([
@@ -55,11 +55,11 @@ describe('useCursorPages', () => {
     });
     const { result } = renderHook(() => useCursorPages(load), { wrapper });
     await waitFor(() =>
-      expect(result.current.table.requests).toEqual([{ id: 'a' }]),
+      expect(result.current.table.rows).toEqual([{ id: 'a' }]),
     );
     act(() => result.current.table.paging.onPageChange(1));
     await waitFor(() =>
-      expect(result.current.table.requests).toEqual([{ id: 'b' }]),
+      expect(result.current.table.rows).toEqual([{ id: 'b' }]),
     );
 
     // Everything on the second page was decided: it is empty now.
@@ -69,7 +69,7 @@ describe('useCursorPages', () => {
 
     await waitFor(() => expect(result.current.table.paging.page).toBe(0));
     await waitFor(() =>
-      expect(result.current.table.requests).toEqual([{ id: 'a' }]),
+      expect(result.current.table.rows).toEqual([{ id: 'a' }]),
     );
   });
 });

@@ -1,12 +1,23 @@
 import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { ListRequestsResponse } from '@service-catalogue/plugin-service-catalogue-common';
 import { useRequestChanged } from './useRequestChanged';
 
 const PAGE_SIZE = 25;
 
 /**
- * One page of a list of requests that the backend pages by cursor, kept
+ * One page of a list as the backend answers it; lists that cannot count
+ * their rows cheaply leave out `totalCount`.
+ *
+ * @internal
+ */
+export type CursorPage<T> = {
+  items: T[];
+  nextCursor?: string;
+  totalCount?: number;
+};
+
+/**
+ * One page of a list that the backend pages by cursor, kept
  * fresh by the backend's signals. The cursors of the pages seen so far are
  * kept, so going back shows the same page again; a cursor only leads
  * forward one page, so asking for any later page shows the next.
@@ -20,11 +31,8 @@ const PAGE_SIZE = 25;
  *   must be plain data
  * @internal
  */
-export function useCursorPages(
-  load: (page: {
-    cursor?: string;
-    limit: number;
-  }) => Promise<ListRequestsResponse>,
+export function useCursorPages<T>(
+  load: (page: { cursor?: string; limit: number }) => Promise<CursorPage<T>>,
   filters: unknown[] = [],
 ) {
   // The cursor of each page up to the one shown; the first has none.
@@ -68,9 +76,9 @@ export function useCursorPages(
   return {
     retry,
     value,
-    /** What a `RequestTable` shows. */
+    /** What a `PagedTable` or a `RequestTable` shows. */
     table: {
-      requests: value?.items,
+      rows: value?.items,
       loading,
       error,
       paging: {
@@ -79,7 +87,7 @@ export function useCursorPages(
         // A capped count must not end the paging before the list does.
         totalCount: value
           ? Math.max(
-              value.totalCount,
+              value.totalCount ?? 0,
               page * PAGE_SIZE +
                 value.items.length +
                 (value.nextCursor ? 1 : 0),

@@ -40,7 +40,7 @@ export function usePagedRequests(
     retry,
     /** What a `RequestTable` shows. */
     table: {
-      requests: value?.items,
+      rows: value?.items,
       loading,
       error,
       paging: {

@@ -17,6 +17,7 @@ import {
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
   ReportsSidebarItem,
+  ReviewsSidebarItem,
 } from '@service-catalogue/plugin-service-catalogue';
 
 export const SidebarContent = NavContentBlueprint.make({
@@ -40,6 +41,7 @@ export const SidebarContent = NavContentBlueprint.make({
             <MyAccessSidebarItem />
             <ApprovalsSidebarItem />
             <DeskQueueSidebarItem />
+            <ReviewsSidebarItem />
             <ReportsSidebarItem />
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}

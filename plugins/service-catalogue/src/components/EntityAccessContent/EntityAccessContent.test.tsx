@@ -19,6 +19,7 @@ import {
   grant,
   mockServiceCatalogueApi,
   responseError,
+  reviewLine,
   serviceRequest,
   swap,
 } from '../../testUtils';
@@ -617,5 +618,75 @@ describe('EntityAccessContent', () => {
         within(dialog).getByRole('button', { name: 'Move holders' }),
       ).toBeDisabled();
     });
+  });
+
+  it('lists the review lines for the entity that wait for the viewer, to revoke as on the Reviews page', async () => {
+    const lines = [
+      reviewLine({ id: 'l-bob', holderRef: 'user:default/bob' }),
+      reviewLine({ id: 'l-carol', holderRef: 'user:default/carol' }),
+    ];
+    const api = mockServiceCatalogueApi({
+      getEntityAccess: async () => ({ ...access, holders: [] }),
+      listReviewLines: jest
+        .fn()
+        .mockResolvedValueOnce({ items: lines })
+        .mockResolvedValue({ items: [] }),
+      decideReviewLines: async () => ({
+        results: [
+          { lineId: 'l-bob', line: { ...lines[0], decision: 'revoke' } },
+        ],
+      }),
+    });
+    await renderContent(api);
+
+    expect(
+      await screen.findByRole('heading', { name: 'Reviews' }),
+    ).toBeInTheDocument();
+    expect(api.listReviewLines).toHaveBeenCalledWith(
+      expect.objectContaining({ targetRef: 'resource:default/corp-vpn' }),
+    );
+    const table = screen.getByRole('table', { name: 'Lines to review' });
+    // The entity is what every line gives access to.
+    expect(
+      within(table).queryByRole('columnheader', { name: 'Target' }),
+    ).toBeNull();
+    await userEvent.click(
+      within(table).getByRole('checkbox', { name: 'Select bob, VPN access' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Revoke' }));
+    const dialog = screen.getByRole('dialog', { name: 'Revoke 1 line' });
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: /Reason/ }),
+      'Moved team',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Revoke' }),
+    );
+
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Revoked 1 line',
+    );
+    expect(api.decideReviewLines).toHaveBeenCalledWith({
+      lineIds: ['l-bob'],
+      decision: 'revoke',
+      reason: 'Moved team',
+    });
+    // The card stays with the outcome once nothing is left to review.
+    expect(
+      await screen.findByText('Nothing left to review'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no Reviews card to a viewer with nothing to review', async () => {
+    const api = mockServiceCatalogueApi({
+      getEntityAccess: async () => ({ ...access, holders: [] }),
+      listReviewLines: async () => ({ items: [] }),
+    });
+    await renderContent(api);
+
+    await screen.findByRole('heading', { name: 'Offerings' });
+    await waitFor(() => expect(api.listReviewLines).toHaveBeenCalled());
+    expect(screen.queryByRole('heading', { name: 'Reviews' })).toBeNull();
+    expect(screen.queryByRole('table', { name: 'Lines to review' })).toBeNull();
   });
 });

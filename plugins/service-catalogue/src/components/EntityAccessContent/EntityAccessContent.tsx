@@ -6,7 +6,10 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import { serviceCatalogueApiRef } from '../../api';
@@ -14,6 +17,7 @@ import { useRequestChanged, useRevokeGrant } from '../../hooks';
 import { GiveUpDialog, ReasonDialog } from '../shared';
 import { HoldersCard, holderName } from './HoldersCard';
 import { OfferingsCard } from './OfferingsCard';
+import { ReviewsCard } from './ReviewsCard';
 import { SwapHoldersDialog, SwapSource } from './SwapHoldersDialog';
 import { YourAccessCard } from './YourAccessCard';
 
@@ -64,6 +68,7 @@ export function EntityAccessContent() {
       <Grid item xs={12} md={6}>
         <YourAccessCard access={value} onGiveUp={giveUp.confirm} />
       </Grid>
+      <ReviewsCard targetRef={stringifyEntityRef(entity)} />
       {value.holders.length > 0 && (
         <Grid item xs={12}>
           <HoldersCard

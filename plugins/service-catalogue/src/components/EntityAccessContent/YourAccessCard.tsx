@@ -82,7 +82,7 @@ export function YourAccessCard(props: {
             requestColumns.state(),
             requestColumns.created(),
           ]}
-          requests={access.myRequests}
+          rows={access.myRequests}
           empty={{ title: 'No open requests', description: '' }}
         />
       )}

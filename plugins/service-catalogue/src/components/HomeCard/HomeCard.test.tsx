@@ -8,6 +8,7 @@ import {
   grant,
   mockServiceCatalogueApi,
   responseError,
+  reviewLine,
   serviceRequest,
 } from '../../testUtils';
 import { HomeCardContent } from './HomeCard';
@@ -175,5 +176,51 @@ describe('the home page card', () => {
       name: 'REQ-000012 Offering 2',
     });
     expect(within(decisions).getAllByRole('listitem')).toHaveLength(2);
+  });
+
+  it('shows the access waiting for my review, when some does', async () => {
+    await render(
+      mockServiceCatalogueApi({
+        listAwaitingApproval: async () => ({ items: [], totalCount: 0 }),
+        listReviewLines: async () => ({
+          items: ['ann', 'bob', 'cid', 'dan'].map(holder =>
+            reviewLine({ id: holder, holderRef: `user:default/${holder}` }),
+          ),
+          nextCursor: 'more',
+        }),
+        listRequests: async () => ({ items: [], totalCount: 0 }),
+        listMyGrants: async () => ({ items: [] }),
+      }),
+    );
+
+    const review = (
+      await screen.findByRole('heading', { name: /Waiting for your review/ })
+    ).closest('section')!;
+    expect(review).toHaveTextContent('(4+)');
+    expect(within(review).getAllByRole('listitem')).toHaveLength(3);
+    expect(
+      within(review).getByRole('link', { name: 'ann, VPN access' }),
+    ).toHaveAttribute('href', '/service-catalogue/reviews');
+    expect(
+      within(review).getByRole('link', {
+        name: 'All access waiting for your review',
+      }),
+    ).toHaveAttribute('href', '/service-catalogue/reviews');
+  });
+
+  it('shows no review section to those with nothing to review', async () => {
+    const api = mockServiceCatalogueApi({
+      listAwaitingApproval: async () => ({ items: [], totalCount: 0 }),
+      listReviewLines: async () => ({ items: [] }),
+      listRequests: async () => ({ items: [], totalCount: 0 }),
+      listMyGrants: async () => ({ items: [] }),
+    });
+    await render(api);
+
+    await screen.findByText('Nothing waits for your decision.');
+    expect(api.listReviewLines).toHaveBeenCalled();
+    expect(
+      screen.queryByRole('heading', { name: /Waiting for your review/ }),
+    ).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
@@ -14,8 +15,9 @@ import {
   approvalsRouteRef,
   requestRouteRef,
   requestsRouteRef,
+  reviewsRouteRef,
 } from '../../routes';
-import { formatAge, formatDate, stateLabel } from '../shared';
+import { formatAge, formatDate, lineName, stateLabel } from '../shared';
 import { formatRelative } from '../shared/grants';
 import { HomeCardSection } from './HomeCardSection';
 
@@ -151,10 +153,40 @@ function ExpiringAccess(props: { maxItems: number }) {
   );
 }
 
+function ToReview(props: { maxItems: number }) {
+  const api = useApi(serviceCatalogueApiRef);
+  const reviewsRoute = useRouteRef(reviewsRouteRef);
+  const { value, loading } = useAsync(() => api.listReviewLines(), [api]);
+  // Few people review access, and only while a campaign is open: the
+  // others see no section, rather than one saying that nothing waits, nor
+  // an error where the backend has no reviews yet.
+  if (loading || !value?.items.length) {
+    return null;
+  }
+  // The backend does not count lines; one page is as many as it shows.
+  const count = `${value.items.length}${value.nextCursor ? '+' : ''}`;
+  return (
+    <HomeCardSection
+      title="Waiting for your review"
+      to={reviewsRoute()}
+      linkLabel="All access waiting for your review"
+      loading={false}
+      total={count}
+      items={value.items.slice(0, props.maxItems).map(line => ({
+        key: line.id,
+        primary: lineName(line),
+        secondary: `${line.campaignTitle}, due ${formatDate(line.deadlineAt)}`,
+        to: reviewsRoute(),
+      }))}
+      empty=""
+    />
+  );
+}
+
 /**
  * What waits for the signed-in user in the service catalogue: requests
- * waiting for their decision, their open requests, and their access that
- * expires soon, each linking to its page.
+ * waiting for their decision, access waiting for their review, their open
+ * requests, and their access that expires soon, each linking to its page.
  *
  * @internal
  */
@@ -163,6 +195,7 @@ export function HomeCardContent(props: ServiceCatalogueHomeCardProps) {
   return (
     <>
       <Awaiting maxItems={maxItems} />
+      <ToReview maxItems={maxItems} />
       <OpenRequests maxItems={maxItems} />
       <ExpiringAccess maxItems={maxItems} />
     </>

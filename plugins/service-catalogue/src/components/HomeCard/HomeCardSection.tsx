@@ -27,7 +27,8 @@ export function HomeCardSection(props: {
   linkLabel: string;
   loading: boolean;
   error?: Error;
-  total?: number;
+  /** How many, such as `4`, or `25+` where the backend does not count. */
+  total?: number | string;
   items?: SectionItem[];
   empty: ReactNode;
 }) {

@@ -8,7 +8,7 @@ import {
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { mockServiceCatalogueApi } from '../../testUtils';
+import { mockServiceCatalogueApi, reviewCampaign } from '../../testUtils';
 import { ReportsPage } from './ReportsPage';
 
 const HOUR = 3_600_000;
@@ -128,6 +128,7 @@ function api() {
     getOfferings: async () => ({ items: [] }),
     getReport: (async (name: ReportName, _query?: GetReportQuery) =>
       reports[name]) as any,
+    listReviewCampaigns: async () => ({ items: [reviewCampaign()] }),
   });
 }
 
@@ -182,6 +183,42 @@ describe('ReportsPage', () => {
     expect(
       screen.getByRole('button', { name: 'Export Time to deliver as CSV' }),
     ).toBeEnabled();
+  });
+
+  it('lists the open access review campaigns with their progress, linking to their reports', async () => {
+    const mock = await renderPage();
+
+    const campaigns = await screen.findByRole('list', {
+      name: 'Open review campaigns',
+    });
+    expect(
+      within(campaigns).getByRole('link', { name: 'VPN access review' }),
+    ).toHaveAttribute(
+      'href',
+      '/service-catalogue/reviews/campaigns/campaign-1',
+    );
+    expect(within(campaigns).getByText('2 of 4 decided')).toBeInTheDocument();
+    expect(
+      within(campaigns).getByRole('progressbar', {
+        name: 'VPN access review: 2 of 4 decided',
+      }),
+    ).toHaveAttribute('aria-valuenow', '50');
+    expect(mock.listReviewCampaigns).toHaveBeenCalledWith(
+      expect.objectContaining({ state: 'open' }),
+    );
+  });
+
+  it('says when no access review campaign is open', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        ...api(),
+        listReviewCampaigns: async () => ({ items: [] }),
+      }),
+    );
+
+    expect(
+      await screen.findByText('No review campaign is open.'),
+    ).toBeInTheDocument();
   });
 
   it('asks every report again for the category picked', async () => {

@@ -16,6 +16,7 @@ import { hours, percent } from './csv';
 import { ReportCard } from './ReportCard';
 import { ReportChart } from './ReportChart';
 import { ReportFilterValues, ReportFilters } from './ReportFilters';
+import { ReviewCampaignsCard } from './ReviewCampaignsCard';
 
 const BREACHES_SHOWN = 100;
 
@@ -398,6 +399,9 @@ function Reports(props: { reports: ServiceCatalogueReports }) {
           }
           emptyText="Nobody holds access through these offerings."
         />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <ReviewCampaignsCard />
       </Grid>
       <Grid item xs={12}>
         <Typography variant="caption" color="textSecondary">

@@ -9,6 +9,7 @@ import { MyAccessPage } from '../MyAccessPage';
 import { MyRequestsPage } from '../MyRequestsPage';
 import { ReportsPage } from '../ReportsPage';
 import { RequestPage } from '../RequestPage';
+import { ReviewCampaignPage, ReviewsPage } from '../ReviewsPage';
 import { NewFrontendSystemProvider } from '../shared';
 
 // Loaded on demand: the request form brings the scaffolder's form machinery
@@ -40,6 +41,11 @@ function PluginRoutes(props: { nfs: boolean }) {
       <Route path="/access" element={<MyAccessPage />} />
       <Route path="/desk/*" element={<DeskQueuePage />} />
       <Route path="/reports" element={<ReportsPage />} />
+      <Route
+        path="/reviews/campaigns/:campaignId"
+        element={<ReviewCampaignPage />}
+      />
+      <Route path="/reviews/*" element={<ReviewsPage />} />
     </Routes>
   );
 }

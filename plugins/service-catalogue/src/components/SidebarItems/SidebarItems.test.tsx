@@ -9,6 +9,7 @@ import {
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
   ReportsSidebarItem,
+  ReviewsSidebarItem,
 } from './SidebarItems';
 
 describe('sidebar items', () => {
@@ -32,6 +33,7 @@ describe('sidebar items', () => {
         <MyAccessSidebarItem />
         <DeskQueueSidebarItem />
         <ReportsSidebarItem />
+        <ReviewsSidebarItem />
       </TestApiProvider>,
       { mountedRoutes: { '/service-catalogue': rootRouteRef } },
     );
@@ -57,6 +59,10 @@ describe('sidebar items', () => {
     expect(screen.getByRole('link', { name: /Reports/ })).toHaveAttribute(
       'href',
       '/service-catalogue/reports',
+    );
+    expect(screen.getByRole('link', { name: /Reviews/ })).toHaveAttribute(
+      'href',
+      '/service-catalogue/reviews',
     );
   });
 });

@@ -7,6 +7,7 @@ import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
 import HeadsetMicIcon from '@material-ui/icons/HeadsetMic';
 import BarChartIcon from '@material-ui/icons/BarChart';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
+import RateReviewIcon from '@material-ui/icons/RateReview';
 import { serviceCatalogueApiRef } from '../../api';
 import { useRequestChanged } from '../../hooks';
 import {
@@ -15,6 +16,7 @@ import {
   deskRouteRef,
   reportsRouteRef,
   requestsRouteRef,
+  reviewsRouteRef,
 } from '../../routes';
 
 /**
@@ -161,4 +163,27 @@ export function ReportsSidebarItem(props: ReportsSidebarItemProps) {
   const { text = 'Reports', icon = BarChartIcon } = props;
   const reportsRoute = useRouteRef(reportsRouteRef);
   return <SidebarItem to={reportsRoute()} text={text} icon={icon} />;
+}
+
+/**
+ * Props of {@link ReviewsSidebarItem}.
+ *
+ * @public
+ */
+export type ReviewsSidebarItemProps = {
+  /** Defaults to `Reviews`. */
+  text?: string;
+  icon?: IconComponent;
+};
+
+/**
+ * A sidebar item linking to the access reviews: the lines waiting for the
+ * signed-in user's decision, and the campaigns of the offerings they own.
+ *
+ * @public
+ */
+export function ReviewsSidebarItem(props: ReviewsSidebarItemProps) {
+  const { text = 'Reviews', icon = RateReviewIcon } = props;
+  const reviewsRoute = useRouteRef(reviewsRouteRef);
+  return <SidebarItem to={reviewsRoute()} text={text} icon={icon} />;
 }

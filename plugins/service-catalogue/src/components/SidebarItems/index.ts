@@ -4,9 +4,11 @@ export {
   MyAccessSidebarItem,
   MyRequestsSidebarItem,
   ReportsSidebarItem,
+  ReviewsSidebarItem,
   type ApprovalsSidebarItemProps,
   type DeskQueueSidebarItemProps,
   type MyAccessSidebarItemProps,
   type MyRequestsSidebarItemProps,
   type ReportsSidebarItemProps,
+  type ReviewsSidebarItemProps,
 } from './SidebarItems';

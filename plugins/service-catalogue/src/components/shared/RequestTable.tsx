@@ -1,12 +1,7 @@
-import { CSSProperties, useLayoutEffect, useRef } from 'react';
-import {
-  EmptyState,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { CSSProperties } from 'react';
+import { TableColumn } from '@backstage/core-components';
 import { ServiceRequest } from '@service-catalogue/plugin-service-catalogue-common';
+import { PagedTable, TablePaging } from './PagedTable';
 
 /**
  * One column of a {@link RequestTable}.
@@ -21,17 +16,10 @@ export type RequestColumn = TableColumn<ServiceRequest>;
  *
  * @internal
  */
-export type RequestPaging = {
-  page: number;
-  pageSize: number;
-  totalCount: number;
-  onPageChange(page: number): void;
-};
+export type RequestPaging = TablePaging;
 
 /**
- * The plugin's list of requests, with the states every list has: the
- * backend's error, progress while the first answer comes, and what it means
- * that there is none.
+ * The plugin's list of requests.
  *
  * @internal
  */
@@ -40,7 +28,7 @@ export function RequestTable(props: {
   title: string;
   columns: RequestColumn[];
   /** Undefined until the first answer comes. */
-  requests?: ServiceRequest[];
+  rows?: ServiceRequest[];
   /** A new answer is on its way; the rows shown stay until it comes. */
   loading?: boolean;
   error?: Error;
@@ -48,54 +36,5 @@ export function RequestTable(props: {
   paging?: RequestPaging;
   rowStyle?(request: ServiceRequest): CSSProperties;
 }) {
-  const { title, requests, error, paging } = props;
-  const container = useRef<HTMLDivElement>(null);
-
-  // material-table draws its <table> without a name, and people (and the
-  // tests) find each list by its name.
-  useLayoutEffect(() => {
-    container.current
-      ?.querySelector('table')
-      ?.setAttribute('aria-label', title);
-  });
-
-  if (error) {
-    return <ResponseErrorPanel error={error} />;
-  }
-  if (!requests) {
-    return <Progress />;
-  }
-  if (requests.length === 0) {
-    return (
-      <EmptyState
-        missing="data"
-        title={props.empty.title}
-        description={props.empty.description}
-      />
-    );
-  }
-  return (
-    <div ref={container}>
-      {props.loading && <Progress />}
-      <Table<ServiceRequest>
-        columns={props.columns}
-        data={requests}
-        options={{
-          toolbar: false,
-          search: false,
-          sorting: false,
-          draggable: false,
-          padding: 'dense',
-          paging: Boolean(paging),
-          pageSize: paging?.pageSize,
-          pageSizeOptions: paging ? [paging.pageSize] : undefined,
-          emptyRowsWhenPaging: false,
-          rowStyle: props.rowStyle,
-        }}
-        page={paging?.page}
-        totalCount={paging?.totalCount}
-        onPageChange={paging ? page => paging.onPageChange(page) : undefined}
-      />
-    </div>
-  );
+  return <PagedTable<ServiceRequest> {...props} />;
 }

@@ -37,6 +37,7 @@ export {
   type RequestColumn,
   type RequestPaging,
 } from './RequestTable';
+export { PagedTable, type TablePaging, useTableName } from './PagedTable';
 export { requestColumns } from './requestColumns';
 export { Facts } from './Facts';
 export {
@@ -46,3 +47,20 @@ export {
 export { StateFilter } from './StateFilter';
 export { useFormEntries } from './FormEntries';
 export { BreachedChip, SlaDue, slaStanding } from './SlaDue';
+export { CampaignProgress } from './CampaignProgress';
+export { ReviewDecisionDialog } from './ReviewDecisionDialog';
+export {
+  ReviewLinesTable,
+  ReviewOutcomeAlert,
+  type ReviewOutcome,
+} from './ReviewLinesTable';
+export {
+  decidedCount,
+  decisionLabel,
+  lineName,
+  originLabel,
+  pluralLines,
+  refName,
+  reviewEventLabel,
+  scopeLabel,
+} from './reviews';

@@ -1,0 +1,2 @@
+export { ReviewsPage } from './ReviewsPage';
+export { ReviewCampaignPage } from './ReviewCampaignPage';

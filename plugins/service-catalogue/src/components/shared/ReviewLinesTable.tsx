@@ -1,0 +1,294 @@
+import { useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { Link, TableColumn } from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
+import {
+  ReviewDecision,
+  ReviewLine,
+} from '@service-catalogue/plugin-service-catalogue-common';
+import { serviceCatalogueApiRef } from '../../api';
+import { requestRouteRef } from '../../routes';
+import { errorMessage } from './format';
+import { formatDate } from './grants';
+import { PagedTable, TablePaging } from './PagedTable';
+import { ReviewDecisionDialog } from './ReviewDecisionDialog';
+import { decisionLabel, lineName, originLabel, pluralLines } from './reviews';
+
+/** What the user is confirming: one decision for the selected lines. */
+type Pending = { decision: ReviewDecision; lines: ReviewLine[] };
+
+/**
+ * What came of one decision on several lines: each line decided, or the
+ * reason the backend refused it.
+ *
+ * @internal
+ */
+export type ReviewOutcome = {
+  decision: ReviewDecision;
+  results: Array<{ line: ReviewLine; error?: string }>;
+};
+
+/**
+ * Says what became of each line of a decision: with several at once, one
+ * refusal must not hide the others' success.
+ *
+ * @internal
+ */
+export function ReviewOutcomeAlert(props: {
+  outcome: ReviewOutcome;
+  onClose(): void;
+}) {
+  const { outcome, onClose } = props;
+  const verb = decisionLabel(outcome.decision);
+  const failed = outcome.results.filter(r => r.error).length;
+  const decided = outcome.results.length - failed;
+  const title =
+    failed === 0
+      ? `${verb} ${pluralLines(decided)}`
+      : `${verb} ${pluralLines(decided)}; ${failed} failed`;
+  return (
+    <Alert
+      severity={failed === 0 ? 'success' : 'error'}
+      role={failed === 0 ? 'status' : 'alert'}
+      onClose={onClose}
+    >
+      <AlertTitle>{title}</AlertTitle>
+      <ul aria-label="Outcome per line">
+        {outcome.results.map(({ line, error }) => (
+          <li key={line.id}>
+            {`${lineName(line)}: ${error ?? verb.toLocaleLowerCase('en-US')}`}
+          </li>
+        ))}
+      </ul>
+    </Alert>
+  );
+}
+
+function TrackingLink(props: { trackingNumber: string }) {
+  const requestRoute = useRouteRef(requestRouteRef);
+  return (
+    <Link to={requestRoute({ requestId: props.trackingNumber })}>
+      {props.trackingNumber}
+    </Link>
+  );
+}
+
+/**
+ * The review lines waiting for the signed-in user, to keep or revoke
+ * several at once with one reason.
+ *
+ * @internal
+ */
+export function ReviewLinesTable(props: {
+  /** Names the table, such as `Lines to review`. */
+  title: string;
+  /** One page of lines, as `useReviewLines` gives it. */
+  list: {
+    rows?: ReviewLine[];
+    loading?: boolean;
+    error?: Error;
+    paging?: TablePaging;
+  };
+  /** Reloads the page once lines were decided. */
+  onDecided(): void;
+  /** Leaves out what the offerings give access to, where that is the page. */
+  hideTarget?: boolean;
+  empty: { title: string; description: string };
+}) {
+  const { list, onDecided } = props;
+  const api = useApi(serviceCatalogueApiRef);
+  const theme = useTheme();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [pending, setPending] = useState<Pending>();
+  const [outcome, setOutcome] = useState<ReviewOutcome>();
+  // A refusal of the whole decision (no reason to revoke, say) stays with
+  // the question, so that the user can answer it.
+  const [refusal, setRefusal] = useState<string>();
+  const ask = (what: Pending | undefined) => {
+    setRefusal(undefined);
+    setPending(what);
+  };
+
+  // One call for all: the backend decides each line on its own and answers
+  // for each, so a refusal of one does not hide the others' success.
+  const [decideState, decide] = useAsyncFn(
+    async (what: Pending, reason: string | undefined) => {
+      let response;
+      try {
+        response = await api.decideReviewLines({
+          lineIds: what.lines.map(line => line.id),
+          decision: what.decision,
+          reason,
+        });
+      } catch (e) {
+        setRefusal(errorMessage(e as Error));
+        return;
+      }
+      const answers = new Map(response.results.map(r => [r.lineId, r]));
+      const next: ReviewOutcome = {
+        decision: what.decision,
+        results: what.lines.map(line => {
+          const answer = answers.get(line.id);
+          if (!answer) {
+            return { line, error: 'The backend did not answer for it' };
+          }
+          return 'error' in answer
+            ? { line, error: answer.error.message }
+            : { line: answer.line };
+        }),
+      };
+      setOutcome(next);
+      setSelected(
+        new Set(next.results.filter(r => r.error).map(r => r.line.id)),
+      );
+      setPending(undefined);
+      onDecided();
+    },
+    [api, onDecided],
+  );
+  const busy = decideState.loading;
+
+  const items = list.rows ?? [];
+  // A line decided elsewhere leaves the list; it must leave the selection
+  // with it.
+  const selectedItems = items.filter(line => selected.has(line.id));
+  const allSelected = items.length > 0 && selectedItems.length === items.length;
+
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (!next.delete(id)) {
+      next.add(id);
+    }
+    setSelected(next);
+  };
+
+  const columns: TableColumn<ReviewLine>[] = [
+    {
+      title: (
+        <Checkbox
+          checked={allSelected}
+          indeterminate={selectedItems.length > 0 && !allSelected}
+          onChange={() =>
+            setSelected(allSelected ? new Set() : new Set(items.map(l => l.id)))
+          }
+          inputProps={{ 'aria-label': 'Select all' }}
+        />
+      ),
+      width: '48px',
+      render: line => (
+        <Checkbox
+          checked={selected.has(line.id)}
+          onChange={() => toggle(line.id)}
+          inputProps={{ 'aria-label': `Select ${lineName(line)}` }}
+        />
+      ),
+    },
+    {
+      title: 'Holder',
+      render: line => (
+        <EntityRefLink entityRef={line.holderRef} defaultKind="user" />
+      ),
+    },
+    { title: 'Offering', render: line => line.offeringTitle },
+    ...(props.hideTarget
+      ? []
+      : [
+          {
+            title: 'Target',
+            render: (line: ReviewLine) =>
+              line.targetRef ? (
+                <EntityRefLink entityRef={line.targetRef} />
+              ) : (
+                '—'
+              ),
+          },
+        ]),
+    { title: 'Since', render: line => formatDate(line.grantedAt) },
+    { title: 'Why', render: line => originLabel(line.origin) },
+    {
+      title: 'Tracking number',
+      render: line => <TrackingLink trackingNumber={line.trackingNumber} />,
+    },
+    {
+      title: 'Campaign',
+      render: line => (
+        <>
+          {line.campaignTitle}
+          <Typography variant="caption" color="textSecondary" display="block">
+            {`Due ${formatDate(line.deadlineAt)}; ${
+              line.onUndecided === 'revoke' ? 'revoked' : 'kept'
+            } if undecided`}
+          </Typography>
+        </>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      {outcome && (
+        <Box mb={2}>
+          <ReviewOutcomeAlert
+            outcome={outcome}
+            onClose={() => setOutcome(undefined)}
+          />
+        </Box>
+      )}
+      {items.length > 0 && (
+        <Box display="flex" gridGap={8} mb={1} alignItems="center">
+          <Button
+            variant="contained"
+            color="primary"
+            disabled={selectedItems.length === 0 || busy}
+            onClick={() => ask({ decision: 'keep', lines: selectedItems })}
+          >
+            Keep
+          </Button>
+          <Button
+            variant="outlined"
+            color="secondary"
+            disabled={selectedItems.length === 0 || busy}
+            onClick={() => ask({ decision: 'revoke', lines: selectedItems })}
+          >
+            Revoke
+          </Button>
+          <Typography variant="body2" color="textSecondary">
+            {`${selectedItems.length} of ${pluralLines(
+              items.length,
+            )} on this page selected`}
+          </Typography>
+        </Box>
+      )}
+      <PagedTable<ReviewLine>
+        title={props.title}
+        columns={columns}
+        rows={list.rows}
+        loading={list.loading}
+        error={list.error}
+        paging={list.paging}
+        empty={props.empty}
+        rowStyle={line =>
+          selected.has(line.id)
+            ? { backgroundColor: theme.palette.action.selected }
+            : {}
+        }
+      />
+      <ReviewDecisionDialog
+        decision={pending?.decision}
+        subject={pluralLines(pending?.lines.length ?? 0)}
+        busy={busy}
+        error={refusal}
+        onConfirm={reason => pending && decide(pending, reason)}
+        onClose={() => ask(undefined)}
+      />
+    </>
+  );
+}
