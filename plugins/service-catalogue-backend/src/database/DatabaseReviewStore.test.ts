@@ -49,6 +49,7 @@ describe.each(databases.eachSupportedId())(
             openedAt: t0,
             deadlineAt: days(14),
             ownerRefs: ['group:default/network-team'],
+            offeringRefs: [`offering:default/${offering}`],
             lines: grants.map(grant => ({
               grant,
               origin: 'request',
@@ -132,7 +133,13 @@ describe.each(databases.eachSupportedId())(
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         ids.push(
-          await open('vpn-access', {}, { openedAt: days(i), title: `#${i}` }),
+          // Campaigns of one offering one after the other, none open over
+          // another: the listing does not care.
+          await open(
+            'vpn-access',
+            {},
+            { openedAt: days(i), title: `#${i}`, offeringRefs: [] },
+          ),
         );
       }
       await open(

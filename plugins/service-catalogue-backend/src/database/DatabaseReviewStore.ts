@@ -119,6 +119,24 @@ export class DatabaseReviewStore implements ReviewStore {
       : undefined;
   }
 
+  async openCampaignsOver(
+    tx: StoreTransaction | undefined,
+    offeringRefs: string[],
+  ): Promise<Map<string, { id: string; title: string }>> {
+    if (offeringRefs.length === 0) {
+      return new Map();
+    }
+    const rows: Array<{ offering_ref: string; id: string; title: string }> =
+      await (tx ?? this.db)('review_campaign_offerings as o')
+        .join('review_campaigns as c', 'c.id', 'o.campaign_id')
+        .whereIn('o.offering_ref', offeringRefs)
+        .whereRaw('o.open = true')
+        .select('o.offering_ref', 'c.id', 'c.title');
+    return new Map(
+      rows.map(r => [r.offering_ref, { id: r.id, title: r.title }]),
+    );
+  }
+
   async insertCampaign(
     tx: StoreTransaction,
     campaign: NewReviewCampaign,
@@ -148,6 +166,15 @@ export class DatabaseReviewStore implements ReviewStore {
         owner_ref: ownerRef,
       })),
     );
+    for (let i = 0; i < campaign.offeringRefs.length; i += INSERT_BATCH) {
+      await tx('review_campaign_offerings').insert(
+        campaign.offeringRefs.slice(i, i + INSERT_BATCH).map(offeringRef => ({
+          campaign_id: id,
+          offering_ref: offeringRef,
+          open: true,
+        })),
+      );
+    }
     const lines = campaign.lines.map(line => ({ id: randomUUID(), line }));
     for (let start = 0; start < lines.length; start += INSERT_BATCH) {
       const batch = lines.slice(start, start + INSERT_BATCH);
@@ -500,6 +527,9 @@ export class DatabaseReviewStore implements ReviewStore {
       state: 'closed',
       closed_at: at,
     });
+    await tx('review_campaign_offerings')
+      .where('campaign_id', campaign.id)
+      .update({ open: false });
   }
 
   private selectLines(db: Knex | Knex.Transaction) {

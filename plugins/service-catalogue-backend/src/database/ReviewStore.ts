@@ -54,6 +54,8 @@ export interface NewReviewCampaign {
   openedAt: Date;
   deadlineAt: Date;
   ownerRefs: string[];
+  /** What it covers: each under this campaign alone until it closes. */
+  offeringRefs: string[];
   lines: NewReviewLine[];
 }
 
@@ -117,7 +119,17 @@ export interface ReviewStore {
     offeringRef: string,
   ): Promise<{ scheduleKey: string; openedAt: Date } | undefined>;
 
-  /** Writes a campaign with its lines, reviewers and `opened` event. */
+  /** The open campaign each of these offerings is under, if any. */
+  openCampaignsOver(
+    tx: StoreTransaction | undefined,
+    offeringRefs: string[],
+  ): Promise<Map<string, { id: string; title: string }>>;
+
+  /**
+   * Writes a campaign with its lines, reviewers and `opened` event; fails
+   * with a unique violation when one of its offerings is under another
+   * open campaign.
+   */
   insertCampaign(
     tx: StoreTransaction,
     campaign: NewReviewCampaign,

@@ -255,12 +255,49 @@ describe.each(databases.eachSupportedId())(
         progress: { total: 4, kept: 0, revoked: 0, undecided: 4 },
       });
 
+      // An offering is under one open campaign at a time: a keep in one
+      // would not count in the other.
+      const campaignsBefore = await knex('review_campaigns').pluck('id');
+      const linesBefore = await knex('review_lines').pluck('id');
+      const overlapping = await post('/reviews/campaigns', 'ada', {
+        scope: vpn,
+      });
+      expect(overlapping.status).toBe(409);
+      expect(overlapping.body.error).toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          `offering:default/vpn-access in VPN, December (${vpnCampaign.id})`,
+        ),
+      });
+      expect(await knex('review_campaigns').pluck('id')).toEqual(
+        campaignsBefore,
+      );
+      expect(await knex('review_lines').pluck('id')).toEqual(linesBefore);
+
+      // What the group owns, but the VPN, already under review.
       const everything = await post('/reviews/campaigns', 'ada', {
         scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
         deadline: 'P7D',
       });
       expect(everything.status).toBe(201);
-      expect(everything.body.progress.total).toBe(5);
+      expect(everything.body.progress.total).toBe(1);
+      const report = (
+        await get(`/reviews/campaigns/${everything.body.id}/report`, 'ada')
+      ).body;
+      expect(report.lines.map((l: any) => l.offeringRef)).toEqual([
+        'offering:default/wifi',
+      ]);
+      expect(report.events[0].message).toMatch(
+        /left out, already under an open review: offering:default\/vpn-access in VPN, December/,
+      );
+
+      const nothingLeft = await post('/reviews/campaigns', 'ada', {
+        scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
+      });
+      expect(nothingLeft.status).toBe(409);
+      expect(
+        Number((await knex('review_campaigns').count({ n: '*' }))[0].n),
+      ).toBe(2);
     });
 
     it('shows campaigns to their owners, the desk and administrators, and nothing to others', async () => {
@@ -327,10 +364,10 @@ describe.each(databases.eachSupportedId())(
       expect(await holders('nosy')).toEqual([]);
       const target = (ref: string) =>
         get(`/reviews/lines?targetRef=${encodeURIComponent(ref)}`, 'leo');
-      // Both campaigns cover the VPN.
+      // Only the first campaign covers the VPN.
       expect(
         (await target('resource:default/corp-vpn')).body.items,
-      ).toHaveLength(6);
+      ).toHaveLength(3);
       expect((await target('resource:default/other')).body.items).toEqual([]);
 
       const page = await get(
