@@ -266,3 +266,85 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+const postgres = databases
+  .eachSupportedId()
+  .filter(([id]) => id.startsWith('POSTGRES'));
+
+(postgres.length
+  ? describe.each(postgres)
+  : describe.skip.each([['POSTGRES']]))(
+  'DatabaseReviewStore locks on %s',
+  databaseId => {
+    it('closes a campaign while a reviewer decides one of its lines without a deadlock', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
+      const store = await DatabaseReviewStore.create({ database });
+      await seedGrant(knex, { holder: 'grace', offering: 'vpn-access' });
+      const campaignId = await store.transaction(async tx =>
+        store.insertCampaign(
+          tx,
+          {
+            title: 'vpn',
+            scope: {
+              kind: 'offering',
+              offeringRef: 'offering:default/vpn-access',
+            },
+            trigger: 'manual',
+            openedByRef: 'user:default/leo',
+            openedAt: t0,
+            deadlineAt: days(14),
+            ownerRefs: ['group:default/network-team'],
+            offeringRefs: ['offering:default/vpn-access'],
+            lines: (
+              await store.activeGrants(tx, ['offering:default/vpn-access'])
+            ).map(grant => ({
+              grant,
+              origin: 'request',
+              onUndecided: 'revoke',
+              reviewerRefs: ['user:default/leo'],
+            })),
+          },
+          'opened',
+        ),
+      );
+      const [lineId] = await knex('review_lines').pluck('id');
+      const signal = () => {
+        let done = () => {};
+        const promise = new Promise<void>(resolve => {
+          done = resolve;
+        });
+        return { promise, done };
+      };
+      const lineLocked = signal();
+      const campaignLocked = signal();
+
+      // The reviewer locks the line, then writes its event, whose foreign
+      // key reads the campaign; the deadline locks the campaign in between,
+      // then waits for the line.
+      const reviewer = store.transaction(async tx => {
+        await store.lockLine(tx, lineId);
+        lineLocked.done();
+        await campaignLocked.promise;
+        await store.addEvent(tx, campaignId, {
+          type: 'decided',
+          at: t0.toISOString(),
+          actorRef: 'user:default/leo',
+          lineId,
+          message: 'kept',
+        });
+      });
+      const deadline = lineLocked.promise.then(() =>
+        store.transaction(async tx => {
+          await store.lockCampaign(tx, campaignId);
+          campaignLocked.done();
+          return store.lockUndecidedLines(tx, campaignId);
+        }),
+      );
+
+      await expect(reviewer).resolves.toBeUndefined();
+      expect((await deadline).map(l => l.id)).toEqual([lineId]);
+    });
+  },
+);

@@ -29,6 +29,7 @@ import {
   compareAndSet,
   forUpdate,
   inTransaction,
+  isPostgres,
   setIfUnchanged,
 } from './transactions';
 
@@ -486,10 +487,12 @@ export class DatabaseReviewStore implements ReviewStore {
     tx: StoreTransaction,
     id: string,
   ): Promise<LockedReviewCampaign | undefined> {
-    const row = await forUpdate(
-      tx,
-      tx<ReviewCampaignRow>('review_campaigns').where('id', id),
-    ).first();
+    // Not FOR UPDATE: a reviewer's decision locks its line, then its event's
+    // foreign key takes KEY SHARE on the campaign, which FOR UPDATE blocks;
+    // closing, which locks the campaign and then its lines, would deadlock
+    // with it. Closing changes no key, so NO KEY UPDATE is enough.
+    const query = tx<ReviewCampaignRow>('review_campaigns').where('id', id);
+    const row = await (isPostgres(tx) ? query.forNoKeyUpdate() : query).first();
     if (!row) {
       return undefined;
     }

@@ -1,6 +1,7 @@
-import { AuditorService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
+  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -52,6 +53,7 @@ type ReviewServiceDeps = {
   delegations: DelegationStore;
   notifier: RequestNotifier;
   auditor: AuditorService;
+  logger: LoggerService;
 };
 
 /**
@@ -174,11 +176,7 @@ export class ReviewService {
             });
             results.push({ lineId, line });
           } catch (error) {
-            const e = error as Error;
-            results.push({
-              lineId,
-              error: { name: e.name, message: e.message },
-            });
+            results.push({ lineId, error: this.failureOf(lineId, error) });
           }
         }
         return { results };
@@ -373,6 +371,27 @@ export class ReviewService {
       scope: line.grantId,
       about: `grant ${line.grantId}`,
     });
+  }
+
+  /**
+   * A refusal says why; anything else, such as the database's own errors,
+   * is logged and stays out of the response, whose text it would leak.
+   */
+  private failureOf(
+    lineId: string,
+    error: unknown,
+  ): { name: string; message: string } {
+    if (error instanceof CustomErrorBase) {
+      return { name: error.name, message: error.message };
+    }
+    this.deps.logger.error(
+      `Could not record the decision on review line ${lineId}`,
+      error as Error,
+    );
+    return {
+      name: 'Error',
+      message: 'The decision could not be recorded; try again later',
+    };
   }
 
   private async sees(

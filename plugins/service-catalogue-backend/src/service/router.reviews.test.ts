@@ -416,6 +416,26 @@ describe.each(databases.eachSupportedId())(
       expect(await undecided()).toBe(before);
     });
 
+    it('says a line failed for a reason of the database without its text', async () => {
+      // PostgreSQL refuses a NUL in text; SQLite finds no such line.
+      const res = await post('/reviews/decisions', 'leo', {
+        lineIds: ['line\u0000id'],
+        decision: 'keep',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.results).toEqual([
+        {
+          lineId: 'line\u0000id',
+          error: databaseId.startsWith('POSTGRES')
+            ? {
+                name: 'Error',
+                message: 'The decision could not be recorded; try again later',
+              }
+            : expect.objectContaining({ name: 'NotFoundError' }),
+        },
+      ]);
+    });
+
     it('never lets the holder decide their own line: as a reviewer, as a delegate of its reviewer, as an administrator', async () => {
       const leo = await lineOf('leo');
       const ada = await lineOf('ada');
