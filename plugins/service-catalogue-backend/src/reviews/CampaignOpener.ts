@@ -19,6 +19,7 @@ import { RequestNotifier } from '../requests/RequestNotifier';
 
 /** How long a campaign stays open when nobody says. */
 const DEFAULT_DEADLINE = 'P14D';
+const MAX_DEADLINE = Duration.fromObject({ years: 1 });
 
 /**
  * Who reviews one holder's grant of an offering.
@@ -164,6 +165,15 @@ export class CampaignOpener {
         `deadline: ${deadlineText} is not a positive ISO 8601 duration`,
       );
     }
+    // A campaign nobody can finish is no review; and a duration too long for
+    // a date would fail in the database rather than here.
+    const deadlineAt = DateTime.fromJSDate(now).plus(deadline);
+    if (
+      !deadlineAt.isValid ||
+      deadlineAt > DateTime.fromJSDate(now).plus(MAX_DEADLINE)
+    ) {
+      throw new InputError(`deadline: ${deadlineText} is longer than a year`);
+    }
     const title = options.title?.trim() || titleOf(scope, offerings, now);
 
     // Reviewers come from the catalog, which is not read inside the
@@ -236,7 +246,7 @@ export class CampaignOpener {
             scheduleKey,
             openedByRef: options.actorRef,
             openedAt: now,
-            deadlineAt: DateTime.fromJSDate(now).plus(deadline).toJSDate(),
+            deadlineAt: deadlineAt.toJSDate(),
             ownerRefs: [
               ...new Set(covered.map(ref => ownerOf(byRef.get(ref)!))),
             ].sort(),

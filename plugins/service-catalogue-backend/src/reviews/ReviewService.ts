@@ -192,7 +192,9 @@ export class ReviewService {
       serviceCatalogueReviewReadPermission,
       credentials,
     );
-    const key = decodeReviewCursor('review campaigns', query.cursor, 2);
+    const key = decodeReviewCursor('review campaigns', query.cursor, 2, {
+      firstIsDate: true,
+    });
     const ownerRefs = (await this.deps.fulfillers.forEveryone(credentials))
       ? undefined
       : [...(await this.deps.fulfillers.claimsOf(credentials))];

@@ -227,14 +227,18 @@ describe.each(databases.eachSupportedId())(
           })
         ).status,
       ).toBe(400);
-      expect(
-        (
-          await post('/reviews/campaigns', 'leo', {
-            scope: vpn,
-            deadline: 'soon',
-          })
-        ).status,
-      ).toBe(400);
+      for (const bad of [
+        { deadline: 'soon' },
+        // Beyond any date, and merely longer than a year.
+        { deadline: 'P999999Y' },
+        { deadline: 'P1Y1D' },
+        { title: 'x'.repeat(201) },
+      ]) {
+        expect(
+          (await post('/reviews/campaigns', 'leo', { scope: vpn, ...bad }))
+            .status,
+        ).toBe(400);
+      }
       expect(
         Number((await knex('review_campaigns').count({ n: '*' }))[0].n),
       ).toBe(0);
@@ -331,6 +335,13 @@ describe.each(databases.eachSupportedId())(
       expect((await get('/reviews/campaigns?cursor=bogus', 'ada')).status).toBe(
         400,
       );
+      // Well formed, but its time is no time.
+      const undated = Buffer.from(
+        JSON.stringify({ l: 'review campaigns', k: ['yesterday', 'x'] }),
+      ).toString('base64url');
+      expect(
+        (await get(`/reviews/campaigns?cursor=${undated}`, 'ada')).status,
+      ).toBe(400);
       expect(
         (await get('/reviews/campaigns?state=open', 'ada')).body.items,
       ).toHaveLength(2);
@@ -400,6 +411,7 @@ describe.each(databases.eachSupportedId())(
         },
         { lineIds: [grace.id], decision: 'revoke' },
         { lineIds: [grace.id], decision: 'revoke', reason: '   ' },
+        { lineIds: [grace.id], decision: 'revoke', reason: 'x'.repeat(4001) },
       ]) {
         expect((await post('/reviews/decisions', 'leo', body)).status).toBe(
           400,
