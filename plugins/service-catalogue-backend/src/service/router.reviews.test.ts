@@ -206,6 +206,17 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await post('/reviews/campaigns', 'alice', { scope: vpn })).status,
       ).toBe(403);
+      // The desk reads campaigns; their owners hold them.
+      expect(
+        (await post('/reviews/campaigns', 'desmond', { scope: vpn })).status,
+      ).toBe(403);
+      expect(
+        (
+          await post('/reviews/campaigns', 'desmond', {
+            scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
+          })
+        ).status,
+      ).toBe(403);
       expect(
         (
           await post('/reviews/campaigns', 'leo', {
