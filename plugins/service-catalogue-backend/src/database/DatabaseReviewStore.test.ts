@@ -86,6 +86,7 @@ describe.each(databases.eachSupportedId())(
         for (;;) {
           const page = await store.listDecidableLines({
             ...query,
+            now: t0,
             afterId,
             limit: 2,
           });
@@ -119,6 +120,18 @@ describe.each(databases.eachSupportedId())(
           notHolderRef: 'user:default/ada',
         }),
       ).toEqual(['frank']);
+      // From the deadline on, nothing waits, though the job has not closed it.
+      expect(
+        (
+          await store.listDecidableLines({
+            now: days(14),
+            reviewerRefs: ['user:default/leo', 'user:default/peggy'],
+            unreviewed: true,
+            notHolderRef: 'user:default/ada',
+            limit: 10,
+          })
+        ).items,
+      ).toEqual([]);
       expect(
         await all({
           reviewerRefs: ['user:default/frank'],

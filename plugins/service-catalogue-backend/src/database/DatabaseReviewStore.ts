@@ -293,6 +293,7 @@ export class DatabaseReviewStore implements ReviewStore {
   }
 
   async listDecidableLines(query: {
+    now: Date;
     reviewerRefs: string[];
     unreviewed: boolean;
     notHolderRef: string;
@@ -322,6 +323,7 @@ export class DatabaseReviewStore implements ReviewStore {
       })
       .whereNull('l.decision')
       .where('c.state', 'open')
+      .where('c.deadline_at', '>', query.now)
       .whereNot('l.holder_ref', query.notHolderRef)
       .modify(builder => {
         if (query.campaignId) {

@@ -150,10 +150,12 @@ export interface ReviewStore {
   listCampaignLines(campaignId: string): Promise<ReviewLine[]>;
 
   /**
-   * Undecided lines of open campaigns that these reviewers review (or that
-   * have no reviewer, with `unreviewed`), not held by `notHolderRef`, by id.
+   * Undecided lines of open campaigns whose deadline is after `now` that
+   * these reviewers review (or that have no reviewer, with `unreviewed`),
+   * not held by `notHolderRef`, by id.
    */
   listDecidableLines(query: {
+    now: Date;
     reviewerRefs: string[];
     unreviewed: boolean;
     notHolderRef: string;

@@ -81,11 +81,13 @@ export class ReviewService {
     );
     const userRef = userRefOf(credentials);
     const [afterId] = decodeReviewCursor('review lines', query.cursor, 1) ?? [];
+    const now = new Date();
     const delegators = await this.deps.delegations.listDelegatorsOf({
       delegateRef: userRef,
-      at: new Date(),
+      at: now,
     });
     const page = await this.deps.reviews.listDecidableLines({
+      now,
       reviewerRefs: [userRef, ...delegators],
       unreviewed: await this.administers(credentials),
       notHolderRef: userRef,
@@ -335,9 +337,11 @@ export class ReviewService {
         if (!line) {
           throw new NotFoundError(`No review line ${lineId}`);
         }
+        const now = new Date();
         const may = reviewerToDecideFor({
           line,
           campaignState: line.campaignState,
+          now,
           userRef,
           delegators: options.delegators,
           administrator: options.administrator,
@@ -351,7 +355,7 @@ export class ReviewService {
           decidedForRef: may.decidedForRef,
           reason: options.reason,
           automatic: false,
-          now: new Date(),
+          now,
         });
       },
     );
@@ -422,7 +426,7 @@ export class ReviewService {
 }
 
 function refusal(
-  why: 'own' | 'decided' | 'closed' | 'not-reviewer',
+  why: 'own' | 'decided' | 'closed' | 'past-deadline' | 'not-reviewer',
   line: ReviewLine,
 ): Error {
   switch (why) {
@@ -436,6 +440,10 @@ function refusal(
       );
     case 'closed':
       return new ConflictError(`The campaign ${line.campaignTitle} is closed`);
+    case 'past-deadline':
+      return new ConflictError(
+        `The review closed at its deadline, ${line.deadlineAt}: ${line.offeringTitle} of ${line.holderRef} follows the offering's rule`,
+      );
     default:
       return new NotAllowedError(
         `You do not review ${line.offeringTitle} of ${line.holderRef}`,

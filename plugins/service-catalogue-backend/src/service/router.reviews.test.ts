@@ -615,5 +615,38 @@ describe.each(databases.eachSupportedId())(
         decidedForRef: 'user:default/leo',
       });
     });
+
+    it('refuses decisions from the deadline on, before the job closed the campaign, and lists nothing waiting', async () => {
+      const grace = await lineOf('grace');
+      expect(grace.decision).toBe('keep');
+      const peggyWaiting = async () =>
+        (await get(`/reviews/lines?campaignId=${vpnCampaign.id}`, 'peggy')).body
+          .items;
+      const waiting = await peggyWaiting();
+      expect(waiting.length).toBeGreaterThan(0);
+      await knex('review_campaigns')
+        .where('id', vpnCampaign.id)
+        .update({ deadline_at: new Date(Date.now() - 1000) });
+
+      expect(await peggyWaiting()).toEqual([]);
+      const late = await post('/reviews/decisions', 'peggy', {
+        lineIds: [waiting[0].id],
+        decision: 'revoke',
+        reason: 'left',
+      });
+      expect(late.body.results).toEqual([
+        {
+          lineId: waiting[0].id,
+          error: {
+            name: 'ConflictError',
+            message: expect.stringMatching(/closed at its deadline/),
+          },
+        },
+      ]);
+      expect(
+        (await knex('review_lines').where('id', waiting[0].id).first())
+          .decision,
+      ).toBeNull();
+    });
   },
 );
