@@ -277,6 +277,44 @@ describe.each(databases.eachSupportedId())(
         ),
       ).rejects.toThrow(/changed while saving/);
     });
+
+    it('makes a failed revocation that a review revokes again ended by that review', async () => {
+      const grantId = await seedGrant(knex, {
+        holder: 'nina',
+        offering: 'wifi',
+      });
+      const campaignId = await open('wifi', {
+        'user:default/nina': ['user:default/leo'],
+      });
+      // The owner revoked it; the revoke template failed.
+      await knex('grants')
+        .where('id', grantId)
+        .update({
+          state: 'revoking',
+          end_reason: 'revoked',
+          ended_by_ref: 'user:default/peggy',
+          failure: JSON.stringify({ message: 'boom' }),
+        });
+      const grants = await DatabaseGrantStore.create({
+        database: { getClient: async () => knex },
+      });
+      const [line] = await store.listCampaignLines(campaignId);
+      await store.transaction(tx =>
+        grants.revokeGrantIn(tx, {
+          grantId,
+          reason: 'reviewed',
+          actorRef: 'user:default/leo',
+          reviewLineId: line.id,
+        }),
+      );
+      expect(await grants.getGrant(grantId)).toMatchObject({
+        state: 'revoking',
+        endReason: 'reviewed',
+        endedByRef: 'user:default/leo',
+        endedByReview: { campaignId, lineId: line.id },
+      });
+      expect((await grants.getGrant(grantId))!.failure).toBeUndefined();
+    });
   },
 );
 

@@ -554,7 +554,11 @@ describe.each(databases.eachSupportedId())(
       const grantsOfPeggy = await get('/grants', 'peggy');
       expect(
         grantsOfPeggy.body.items.find((g: any) => g.id === grants.peggy),
-      ).toMatchObject({ state: 'ended', endReason: 'reviewed' });
+      ).toMatchObject({
+        state: 'ended',
+        endReason: 'reviewed',
+        endedByReview: { campaignId: vpnCampaign.id, lineId: peggy.id },
+      });
 
       const report = await get(
         `/reviews/campaigns/${vpnCampaign.id}/report`,

@@ -1492,6 +1492,21 @@ export const spec = {
             type: 'string',
             description: 'The group whose members hold it as a birthright.',
           },
+          endedByReview: {
+            type: 'object',
+            description:
+              'The access review line whose decision ended it, when one did.',
+            properties: {
+              campaignId: {
+                type: 'string',
+              },
+              lineId: {
+                type: 'string',
+              },
+            },
+            required: ['campaignId', 'lineId'],
+            additionalProperties: false,
+          },
           review: {
             type: 'object',
             description:
