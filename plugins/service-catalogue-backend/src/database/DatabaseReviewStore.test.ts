@@ -390,7 +390,7 @@ const postgres = databases
         store.transaction(async tx => {
           await store.lockCampaign(tx, campaignId);
           campaignLocked.done();
-          return store.lockUndecidedLines(tx, campaignId);
+          return store.lockUndecidedLines(tx, campaignId, 200);
         }),
       );
 

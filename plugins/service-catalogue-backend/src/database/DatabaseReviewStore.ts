@@ -289,7 +289,9 @@ export class DatabaseReviewStore implements ReviewStore {
       .orderBy('l.offering_ref')
       .orderBy('l.holder_ref')
       .orderBy('l.id');
-    return this.withReviewers(this.db, rows);
+    // A campaign can have more lines than a statement can bind ids: its
+    // reviewers are read by campaign instead.
+    return this.withReviewers(this.db, rows, campaignId);
   }
 
   async listDecidableLines(query: {
@@ -354,13 +356,20 @@ export class DatabaseReviewStore implements ReviewStore {
   }
 
   async getLine(id: string): Promise<ReviewLine | undefined> {
+    const [line] = await this.getLines([id]);
+    return line;
+  }
+
+  async getLines(ids: string[]): Promise<ReviewLine[]> {
+    if (ids.length === 0) {
+      return [];
+    }
     const rows = await this.selectLines(this.db)
       .leftJoin('grants as g', 'g.id', 'l.grant_id')
       .select('g.state as grant_state')
-      .where('l.id', id);
-    return rows.length
-      ? (await this.withReviewers(this.db, rows))[0]
-      : undefined;
+      .whereIn('l.id', ids)
+      .orderBy('l.id');
+    return this.withReviewers(this.db, rows);
   }
 
   async lockLine(
@@ -505,12 +514,15 @@ export class DatabaseReviewStore implements ReviewStore {
   async lockUndecidedLines(
     tx: StoreTransaction,
     campaignId: string,
+    limit: number,
   ): Promise<LockedReviewLine[]> {
     const versions = await forUpdate(
       tx,
       tx<ReviewLineRow>('review_lines')
         .where('campaign_id', campaignId)
-        .whereNull('decision'),
+        .whereNull('decision')
+        .orderBy('id')
+        .limit(limit),
     ).select('id', 'version');
     const byId = new Map(versions.map(v => [v.id, v.version]));
     const rows = await this.selectLines(tx)
@@ -521,6 +533,24 @@ export class DatabaseReviewStore implements ReviewStore {
       version: byId.get(line.id)!,
       campaignState: rows[i].campaign_state,
     }));
+  }
+
+  async countAutomatic(
+    tx: StoreTransaction,
+    campaignId: string,
+  ): Promise<{ automatic: number; revoked: number }> {
+    const rows: Array<{ decision: string; n: string | number }> = await tx(
+      'review_lines',
+    )
+      .where('campaign_id', campaignId)
+      .whereRaw('automatic = true')
+      .groupBy('decision')
+      .select('decision')
+      .count({ n: '*' });
+    return {
+      automatic: rows.reduce((sum, r) => sum + Number(r.n), 0),
+      revoked: Number(rows.find(r => r.decision === 'revoke')?.n ?? 0),
+    };
   }
 
   async closeCampaign(
@@ -548,21 +578,31 @@ export class DatabaseReviewStore implements ReviewStore {
       );
   }
 
+  /** Rows of one page, or all the lines of `campaignId`. */
   private async withReviewers(
     db: Knex | Knex.Transaction,
     rows: LineWithCampaign[],
+    campaignId?: string,
   ): Promise<ReviewLine[]> {
     const reviewers = new Map<string, string[]>();
     if (rows.length > 0) {
       const found: Array<{ line_id: string; reviewer_ref: string }> = await db(
-        'review_line_reviewers',
+        'review_line_reviewers as rr',
       )
-        .whereIn(
-          'line_id',
-          rows.map(r => r.id),
-        )
-        .orderBy('reviewer_ref')
-        .select('line_id', 'reviewer_ref');
+        .modify(builder => {
+          if (campaignId) {
+            builder
+              .join('review_lines as rl', 'rl.id', 'rr.line_id')
+              .where('rl.campaign_id', campaignId);
+          } else {
+            builder.whereIn(
+              'rr.line_id',
+              rows.map(r => r.id),
+            );
+          }
+        })
+        .orderBy('rr.reviewer_ref')
+        .select('rr.line_id', 'rr.reviewer_ref');
       for (const { line_id, reviewer_ref } of found) {
         reviewers.set(line_id, [
           ...(reviewers.get(line_id) ?? []),

@@ -169,6 +169,9 @@ export interface ReviewStore {
 
   getLine(id: string): Promise<ReviewLine | undefined>;
 
+  /** These lines, with their grants' state; a page's worth of ids. */
+  getLines(ids: string[]): Promise<ReviewLine[]>;
+
   /** Reads a line to decide it; on PostgreSQL it stays locked. */
   lockLine(
     tx: StoreTransaction,
@@ -214,11 +217,21 @@ export interface ReviewStore {
     id: string,
   ): Promise<LockedReviewCampaign | undefined>;
 
-  /** The undecided lines of a campaign, to decide them at its deadline. */
+  /**
+   * Up to `limit` undecided lines of a campaign, to decide them at its
+   * deadline a batch at a time.
+   */
   lockUndecidedLines(
     tx: StoreTransaction,
     campaignId: string,
+    limit: number,
   ): Promise<LockedReviewLine[]>;
+
+  /** How many lines the deadline decided, and how many it revoked. */
+  countAutomatic(
+    tx: StoreTransaction,
+    campaignId: string,
+  ): Promise<{ automatic: number; revoked: number }>;
 
   /** Closes a campaign, if still at the version it was read at. */
   closeCampaign(

@@ -409,5 +409,66 @@ describe.each(databases.eachSupportedId())(
         (await knex('review_events').pluck('type')).filter(t => t === 'closed'),
       ).toHaveLength(2);
     });
+
+    it('closes a campaign of thousands of lines in batches, once with two workers, and reports them all', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await a.run(t0);
+      const vpn = (await campaigns()).find(
+        c => c.scope_ref === 'offering:default/vpn-access',
+      );
+      // More lines than PostgreSQL binds parameters in one statement; their
+      // grants are made up, so revoking finds nothing to end.
+      const extra = Array.from({ length: 3000 }, (_, i) => ({
+        id: `e0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        campaign_id: vpn.id,
+        grant_id: `f0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        holder_ref: `user:default/holder-${i}`,
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN-ACCESS',
+        offering_owner_ref: 'group:default/network-team',
+        granted_at: t0,
+        origin: 'request',
+        tracking_number: `REQ-${i}`,
+        on_undecided: 'revoke',
+        automatic: false,
+        no_reviewer: false,
+        version: 1,
+      }));
+      await knex.batchInsert('review_lines', extra, 100);
+      await knex.batchInsert(
+        'review_line_reviewers',
+        extra.map(l => ({ line_id: l.id, reviewer_ref: 'user:default/leo' })),
+        200,
+      );
+
+      await Promise.all([a.run(days(14)), b.run(days(14))]);
+      expect(
+        Number(
+          (
+            await knex('review_lines')
+              .where('campaign_id', vpn.id)
+              .whereNull('decision')
+              .count({ n: '*' })
+          )[0].n,
+        ),
+      ).toBe(0);
+      const closedEvents = await knex('review_events')
+        .where({ campaign_id: vpn.id, type: 'closed' })
+        .pluck('message');
+      expect(closedEvents).toEqual([
+        "Closed at the deadline; 3003 undecided lines followed the offering's rule, 3003 revoked",
+      ]);
+      expect(a.logger.error).not.toHaveBeenCalled();
+      expect(b.logger.error).not.toHaveBeenCalled();
+
+      const store = await DatabaseReviewStore.create({
+        database: { getClient: async () => knex },
+      });
+      const lines = await store.listCampaignLines(vpn.id);
+      expect(lines).toHaveLength(3003);
+      expect(
+        lines.filter(l => l.reviewerRefs.includes('user:default/leo')),
+      ).toHaveLength(3002);
+    });
   },
 );
