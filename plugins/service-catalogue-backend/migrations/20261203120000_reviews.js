@@ -43,6 +43,11 @@ exports.up = async function up(knex) {
       .comment('Bumped by every change; updates compare and set it');
     table.index(['state', 'deadline_at'], 'review_campaigns_open_idx');
     table.index(['opened_at', 'id'], 'review_campaigns_opened_idx');
+    // The open (or closed) campaigns, newest first, by keyset.
+    table.index(
+      ['state', 'opened_at', 'id'],
+      'review_campaigns_state_opened_idx',
+    );
     // The job's "when did this offering's last scheduled campaign open".
     table.index(
       ['scope_ref', 'trigger', 'opened_at'],

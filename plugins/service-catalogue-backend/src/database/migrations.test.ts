@@ -594,6 +594,7 @@ describe.each(databases.eachSupportedId())(
           'review_lines_no_reviewer_idx',
           'review_campaigns_schedule_idx',
           'review_campaigns_open_idx',
+          'review_campaigns_state_opened_idx',
           'review_campaign_offerings_open_idx',
         ]),
       );
