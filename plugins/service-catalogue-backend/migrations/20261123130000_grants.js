@@ -14,7 +14,9 @@ exports.up = async function up(knex) {
     table
       .text('grant_spec')
       .nullable()
-      .comment('JSON: the offering grant settings; absent for one-off services');
+      .comment(
+        'JSON: the offering grant settings; absent for one-off services',
+      );
   });
 
   await knex.schema.createTable('grants', table => {

@@ -60,7 +60,10 @@ exports.up = async function up(knex) {
     table.string('grant_id', 36).notNullable();
     table.string('holder_ref').notNullable();
     table.string('state', 16).notNullable().comment('waiting, moved, failed');
-    table.string('request_id', 36).nullable().comment('The request for the new offering');
+    table
+      .string('request_id', 36)
+      .nullable()
+      .comment('The request for the new offering');
     table.text('failure').nullable();
     table.primary(['swap_id', 'grant_id']);
     table.index(['swap_id', 'state']);

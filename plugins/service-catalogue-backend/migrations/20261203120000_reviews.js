@@ -6,7 +6,10 @@
  * keep what the grant was (holder, offering, since when, why) so that later
  * changes do not rewrite what was reviewed. A scheduled campaign carries a
  * schedule key, unique, so that two replicas opening the same one at the
- * same instant open it once. A grant remembers the review line that ended it.
+ * same instant open it once. An offering is under at most one open campaign,
+ * which the database enforces: otherwise a keep in one campaign would not
+ * count in the other, whose deadline would revoke what was just kept. A
+ * grant remembers the review line that ended it.
  *
  * @param {import('knex').Knex} knex
  */
@@ -40,6 +43,11 @@ exports.up = async function up(knex) {
       .comment('Bumped by every change; updates compare and set it');
     table.index(['state', 'deadline_at'], 'review_campaigns_open_idx');
     table.index(['opened_at', 'id'], 'review_campaigns_opened_idx');
+    // The open (or closed) campaigns, newest first, by keyset.
+    table.index(
+      ['state', 'opened_at', 'id'],
+      'review_campaigns_state_opened_idx',
+    );
     // The job's "when did this offering's last scheduled campaign open".
     table.index(
       ['scope_ref', 'trigger', 'opened_at'],
@@ -58,6 +66,26 @@ exports.up = async function up(knex) {
     table.string('owner_ref').notNullable();
     table.primary(['campaign_id', 'owner_ref']);
     table.index(['owner_ref', 'campaign_id'], 'review_campaign_owners_idx');
+  });
+
+  await knex.schema.createTable('review_campaign_offerings', table => {
+    table.comment('The offerings a campaign covers; open while it is');
+    table
+      .string('campaign_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('review_campaigns')
+      .onDelete('CASCADE');
+    table.string('offering_ref').notNullable();
+    table.boolean('open').notNullable().defaultTo(true);
+    table.primary(['campaign_id', 'offering_ref']);
+  });
+  // Two openings over one offering at once: the second insert fails.
+  await knex.schema.alterTable('review_campaign_offerings', table => {
+    table.unique(['offering_ref'], {
+      indexName: 'review_campaign_offerings_open_idx',
+      predicate: knex.whereRaw('open = true'),
+    });
   });
 
   await knex.schema.createTable('review_lines', table => {
@@ -160,6 +188,7 @@ exports.down = async function down(knex) {
   await knex.schema.dropTable('review_events');
   await knex.schema.dropTable('review_line_reviewers');
   await knex.schema.dropTable('review_lines');
+  await knex.schema.dropTable('review_campaign_offerings');
   await knex.schema.dropTable('review_campaign_owners');
   await knex.schema.dropTable('review_campaigns');
 };

@@ -34,6 +34,7 @@ type JoinedRow = GrantRow & {
   sequence: number;
   extension_id: string | null;
   extension_sequence: number | null;
+  review_campaign_id: string | null;
 };
 
 class StaleGrantError extends Error {}
@@ -173,7 +174,11 @@ export class DatabaseGrantStore implements GrantStore {
         : {};
       if (failedRevocation) {
         // Try the revoke template again, as a new run with its own task.
+        // A review that decides it now is why it ends, whoever started it.
         return {
+          ...(options.reviewLineId
+            ? { end_reason: options.reason, ended_by_ref: options.actorRef }
+            : {}),
           failure: null,
           revoke_task_id: null,
           revoke_claimed_by: null,
@@ -391,11 +396,13 @@ export class DatabaseGrantStore implements GrantStore {
           .on('x.extends_grant_id', 'g.id')
           .onIn('x.state', [...OPEN_EXTENSION_STATES]),
       )
+      .leftJoin('review_lines as rl', 'rl.id', 'g.ended_by_review_line_id')
       .select(
         'g.*',
         'r.sequence',
         'x.id as extension_id',
         'x.sequence as extension_sequence',
+        'rl.campaign_id as review_campaign_id',
       );
   }
 
@@ -461,6 +468,14 @@ function toGrant(row: JoinedRow): Grant {
     ...(row.ended_at ? { endedAt: toIso(row.ended_at) } : {}),
     ...(row.end_reason ? { endReason: row.end_reason } : {}),
     ...(row.ended_by_ref ? { endedByRef: row.ended_by_ref } : {}),
+    ...(row.ended_by_review_line_id && row.review_campaign_id
+      ? {
+          endedByReview: {
+            campaignId: row.review_campaign_id,
+            lineId: row.ended_by_review_line_id,
+          },
+        }
+      : {}),
     ...(row.revoke_task_id ? { revokeTaskId: row.revoke_task_id } : {}),
     ...(row.failure ? { failure: JSON.parse(row.failure) } : {}),
     ...(row.extension_id && row.extension_sequence !== null

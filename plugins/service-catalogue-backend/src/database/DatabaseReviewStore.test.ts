@@ -49,6 +49,7 @@ describe.each(databases.eachSupportedId())(
             openedAt: t0,
             deadlineAt: days(14),
             ownerRefs: ['group:default/network-team'],
+            offeringRefs: [`offering:default/${offering}`],
             lines: grants.map(grant => ({
               grant,
               origin: 'request',
@@ -85,6 +86,7 @@ describe.each(databases.eachSupportedId())(
         for (;;) {
           const page = await store.listDecidableLines({
             ...query,
+            now: t0,
             afterId,
             limit: 2,
           });
@@ -118,6 +120,18 @@ describe.each(databases.eachSupportedId())(
           notHolderRef: 'user:default/ada',
         }),
       ).toEqual(['frank']);
+      // From the deadline on, nothing waits, though the job has not closed it.
+      expect(
+        (
+          await store.listDecidableLines({
+            now: days(14),
+            reviewerRefs: ['user:default/leo', 'user:default/peggy'],
+            unreviewed: true,
+            notHolderRef: 'user:default/ada',
+            limit: 10,
+          })
+        ).items,
+      ).toEqual([]);
       expect(
         await all({
           reviewerRefs: ['user:default/frank'],
@@ -132,7 +146,13 @@ describe.each(databases.eachSupportedId())(
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         ids.push(
-          await open('vpn-access', {}, { openedAt: days(i), title: `#${i}` }),
+          // Campaigns of one offering one after the other, none open over
+          // another: the listing does not care.
+          await open(
+            'vpn-access',
+            {},
+            { openedAt: days(i), title: `#${i}`, offeringRefs: [] },
+          ),
         );
       }
       await open(
@@ -256,6 +276,126 @@ describe.each(databases.eachSupportedId())(
           ),
         ),
       ).rejects.toThrow(/changed while saving/);
+    });
+
+    it('makes a failed revocation that a review revokes again ended by that review', async () => {
+      const grantId = await seedGrant(knex, {
+        holder: 'nina',
+        offering: 'wifi',
+      });
+      const campaignId = await open('wifi', {
+        'user:default/nina': ['user:default/leo'],
+      });
+      // The owner revoked it; the revoke template failed.
+      await knex('grants')
+        .where('id', grantId)
+        .update({
+          state: 'revoking',
+          end_reason: 'revoked',
+          ended_by_ref: 'user:default/peggy',
+          failure: JSON.stringify({ message: 'boom' }),
+        });
+      const grants = await DatabaseGrantStore.create({
+        database: { getClient: async () => knex },
+      });
+      const [line] = await store.listCampaignLines(campaignId);
+      await store.transaction(tx =>
+        grants.revokeGrantIn(tx, {
+          grantId,
+          reason: 'reviewed',
+          actorRef: 'user:default/leo',
+          reviewLineId: line.id,
+        }),
+      );
+      expect(await grants.getGrant(grantId)).toMatchObject({
+        state: 'revoking',
+        endReason: 'reviewed',
+        endedByRef: 'user:default/leo',
+        endedByReview: { campaignId, lineId: line.id },
+      });
+      expect((await grants.getGrant(grantId))!.failure).toBeUndefined();
+    });
+  },
+);
+
+const postgres = databases
+  .eachSupportedId()
+  .filter(([id]) => id.startsWith('POSTGRES'));
+
+(postgres.length
+  ? describe.each(postgres)
+  : describe.skip.each([['POSTGRES']]))(
+  'DatabaseReviewStore locks on %s',
+  databaseId => {
+    it('closes a campaign while a reviewer decides one of its lines without a deadlock', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      const database = { getClient: async () => knex };
+      await applyDatabaseMigrations(database);
+      const store = await DatabaseReviewStore.create({ database });
+      await seedGrant(knex, { holder: 'grace', offering: 'vpn-access' });
+      const campaignId = await store.transaction(async tx =>
+        store.insertCampaign(
+          tx,
+          {
+            title: 'vpn',
+            scope: {
+              kind: 'offering',
+              offeringRef: 'offering:default/vpn-access',
+            },
+            trigger: 'manual',
+            openedByRef: 'user:default/leo',
+            openedAt: t0,
+            deadlineAt: days(14),
+            ownerRefs: ['group:default/network-team'],
+            offeringRefs: ['offering:default/vpn-access'],
+            lines: (
+              await store.activeGrants(tx, ['offering:default/vpn-access'])
+            ).map(grant => ({
+              grant,
+              origin: 'request',
+              onUndecided: 'revoke',
+              reviewerRefs: ['user:default/leo'],
+            })),
+          },
+          'opened',
+        ),
+      );
+      const [lineId] = await knex('review_lines').pluck('id');
+      const signal = () => {
+        let done = () => {};
+        const promise = new Promise<void>(resolve => {
+          done = resolve;
+        });
+        return { promise, done };
+      };
+      const lineLocked = signal();
+      const campaignLocked = signal();
+
+      // The reviewer locks the line, then writes its event, whose foreign
+      // key reads the campaign; the deadline locks the campaign in between,
+      // then waits for the line.
+      const reviewer = store.transaction(async tx => {
+        await store.lockLine(tx, lineId);
+        lineLocked.done();
+        await campaignLocked.promise;
+        await store.addEvent(tx, campaignId, {
+          type: 'decided',
+          at: t0.toISOString(),
+          actorRef: 'user:default/leo',
+          lineId,
+          message: 'kept',
+        });
+      });
+      const deadline = lineLocked.promise.then(() =>
+        store.transaction(async tx => {
+          await store.lockCampaign(tx, campaignId);
+          campaignLocked.done();
+          return store.lockUndecidedLines(tx, campaignId, 200);
+        }),
+      );
+
+      await expect(reviewer).resolves.toBeUndefined();
+      expect((await deadline).map(l => l.id)).toEqual([lineId]);
     });
   },
 );

@@ -29,6 +29,7 @@ import {
   compareAndSet,
   forUpdate,
   inTransaction,
+  isPostgres,
   setIfUnchanged,
 } from './transactions';
 
@@ -119,6 +120,24 @@ export class DatabaseReviewStore implements ReviewStore {
       : undefined;
   }
 
+  async openCampaignsOver(
+    tx: StoreTransaction | undefined,
+    offeringRefs: string[],
+  ): Promise<Map<string, { id: string; title: string }>> {
+    if (offeringRefs.length === 0) {
+      return new Map();
+    }
+    const rows: Array<{ offering_ref: string; id: string; title: string }> =
+      await (tx ?? this.db)('review_campaign_offerings as o')
+        .join('review_campaigns as c', 'c.id', 'o.campaign_id')
+        .whereIn('o.offering_ref', offeringRefs)
+        .whereRaw('o.open = true')
+        .select('o.offering_ref', 'c.id', 'c.title');
+    return new Map(
+      rows.map(r => [r.offering_ref, { id: r.id, title: r.title }]),
+    );
+  }
+
   async insertCampaign(
     tx: StoreTransaction,
     campaign: NewReviewCampaign,
@@ -148,6 +167,15 @@ export class DatabaseReviewStore implements ReviewStore {
         owner_ref: ownerRef,
       })),
     );
+    for (let i = 0; i < campaign.offeringRefs.length; i += INSERT_BATCH) {
+      await tx('review_campaign_offerings').insert(
+        campaign.offeringRefs.slice(i, i + INSERT_BATCH).map(offeringRef => ({
+          campaign_id: id,
+          offering_ref: offeringRef,
+          open: true,
+        })),
+      );
+    }
     const lines = campaign.lines.map(line => ({ id: randomUUID(), line }));
     for (let start = 0; start < lines.length; start += INSERT_BATCH) {
       const batch = lines.slice(start, start + INSERT_BATCH);
@@ -261,10 +289,13 @@ export class DatabaseReviewStore implements ReviewStore {
       .orderBy('l.offering_ref')
       .orderBy('l.holder_ref')
       .orderBy('l.id');
-    return this.withReviewers(this.db, rows);
+    // A campaign can have more lines than a statement can bind ids: its
+    // reviewers are read by campaign instead.
+    return this.withReviewers(this.db, rows, campaignId);
   }
 
   async listDecidableLines(query: {
+    now: Date;
     reviewerRefs: string[];
     unreviewed: boolean;
     notHolderRef: string;
@@ -294,6 +325,7 @@ export class DatabaseReviewStore implements ReviewStore {
       })
       .whereNull('l.decision')
       .where('c.state', 'open')
+      .where('c.deadline_at', '>', query.now)
       .whereNot('l.holder_ref', query.notHolderRef)
       .modify(builder => {
         if (query.campaignId) {
@@ -324,13 +356,20 @@ export class DatabaseReviewStore implements ReviewStore {
   }
 
   async getLine(id: string): Promise<ReviewLine | undefined> {
+    const [line] = await this.getLines([id]);
+    return line;
+  }
+
+  async getLines(ids: string[]): Promise<ReviewLine[]> {
+    if (ids.length === 0) {
+      return [];
+    }
     const rows = await this.selectLines(this.db)
       .leftJoin('grants as g', 'g.id', 'l.grant_id')
       .select('g.state as grant_state')
-      .where('l.id', id);
-    return rows.length
-      ? (await this.withReviewers(this.db, rows))[0]
-      : undefined;
+      .whereIn('l.id', ids)
+      .orderBy('l.id');
+    return this.withReviewers(this.db, rows);
   }
 
   async lockLine(
@@ -459,10 +498,12 @@ export class DatabaseReviewStore implements ReviewStore {
     tx: StoreTransaction,
     id: string,
   ): Promise<LockedReviewCampaign | undefined> {
-    const row = await forUpdate(
-      tx,
-      tx<ReviewCampaignRow>('review_campaigns').where('id', id),
-    ).first();
+    // Not FOR UPDATE: a reviewer's decision locks its line, then its event's
+    // foreign key takes KEY SHARE on the campaign, which FOR UPDATE blocks;
+    // closing, which locks the campaign and then its lines, would deadlock
+    // with it. Closing changes no key, so NO KEY UPDATE is enough.
+    const query = tx<ReviewCampaignRow>('review_campaigns').where('id', id);
+    const row = await (isPostgres(tx) ? query.forNoKeyUpdate() : query).first();
     if (!row) {
       return undefined;
     }
@@ -473,12 +514,15 @@ export class DatabaseReviewStore implements ReviewStore {
   async lockUndecidedLines(
     tx: StoreTransaction,
     campaignId: string,
+    limit: number,
   ): Promise<LockedReviewLine[]> {
     const versions = await forUpdate(
       tx,
       tx<ReviewLineRow>('review_lines')
         .where('campaign_id', campaignId)
-        .whereNull('decision'),
+        .whereNull('decision')
+        .orderBy('id')
+        .limit(limit),
     ).select('id', 'version');
     const byId = new Map(versions.map(v => [v.id, v.version]));
     const rows = await this.selectLines(tx)
@@ -491,6 +535,24 @@ export class DatabaseReviewStore implements ReviewStore {
     }));
   }
 
+  async countAutomatic(
+    tx: StoreTransaction,
+    campaignId: string,
+  ): Promise<{ automatic: number; revoked: number }> {
+    const rows: Array<{ decision: string; n: string | number }> = await tx(
+      'review_lines',
+    )
+      .where('campaign_id', campaignId)
+      .whereRaw('automatic = true')
+      .groupBy('decision')
+      .select('decision')
+      .count({ n: '*' });
+    return {
+      automatic: rows.reduce((sum, r) => sum + Number(r.n), 0),
+      revoked: Number(rows.find(r => r.decision === 'revoke')?.n ?? 0),
+    };
+  }
+
   async closeCampaign(
     tx: StoreTransaction,
     campaign: { id: string; version: number },
@@ -500,6 +562,9 @@ export class DatabaseReviewStore implements ReviewStore {
       state: 'closed',
       closed_at: at,
     });
+    await tx('review_campaign_offerings')
+      .where('campaign_id', campaign.id)
+      .update({ open: false });
   }
 
   private selectLines(db: Knex | Knex.Transaction) {
@@ -513,21 +578,31 @@ export class DatabaseReviewStore implements ReviewStore {
       );
   }
 
+  /** Rows of one page, or all the lines of `campaignId`. */
   private async withReviewers(
     db: Knex | Knex.Transaction,
     rows: LineWithCampaign[],
+    campaignId?: string,
   ): Promise<ReviewLine[]> {
     const reviewers = new Map<string, string[]>();
     if (rows.length > 0) {
       const found: Array<{ line_id: string; reviewer_ref: string }> = await db(
-        'review_line_reviewers',
+        'review_line_reviewers as rr',
       )
-        .whereIn(
-          'line_id',
-          rows.map(r => r.id),
-        )
-        .orderBy('reviewer_ref')
-        .select('line_id', 'reviewer_ref');
+        .modify(builder => {
+          if (campaignId) {
+            builder
+              .join('review_lines as rl', 'rl.id', 'rr.line_id')
+              .where('rl.campaign_id', campaignId);
+          } else {
+            builder.whereIn(
+              'rr.line_id',
+              rows.map(r => r.id),
+            );
+          }
+        })
+        .orderBy('rr.reviewer_ref')
+        .select('rr.line_id', 'rr.reviewer_ref');
       for (const { line_id, reviewer_ref } of found) {
         reviewers.set(line_id, [
           ...(reviewers.get(line_id) ?? []),

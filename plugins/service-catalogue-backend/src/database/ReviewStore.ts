@@ -54,6 +54,8 @@ export interface NewReviewCampaign {
   openedAt: Date;
   deadlineAt: Date;
   ownerRefs: string[];
+  /** What it covers: each under this campaign alone until it closes. */
+  offeringRefs: string[];
   lines: NewReviewLine[];
 }
 
@@ -117,7 +119,17 @@ export interface ReviewStore {
     offeringRef: string,
   ): Promise<{ scheduleKey: string; openedAt: Date } | undefined>;
 
-  /** Writes a campaign with its lines, reviewers and `opened` event. */
+  /** The open campaign each of these offerings is under, if any. */
+  openCampaignsOver(
+    tx: StoreTransaction | undefined,
+    offeringRefs: string[],
+  ): Promise<Map<string, { id: string; title: string }>>;
+
+  /**
+   * Writes a campaign with its lines, reviewers and `opened` event; fails
+   * with a unique violation when one of its offerings is under another
+   * open campaign.
+   */
   insertCampaign(
     tx: StoreTransaction,
     campaign: NewReviewCampaign,
@@ -138,10 +150,12 @@ export interface ReviewStore {
   listCampaignLines(campaignId: string): Promise<ReviewLine[]>;
 
   /**
-   * Undecided lines of open campaigns that these reviewers review (or that
-   * have no reviewer, with `unreviewed`), not held by `notHolderRef`, by id.
+   * Undecided lines of open campaigns whose deadline is after `now` that
+   * these reviewers review (or that have no reviewer, with `unreviewed`),
+   * not held by `notHolderRef`, by id.
    */
   listDecidableLines(query: {
+    now: Date;
     reviewerRefs: string[];
     unreviewed: boolean;
     notHolderRef: string;
@@ -154,6 +168,9 @@ export interface ReviewStore {
   }): Promise<ReviewPage<ReviewLine, string>>;
 
   getLine(id: string): Promise<ReviewLine | undefined>;
+
+  /** These lines, with their grants' state; a page's worth of ids. */
+  getLines(ids: string[]): Promise<ReviewLine[]>;
 
   /** Reads a line to decide it; on PostgreSQL it stays locked. */
   lockLine(
@@ -200,11 +217,21 @@ export interface ReviewStore {
     id: string,
   ): Promise<LockedReviewCampaign | undefined>;
 
-  /** The undecided lines of a campaign, to decide them at its deadline. */
+  /**
+   * Up to `limit` undecided lines of a campaign, to decide them at its
+   * deadline a batch at a time.
+   */
   lockUndecidedLines(
     tx: StoreTransaction,
     campaignId: string,
+    limit: number,
   ): Promise<LockedReviewLine[]>;
+
+  /** How many lines the deadline decided, and how many it revoked. */
+  countAutomatic(
+    tx: StoreTransaction,
+    campaignId: string,
+  ): Promise<{ automatic: number; revoked: number }>;
 
   /** Closes a campaign, if still at the version it was read at. */
   closeCampaign(

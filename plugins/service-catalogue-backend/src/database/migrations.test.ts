@@ -533,6 +533,36 @@ describe.each(databases.eachSupportedId())(
           (error: { message?: string }) => error,
         );
       expect(twice?.message).toMatch(/unique|duplicate/i);
+      // An offering is under one open campaign at a time, any number closed.
+      await knex('review_campaigns').insert({
+        ...campaign,
+        id: 'c0000000-0000-4000-8000-000000000006',
+        schedule_key: null,
+        trigger: 'manual',
+      });
+      await knex('review_campaign_offerings').insert([
+        {
+          campaign_id: campaign.id,
+          offering_ref: campaign.scope_ref,
+          open: true,
+        },
+        {
+          campaign_id: 'c0000000-0000-4000-8000-000000000006',
+          offering_ref: campaign.scope_ref,
+          open: false,
+        },
+      ]);
+      const overlapping = await knex('review_campaign_offerings')
+        .where({
+          campaign_id: 'c0000000-0000-4000-8000-000000000006',
+          offering_ref: campaign.scope_ref,
+        })
+        .update({ open: true })
+        .then(
+          () => undefined,
+          (error: { message?: string }) => error,
+        );
+      expect(overlapping?.message).toMatch(/unique|duplicate/i);
       await knex('review_lines').insert({
         id: 'd0000000-0000-4000-8000-000000000004',
         campaign_id: campaign.id,
@@ -564,6 +594,8 @@ describe.each(databases.eachSupportedId())(
           'review_lines_no_reviewer_idx',
           'review_campaigns_schedule_idx',
           'review_campaigns_open_idx',
+          'review_campaigns_state_opened_idx',
+          'review_campaign_offerings_open_idx',
         ]),
       );
       expect(
@@ -579,6 +611,7 @@ describe.each(databases.eachSupportedId())(
       for (const table of [
         'review_campaigns',
         'review_campaign_owners',
+        'review_campaign_offerings',
         'review_lines',
         'review_line_reviewers',
         'review_events',

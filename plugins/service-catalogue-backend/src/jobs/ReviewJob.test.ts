@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { OfferingEntityV1alpha1 } from '@service-catalogue/plugin-service-catalogue-common';
 import { Knex } from 'knex';
 import {
   reviewClaimsOf,
@@ -90,7 +91,20 @@ describe.each(databases.eachSupportedId())(
         reviews,
         grants: await DatabaseGrantStore.create({ database }),
       });
-      return ReviewJob.fromConfig(config, {
+      const opener = CampaignOpener.create({
+        reviews,
+        reviewers: ApproverResolver.create({
+          catalog,
+          auth,
+          config,
+          logger,
+          catalogCache,
+        }),
+        notifier,
+        auditor,
+        logger,
+      });
+      const job = ReviewJob.fromConfig(config, {
         scheduler: mockServices.scheduler.mock(),
         auth,
         logger,
@@ -102,19 +116,7 @@ describe.each(databases.eachSupportedId())(
           templates: TemplateChecks.create({ auth, catalog }),
           catalogCache,
         }),
-        opener: CampaignOpener.create({
-          reviews,
-          reviewers: ApproverResolver.create({
-            catalog,
-            auth,
-            config,
-            logger,
-            catalogCache,
-          }),
-          notifier,
-          auditor,
-          logger,
-        }),
+        opener,
         deadlines: ReviewDeadlines.create({
           reviews,
           decisions,
@@ -123,7 +125,34 @@ describe.each(databases.eachSupportedId())(
           logger,
         }),
       });
+      return {
+        run: (now: Date) => job.run(now),
+        logger,
+        /** A campaign opened by hand, as `POST /reviews/campaigns` does. */
+        openByHand: (name: string, now: Date, deadline?: string) =>
+          opener.open({
+            scope: {
+              kind: 'offering',
+              offeringRef: `offering:default/${name}`,
+            },
+            offerings: [
+              reviewEntities().find(
+                e => e.kind === 'Offering' && e.metadata.name === name,
+              ) as OfferingEntityV1alpha1,
+            ],
+            trigger: 'manual',
+            actorRef: 'user:default/leo',
+            now,
+            deadline,
+          }),
+      };
     }
+
+    const openOver = (offering: string) =>
+      knex('review_campaign_offerings')
+        .where('offering_ref', `offering:default/${offering}`)
+        .whereRaw('open = true')
+        .pluck('campaign_id');
 
     const campaigns = () =>
       knex('review_campaigns').orderBy('schedule_key').select();
@@ -248,6 +277,58 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('waits to open a scheduled review while the offering is under an open campaign, and opens it at the next run after it closes', async () => {
+      const a = await replica();
+      await a.run(t0);
+      await a.run(days(14));
+      // Wifi every 30 days; a campaign opened by hand runs past that.
+      const byHand = await a.openByHand('wifi', days(20), 'P60D');
+      expect(await openOver('wifi')).toEqual([byHand!.id]);
+
+      await a.run(days(30));
+      await a.run(days(79));
+      expect(
+        (await campaigns()).filter(
+          c => c.scope_ref === 'offering:default/wifi',
+        ),
+      ).toHaveLength(2);
+
+      // This run closes it; the next one opens the scheduled review.
+      await a.run(days(80));
+      expect(await openOver('wifi')).toEqual([]);
+      await a.run(days(80.001));
+      const [scheduled] = await openOver('wifi');
+      expect(
+        (await knex('review_campaigns').where('id', scheduled).first())
+          .schedule_key,
+      ).toBe('offering:default/wifi#2');
+    });
+
+    it('opens one campaign over an offering when a scheduled and manual openings race', async () => {
+      const [a, b] = [await replica(), await replica()];
+      const outcomes = await Promise.allSettled([
+        a.run(t0),
+        b.openByHand('vpn-access', t0),
+        a.openByHand('vpn-access', t0),
+      ]);
+      expect(outcomes[0].status).toBe('fulfilled');
+      // Whoever lost by hand was told who won.
+      for (const lost of outcomes.filter(o => o.status === 'rejected')) {
+        expect((lost as PromiseRejectedResult).reason.name).toBe(
+          'ConflictError',
+        );
+      }
+      const open = await openOver('vpn-access');
+      expect(open).toHaveLength(1);
+      expect(
+        await knex('review_lines')
+          .where('offering_ref', 'offering:default/vpn-access')
+          .distinct('campaign_id')
+          .pluck('campaign_id'),
+      ).toEqual(open);
+      expect(a.logger.error).not.toHaveBeenCalled();
+    });
+
     it('reminds once before the deadline and, at the deadline, revokes or keeps what nobody decided and closes, once with two workers', async () => {
       const [a, b] = [await replica(), await replica()];
       await a.run(t0);
@@ -327,6 +408,67 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await knex('review_events').pluck('type')).filter(t => t === 'closed'),
       ).toHaveLength(2);
+    });
+
+    it('closes a campaign of thousands of lines in batches, once with two workers, and reports them all', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await a.run(t0);
+      const vpn = (await campaigns()).find(
+        c => c.scope_ref === 'offering:default/vpn-access',
+      );
+      // More lines than PostgreSQL binds parameters in one statement; their
+      // grants are made up, so revoking finds nothing to end.
+      const extra = Array.from({ length: 3000 }, (_, i) => ({
+        id: `e0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        campaign_id: vpn.id,
+        grant_id: `f0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        holder_ref: `user:default/holder-${i}`,
+        offering_ref: 'offering:default/vpn-access',
+        offering_title: 'VPN-ACCESS',
+        offering_owner_ref: 'group:default/network-team',
+        granted_at: t0,
+        origin: 'request',
+        tracking_number: `REQ-${i}`,
+        on_undecided: 'revoke',
+        automatic: false,
+        no_reviewer: false,
+        version: 1,
+      }));
+      await knex.batchInsert('review_lines', extra, 100);
+      await knex.batchInsert(
+        'review_line_reviewers',
+        extra.map(l => ({ line_id: l.id, reviewer_ref: 'user:default/leo' })),
+        200,
+      );
+
+      await Promise.all([a.run(days(14)), b.run(days(14))]);
+      expect(
+        Number(
+          (
+            await knex('review_lines')
+              .where('campaign_id', vpn.id)
+              .whereNull('decision')
+              .count({ n: '*' })
+          )[0].n,
+        ),
+      ).toBe(0);
+      const closedEvents = await knex('review_events')
+        .where({ campaign_id: vpn.id, type: 'closed' })
+        .pluck('message');
+      expect(closedEvents).toEqual([
+        "Closed at the deadline; 3003 undecided lines followed the offering's rule, 3003 revoked",
+      ]);
+      expect(a.logger.error).not.toHaveBeenCalled();
+      expect(b.logger.error).not.toHaveBeenCalled();
+
+      const store = await DatabaseReviewStore.create({
+        database: { getClient: async () => knex },
+      });
+      const lines = await store.listCampaignLines(vpn.id);
+      expect(lines).toHaveLength(3003);
+      expect(
+        lines.filter(l => l.reviewerRefs.includes('user:default/leo')),
+      ).toHaveLength(3002);
     });
   },
 );

@@ -1,6 +1,6 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   GrantOrigin,
   OfferingEntityV1alpha1,
@@ -19,6 +19,7 @@ import { RequestNotifier } from '../requests/RequestNotifier';
 
 /** How long a campaign stays open when nobody says. */
 const DEFAULT_DEADLINE = 'P14D';
+const MAX_DEADLINE = Duration.fromObject({ years: 1 });
 
 /**
  * Who reviews one holder's grant of an offering.
@@ -37,7 +38,10 @@ export interface ReviewerResolver {
  * on the offerings it covers, resolves each line's reviewers, and writes
  * it all with its `opened` event in one transaction. A scheduled campaign
  * carries the key `<offeringRef>#<n>`, which the database lets exist once,
- * so that replicas running the job at the same instant open it once.
+ * so that replicas running the job at the same instant open it once. An
+ * offering is under one open campaign at a time, which the database
+ * enforces: a keep in one campaign does not count in another, whose
+ * deadline would revoke what was just kept.
  *
  * @internal
  */
@@ -68,7 +72,8 @@ export class CampaignOpener {
 
   /**
    * Opens the scheduled campaign of each offering whose review is due:
-   * never opened on schedule yet, or last opened `every` ago or more.
+   * never opened on schedule yet, or last opened `every` ago or more. One
+   * still under an open campaign waits for it to close.
    */
   async openDue(
     offerings: OfferingEntityV1alpha1[],
@@ -95,6 +100,11 @@ export class CampaignOpener {
       const offeringRef = normalized(offering);
       const last = await this.reviews.lastScheduled(undefined, offeringRef);
       if (last && !isDue(last.openedAt, every, now)) {
+        continue;
+      }
+      if (
+        (await this.reviews.openCampaignsOver(undefined, [offeringRef])).size
+      ) {
         continue;
       }
       try {
@@ -126,7 +136,9 @@ export class CampaignOpener {
 
   /**
    * Opens a campaign over these offerings; undefined when a scheduled one
-   * turned out to be opened by another replica first.
+   * turned out to be opened by another replica first, or its offering to be
+   * under an open campaign. By hand, an offering under an open campaign is a
+   * ConflictError; a group's offerings under one are left out.
    */
   async open(options: {
     scope: ReviewScope;
@@ -153,8 +165,16 @@ export class CampaignOpener {
         `deadline: ${deadlineText} is not a positive ISO 8601 duration`,
       );
     }
+    // A campaign nobody can finish is no review; and a duration too long for
+    // a date would fail in the database rather than here.
+    const deadlineAt = DateTime.fromJSDate(now).plus(deadline);
+    if (
+      !deadlineAt.isValid ||
+      deadlineAt > DateTime.fromJSDate(now).plus(MAX_DEADLINE)
+    ) {
+      throw new InputError(`deadline: ${deadlineText} is longer than a year`);
+    }
     const title = options.title?.trim() || titleOf(scope, offerings, now);
-    const ownerRefs = [...new Set(offerings.map(o => ownerOf(o)))].sort();
 
     // Reviewers come from the catalog, which is not read inside the
     // transaction; grants that ended meanwhile are left out when it writes.
@@ -189,10 +209,22 @@ export class CampaignOpener {
         if (options.scheduleKeyAfter && !scheduleKey) {
           return undefined;
         }
+        const underOpen = await this.reviews.openCampaignsOver(tx, [
+          ...byRef.keys(),
+        ]);
+        if (underOpen.size > 0 && options.scheduleKeyAfter) {
+          return undefined;
+        }
+        const covered = [...byRef.keys()].filter(ref => !underOpen.has(ref));
+        if (covered.length === 0) {
+          throw new ConflictError(
+            `Already under an open access review: ${[...underOpen]
+              .map(([ref, c]) => `${ref} in ${c.title} (${c.id})`)
+              .join(', ')}`,
+          );
+        }
         const still = new Set(
-          (await this.reviews.activeGrants(tx, [...byRef.keys()])).map(
-            g => g.grantId,
-          ),
+          (await this.reviews.activeGrants(tx, covered)).map(g => g.grantId),
         );
         const lines: NewReviewLine[] = candidates
           .filter(grant => still.has(grant.grantId))
@@ -214,13 +246,22 @@ export class CampaignOpener {
             scheduleKey,
             openedByRef: options.actorRef,
             openedAt: now,
-            deadlineAt: DateTime.fromJSDate(now).plus(deadline).toJSDate(),
-            ownerRefs,
+            deadlineAt: deadlineAt.toJSDate(),
+            ownerRefs: [
+              ...new Set(covered.map(ref => ownerOf(byRef.get(ref)!))),
+            ].sort(),
+            offeringRefs: covered,
             lines,
           },
           `Opened with ${lines.length} ${
             lines.length === 1 ? 'grant' : 'grants'
-          } to review`,
+          } to review${
+            underOpen.size > 0
+              ? `; left out, already under an open review: ${[...underOpen]
+                  .map(([ref, c]) => `${ref} in ${c.title} (${c.id})`)
+                  .join(', ')}`
+              : ''
+          }`,
         );
         return { id, lines };
       });

@@ -5,6 +5,9 @@ import { RequestNotifier } from '../requests/RequestNotifier';
 import { SYSTEM_ACTOR_REF } from '../systemActor';
 import { ReviewDecisions } from './ReviewDecisions';
 
+/** Lines decided at the deadline per transaction. */
+const CLOSE_BATCH = 200;
+
 /**
  * The clock of open campaigns: reviewers are reminded once, some time
  * before the deadline; at the deadline each undecided line follows its
@@ -69,50 +72,64 @@ export class ReviewDeadlines {
   }
 
   /**
-   * Closes the campaigns whose deadline passed, each in one transaction
-   * with the decisions its undecided lines get.
+   * Closes the campaigns whose deadline passed: their undecided lines get
+   * the offering's rule a batch per transaction, so that a large campaign
+   * neither holds its locks for long nor loses all its work to one failure,
+   * and the transaction that finds none left closes it, once: the campaign
+   * lock makes workers take turns.
    */
   async closeDue(now: Date): Promise<ReviewCampaign[]> {
     const closed: ReviewCampaign[] = [];
     for (const id of await this.reviews.listDue(now)) {
       try {
-        const result = await this.reviews.transaction(async tx => {
-          const campaign = await this.reviews.lockCampaign(tx, id);
-          if (!campaign || campaign.state !== 'open') {
-            return undefined;
-          }
-          const lines = await this.reviews.lockUndecidedLines(tx, id);
-          const revoked: string[] = [];
-          for (const line of lines) {
-            const outcome = await this.decisions.record(tx, line, {
-              decision: line.onUndecided,
-              actorRef: SYSTEM_ACTOR_REF,
-              automatic: true,
-              now,
-            });
-            if (outcome === 'revoked') {
-              revoked.push(line.grantId);
+        for (;;) {
+          const batch = await this.reviews.transaction(async tx => {
+            const campaign = await this.reviews.lockCampaign(tx, id);
+            if (!campaign || campaign.state !== 'open') {
+              return undefined;
             }
+            const lines = await this.reviews.lockUndecidedLines(
+              tx,
+              id,
+              CLOSE_BATCH,
+            );
+            const revoked: string[] = [];
+            for (const line of lines) {
+              const outcome = await this.decisions.record(tx, line, {
+                decision: line.onUndecided,
+                actorRef: SYSTEM_ACTOR_REF,
+                automatic: true,
+                now,
+              });
+              if (outcome === 'revoked') {
+                revoked.push(line.id);
+              }
+            }
+            if (lines.length > 0) {
+              return { revoked, closed: undefined };
+            }
+            const counts = await this.reviews.countAutomatic(tx, id);
+            await this.reviews.closeCampaign(tx, campaign, now);
+            await this.reviews.addEvent(tx, id, {
+              type: 'closed',
+              at: now.toISOString(),
+              actorRef: SYSTEM_ACTOR_REF,
+              message: `Closed at the deadline; ${counts.automatic} undecided ${
+                counts.automatic === 1 ? 'line' : 'lines'
+              } followed the offering's rule, ${counts.revoked} revoked`,
+            });
+            return { revoked, closed: counts };
+          });
+          if (!batch) {
+            break;
           }
-          await this.reviews.closeCampaign(tx, campaign, now);
-          await this.reviews.addEvent(tx, id, {
-            type: 'closed',
-            at: now.toISOString(),
-            actorRef: SYSTEM_ACTOR_REF,
-            message: `Closed at the deadline; ${lines.length} undecided ${
-              lines.length === 1 ? 'line' : 'lines'
-            } followed the offering's rule, ${revoked.length} revoked`,
-          });
-          return { lines, revoked };
-        });
-        if (result) {
-          const campaign = (await this.reviews.getCampaign(id))!;
-          await this.audit('review-close', campaign, {
-            automatic: result.lines.length,
-            revoked: result.revoked.length,
-          });
-          closed.push(campaign);
-          await this.tellHolders(result.lines, result.revoked);
+          await this.tellHolders(batch.revoked);
+          if (batch.closed) {
+            const campaign = (await this.reviews.getCampaign(id))!;
+            await this.audit('review-close', campaign, batch.closed);
+            closed.push(campaign);
+            break;
+          }
         }
       } catch (error) {
         this.logger.error(`Could not close access review ${id}: ${error}`);
@@ -125,13 +142,9 @@ export class ReviewDeadlines {
    * Holders whose access the deadline ended at once hear of it now; a
    * revoke template's run tells them when it ran.
    */
-  private async tellHolders(
-    lines: Array<{ id: string; grantId: string }>,
-    revoked: string[],
-  ): Promise<void> {
-    for (const { id } of lines.filter(l => revoked.includes(l.grantId))) {
-      const line = await this.reviews.getLine(id);
-      if (line?.grantState !== 'ended') {
+  private async tellHolders(lineIds: string[]): Promise<void> {
+    for (const line of await this.reviews.getLines(lineIds)) {
+      if (line.grantState !== 'ended') {
         continue;
       }
       await this.notifier.send({

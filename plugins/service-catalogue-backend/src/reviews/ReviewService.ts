@@ -1,6 +1,7 @@
-import { AuditorService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
+  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -52,12 +53,13 @@ type ReviewServiceDeps = {
   delegations: DelegationStore;
   notifier: RequestNotifier;
   auditor: AuditorService;
+  logger: LoggerService;
 };
 
 /**
  * Access reviews as people use them: reviewers list and decide the lines
- * waiting for them; owners, the desk and administrators open campaigns by
- * hand and read campaigns and their reports.
+ * waiting for them; owners and administrators open campaigns by hand; they
+ * and the desk read campaigns and their reports.
  *
  * @internal
  */
@@ -79,11 +81,13 @@ export class ReviewService {
     );
     const userRef = userRefOf(credentials);
     const [afterId] = decodeReviewCursor('review lines', query.cursor, 1) ?? [];
+    const now = new Date();
     const delegators = await this.deps.delegations.listDelegatorsOf({
       delegateRef: userRef,
-      at: new Date(),
+      at: now,
     });
     const page = await this.deps.reviews.listDecidableLines({
+      now,
       reviewerRefs: [userRef, ...delegators],
       unreviewed: await this.administers(credentials),
       notHolderRef: userRef,
@@ -174,11 +178,7 @@ export class ReviewService {
             });
             results.push({ lineId, line });
           } catch (error) {
-            const e = error as Error;
-            results.push({
-              lineId,
-              error: { name: e.name, message: e.message },
-            });
+            results.push({ lineId, error: this.failureOf(lineId, error) });
           }
         }
         return { results };
@@ -194,7 +194,9 @@ export class ReviewService {
       serviceCatalogueReviewReadPermission,
       credentials,
     );
-    const key = decodeReviewCursor('review campaigns', query.cursor, 2);
+    const key = decodeReviewCursor('review campaigns', query.cursor, 2, {
+      firstIsDate: true,
+    });
     const ownerRefs = (await this.deps.fulfillers.forEveryone(credentials))
       ? undefined
       : [...(await this.deps.fulfillers.claimsOf(credentials))];
@@ -255,8 +257,13 @@ export class ReviewService {
       credentials,
     );
     const { scope, offerings } = await this.scopeOf(body.scope, credentials);
+    // Not the desk, which fulfils for every owner: a review is its owners'
+    // to hold.
+    const claims = (await this.administers(credentials))
+      ? undefined
+      : await this.deps.fulfillers.claimsOf(credentials);
     for (const ownerRef of new Set(offerings.map(o => ownerOf(o)))) {
-      if (!(await this.deps.fulfillers.include(ownerRef, credentials))) {
+      if (claims && !claims.has(ownerRef)) {
         throw new NotAllowedError(
           `Only the owners of what a campaign covers and administrators open it; ${ownerRef} owns some of it`,
         );
@@ -330,9 +337,11 @@ export class ReviewService {
         if (!line) {
           throw new NotFoundError(`No review line ${lineId}`);
         }
+        const now = new Date();
         const may = reviewerToDecideFor({
           line,
           campaignState: line.campaignState,
+          now,
           userRef,
           delegators: options.delegators,
           administrator: options.administrator,
@@ -346,7 +355,7 @@ export class ReviewService {
           decidedForRef: may.decidedForRef,
           reason: options.reason,
           automatic: false,
-          now: new Date(),
+          now,
         });
       },
     );
@@ -375,6 +384,27 @@ export class ReviewService {
     });
   }
 
+  /**
+   * A refusal says why; anything else, such as the database's own errors,
+   * is logged and stays out of the response, whose text it would leak.
+   */
+  private failureOf(
+    lineId: string,
+    error: unknown,
+  ): { name: string; message: string } {
+    if (error instanceof CustomErrorBase) {
+      return { name: error.name, message: error.message };
+    }
+    this.deps.logger.error(
+      `Could not record the decision on review line ${lineId}`,
+      error as Error,
+    );
+    return {
+      name: 'Error',
+      message: 'The decision could not be recorded; try again later',
+    };
+  }
+
   private async sees(
     campaign: ReviewCampaign,
     credentials: UserCredentials,
@@ -396,7 +426,7 @@ export class ReviewService {
 }
 
 function refusal(
-  why: 'own' | 'decided' | 'closed' | 'not-reviewer',
+  why: 'own' | 'decided' | 'closed' | 'past-deadline' | 'not-reviewer',
   line: ReviewLine,
 ): Error {
   switch (why) {
@@ -410,6 +440,10 @@ function refusal(
       );
     case 'closed':
       return new ConflictError(`The campaign ${line.campaignTitle} is closed`);
+    case 'past-deadline':
+      return new ConflictError(
+        `The review closed at its deadline, ${line.deadlineAt}: ${line.offeringTitle} of ${line.holderRef} follows the offering's rule`,
+      );
     default:
       return new NotAllowedError(
         `You do not review ${line.offeringTitle} of ${line.holderRef}`,

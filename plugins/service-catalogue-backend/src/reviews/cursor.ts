@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { DateTime } from 'luxon';
 
 /**
  * The opaque cursor of a review list: the key of the last row of a page,
@@ -12,11 +13,17 @@ export function encodeReviewCursor(list: string, key: string[]): string {
   );
 }
 
-/** @internal */
+/**
+ * The key of a cursor; `firstIsDate` for lists keyed by a time, which the
+ * database would otherwise fail to compare rather than refuse.
+ *
+ * @internal
+ */
 export function decodeReviewCursor(
   list: string,
   cursor: string | undefined,
   size: number,
+  options: { firstIsDate?: boolean } = {},
 ): string[] | undefined {
   if (cursor === undefined) {
     return undefined;
@@ -32,7 +39,8 @@ export function decodeReviewCursor(
     l !== list ||
     !Array.isArray(k) ||
     k.length !== size ||
-    !k.every(part => typeof part === 'string' && part.length > 0)
+    !k.every(part => typeof part === 'string' && part.length > 0) ||
+    (options.firstIsDate && !DateTime.fromISO(k[0]).isValid)
   ) {
     throw new InputError(`Invalid cursor for ${list}`);
   }

@@ -3,6 +3,7 @@ import { reviewerToDecideFor } from './whoMayReview';
 const line = (reviewerRefs: string[], decision?: 'keep' | 'revoke') => ({
   holderRef: 'user:default/grace',
   reviewerRefs,
+  deadlineAt: '2026-12-17T09:00:00.000Z',
   ...(decision ? { decision } : {}),
 });
 
@@ -14,6 +15,7 @@ const ask = (
   reviewerToDecideFor({
     line: line(['user:default/leo', 'user:default/peggy']),
     campaignState: 'open',
+    now: new Date('2026-12-03T09:00:00Z'),
     delegators: [],
     administrator: false,
     ...options,
@@ -70,5 +72,20 @@ describe('reviewerToDecideFor', () => {
     expect(
       ask({ userRef: 'user:default/leo', campaignState: 'closed' }),
     ).toEqual({ may: false, why: 'closed' });
+  });
+
+  it('refuses from the deadline on, before the job closed the campaign', () => {
+    expect(
+      ask({
+        userRef: 'user:default/leo',
+        now: new Date('2026-12-17T08:59:59.999Z'),
+      }),
+    ).toEqual({ may: true });
+    for (const now of ['2026-12-17T09:00:00Z', '2026-12-18T09:00:00Z']) {
+      expect(ask({ userRef: 'user:default/leo', now: new Date(now) })).toEqual({
+        may: false,
+        why: 'past-deadline',
+      });
+    }
   });
 });

@@ -8,7 +8,9 @@ import {
  * when they are one of its reviewers, a reviewer who delegated to them
  * otherwise, and `administrator` for a line nobody could be found to
  * review, when they administer the service catalogue. Never the line's
- * holder, whatever else they are: nobody reviews their own access.
+ * holder, whatever else they are: nobody reviews their own access. Not
+ * once the deadline passed, though the job that decides what is left may
+ * not have run yet: the offering's rule decides then.
  *
  * The decision, the list of lines waiting for a user and their tests ask
  * this one rule.
@@ -16,15 +18,22 @@ import {
  * @internal
  */
 export function reviewerToDecideFor(options: {
-  line: Pick<ReviewLine, 'holderRef' | 'reviewerRefs' | 'decision'>;
+  line: Pick<
+    ReviewLine,
+    'holderRef' | 'reviewerRefs' | 'decision' | 'deadlineAt'
+  >;
   campaignState: ReviewCampaign['state'];
+  now: Date;
   userRef: string;
   /** Reviewers who delegated to the user at this moment. */
   delegators: readonly string[];
   administrator: boolean;
 }):
   | { may: true; decidedForRef?: string }
-  | { may: false; why: 'own' | 'decided' | 'closed' | 'not-reviewer' } {
+  | {
+      may: false;
+      why: 'own' | 'decided' | 'closed' | 'past-deadline' | 'not-reviewer';
+    } {
   const { line, userRef } = options;
   if (line.holderRef === userRef) {
     return { may: false, why: 'own' };
@@ -34,6 +43,9 @@ export function reviewerToDecideFor(options: {
   }
   if (line.decision) {
     return { may: false, why: 'decided' };
+  }
+  if (new Date(line.deadlineAt).getTime() <= options.now.getTime()) {
+    return { may: false, why: 'past-deadline' };
   }
   if (line.reviewerRefs.includes(userRef)) {
     return { may: true };

@@ -206,6 +206,17 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await post('/reviews/campaigns', 'alice', { scope: vpn })).status,
       ).toBe(403);
+      // The desk reads campaigns; their owners hold them.
+      expect(
+        (await post('/reviews/campaigns', 'desmond', { scope: vpn })).status,
+      ).toBe(403);
+      expect(
+        (
+          await post('/reviews/campaigns', 'desmond', {
+            scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
+          })
+        ).status,
+      ).toBe(403);
       expect(
         (
           await post('/reviews/campaigns', 'leo', {
@@ -227,14 +238,18 @@ describe.each(databases.eachSupportedId())(
           })
         ).status,
       ).toBe(400);
-      expect(
-        (
-          await post('/reviews/campaigns', 'leo', {
-            scope: vpn,
-            deadline: 'soon',
-          })
-        ).status,
-      ).toBe(400);
+      for (const bad of [
+        { deadline: 'soon' },
+        // Beyond any date, and merely longer than a year.
+        { deadline: 'P999999Y' },
+        { deadline: 'P1Y1D' },
+        { title: 'x'.repeat(201) },
+      ]) {
+        expect(
+          (await post('/reviews/campaigns', 'leo', { scope: vpn, ...bad }))
+            .status,
+        ).toBe(400);
+      }
       expect(
         Number((await knex('review_campaigns').count({ n: '*' }))[0].n),
       ).toBe(0);
@@ -255,12 +270,49 @@ describe.each(databases.eachSupportedId())(
         progress: { total: 4, kept: 0, revoked: 0, undecided: 4 },
       });
 
+      // An offering is under one open campaign at a time: a keep in one
+      // would not count in the other.
+      const campaignsBefore = await knex('review_campaigns').pluck('id');
+      const linesBefore = await knex('review_lines').pluck('id');
+      const overlapping = await post('/reviews/campaigns', 'ada', {
+        scope: vpn,
+      });
+      expect(overlapping.status).toBe(409);
+      expect(overlapping.body.error).toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          `offering:default/vpn-access in VPN, December (${vpnCampaign.id})`,
+        ),
+      });
+      expect(await knex('review_campaigns').pluck('id')).toEqual(
+        campaignsBefore,
+      );
+      expect(await knex('review_lines').pluck('id')).toEqual(linesBefore);
+
+      // What the group owns, but the VPN, already under review.
       const everything = await post('/reviews/campaigns', 'ada', {
         scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
         deadline: 'P7D',
       });
       expect(everything.status).toBe(201);
-      expect(everything.body.progress.total).toBe(5);
+      expect(everything.body.progress.total).toBe(1);
+      const report = (
+        await get(`/reviews/campaigns/${everything.body.id}/report`, 'ada')
+      ).body;
+      expect(report.lines.map((l: any) => l.offeringRef)).toEqual([
+        'offering:default/wifi',
+      ]);
+      expect(report.events[0].message).toMatch(
+        /left out, already under an open review: offering:default\/vpn-access in VPN, December/,
+      );
+
+      const nothingLeft = await post('/reviews/campaigns', 'ada', {
+        scope: { kind: 'owner', ownerRef: 'group:default/network-team' },
+      });
+      expect(nothingLeft.status).toBe(409);
+      expect(
+        Number((await knex('review_campaigns').count({ n: '*' }))[0].n),
+      ).toBe(2);
     });
 
     it('shows campaigns to their owners, the desk and administrators, and nothing to others', async () => {
@@ -294,6 +346,13 @@ describe.each(databases.eachSupportedId())(
       expect((await get('/reviews/campaigns?cursor=bogus', 'ada')).status).toBe(
         400,
       );
+      // Well formed, but its time is no time.
+      const undated = Buffer.from(
+        JSON.stringify({ l: 'review campaigns', k: ['yesterday', 'x'] }),
+      ).toString('base64url');
+      expect(
+        (await get(`/reviews/campaigns?cursor=${undated}`, 'ada')).status,
+      ).toBe(400);
       expect(
         (await get('/reviews/campaigns?state=open', 'ada')).body.items,
       ).toHaveLength(2);
@@ -327,10 +386,10 @@ describe.each(databases.eachSupportedId())(
       expect(await holders('nosy')).toEqual([]);
       const target = (ref: string) =>
         get(`/reviews/lines?targetRef=${encodeURIComponent(ref)}`, 'leo');
-      // Both campaigns cover the VPN.
+      // Only the first campaign covers the VPN.
       expect(
         (await target('resource:default/corp-vpn')).body.items,
-      ).toHaveLength(6);
+      ).toHaveLength(3);
       expect((await target('resource:default/other')).body.items).toEqual([]);
 
       const page = await get(
@@ -363,6 +422,7 @@ describe.each(databases.eachSupportedId())(
         },
         { lineIds: [grace.id], decision: 'revoke' },
         { lineIds: [grace.id], decision: 'revoke', reason: '   ' },
+        { lineIds: [grace.id], decision: 'revoke', reason: 'x'.repeat(4001) },
       ]) {
         expect((await post('/reviews/decisions', 'leo', body)).status).toBe(
           400,
@@ -377,6 +437,27 @@ describe.each(databases.eachSupportedId())(
         ).status,
       ).toBe(403);
       expect(await undecided()).toBe(before);
+    });
+
+    it('says a line failed for a reason of the database without its text', async () => {
+      // PostgreSQL refuses a NUL in text; SQLite finds no such line.
+      const res = await post('/reviews/decisions', 'leo', {
+        lineIds: ['line\u0000id'],
+        decision: 'keep',
+      });
+      expect(res.status).toBe(200);
+      const postgres = databaseId.startsWith('POSTGRES');
+      expect(res.body.results).toEqual([
+        {
+          lineId: 'line\u0000id',
+          error: {
+            name: postgres ? 'Error' : 'NotFoundError',
+            message: postgres
+              ? 'The decision could not be recorded; try again later'
+              : 'No review line line\u0000id',
+          },
+        },
+      ]);
     });
 
     it('never lets the holder decide their own line: as a reviewer, as a delegate of its reviewer, as an administrator', async () => {
@@ -474,7 +555,11 @@ describe.each(databases.eachSupportedId())(
       const grantsOfPeggy = await get('/grants', 'peggy');
       expect(
         grantsOfPeggy.body.items.find((g: any) => g.id === grants.peggy),
-      ).toMatchObject({ state: 'ended', endReason: 'reviewed' });
+      ).toMatchObject({
+        state: 'ended',
+        endReason: 'reviewed',
+        endedByReview: { campaignId: vpnCampaign.id, lineId: peggy.id },
+      });
 
       const report = await get(
         `/reviews/campaigns/${vpnCampaign.id}/report`,
@@ -534,6 +619,39 @@ describe.each(databases.eachSupportedId())(
         decidedByRef: 'user:default/nina',
         decidedForRef: 'user:default/leo',
       });
+    });
+
+    it('refuses decisions from the deadline on, before the job closed the campaign, and lists nothing waiting', async () => {
+      const grace = await lineOf('grace');
+      expect(grace.decision).toBe('keep');
+      const peggyWaiting = async () =>
+        (await get(`/reviews/lines?campaignId=${vpnCampaign.id}`, 'peggy')).body
+          .items;
+      const waiting = await peggyWaiting();
+      expect(waiting.length).toBeGreaterThan(0);
+      await knex('review_campaigns')
+        .where('id', vpnCampaign.id)
+        .update({ deadline_at: new Date(Date.now() - 1000) });
+
+      expect(await peggyWaiting()).toEqual([]);
+      const late = await post('/reviews/decisions', 'peggy', {
+        lineIds: [waiting[0].id],
+        decision: 'revoke',
+        reason: 'left',
+      });
+      expect(late.body.results).toEqual([
+        {
+          lineId: waiting[0].id,
+          error: {
+            name: 'ConflictError',
+            message: expect.stringMatching(/closed at its deadline/),
+          },
+        },
+      ]);
+      expect(
+        (await knex('review_lines').where('id', waiting[0].id).first())
+          .decision,
+      ).toBeNull();
     });
   },
 );

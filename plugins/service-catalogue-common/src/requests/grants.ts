@@ -52,6 +52,8 @@ export interface Grant {
   endReason?: GrantEndReason;
   /** Who ended it, or the backend when it expired. */
   endedByRef?: string;
+  /** The access review line whose decision ended it, when one did. */
+  endedByReview?: { campaignId: string; lineId: string };
   /** The task of the offering's revoke template, once started. */
   revokeTaskId?: string;
   /** Why the revoke template failed; the grant stays `revoking`. */

@@ -1296,6 +1296,7 @@ export const spec = {
           },
           reason: {
             type: 'string',
+            maxLength: 4000,
             description: 'Why; required to revoke, and said to the holder.',
           },
         },
@@ -1364,10 +1365,11 @@ export const spec = {
             type: 'string',
             minLength: 1,
             description:
-              "ISO 8601 duration it stays open; the offering's, or P14D.",
+              "ISO 8601 duration it stays open, at most a year; the offering's, or P14D.",
           },
           title: {
             type: 'string',
+            maxLength: 200,
           },
         },
         required: ['scope'],
@@ -1489,6 +1491,21 @@ export const spec = {
           birthrightGroupRef: {
             type: 'string',
             description: 'The group whose members hold it as a birthright.',
+          },
+          endedByReview: {
+            type: 'object',
+            description:
+              'The access review line whose decision ended it, when one did.',
+            properties: {
+              campaignId: {
+                type: 'string',
+              },
+              lineId: {
+                type: 'string',
+              },
+            },
+            required: ['campaignId', 'lineId'],
+            additionalProperties: false,
           },
           review: {
             type: 'object',
