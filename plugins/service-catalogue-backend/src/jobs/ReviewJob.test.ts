@@ -38,7 +38,7 @@ describe.each(databases.eachSupportedId())(
   'the review job on %s',
   (databaseId: TestDatabaseId) => {
     let knex: Knex;
-    const sent: Array<{ to: string[]; title: string }> = [];
+    const sent: Array<{ to: string[]; title: string; link?: string }> = [];
     const audited: string[] = [];
 
     /** One replica: its own stores and services on the shared database. */
@@ -69,7 +69,11 @@ describe.each(databases.eachSupportedId())(
       const notifier = RequestNotifier.create({
         notifications: {
           send: async ({ recipients, payload }: any) => {
-            sent.push({ to: recipients.entityRef, title: payload.title });
+            sent.push({
+              to: recipients.entityRef,
+              title: payload.title,
+              link: payload.link,
+            });
           },
         } as any,
         signals: { publish: async () => {} } as any,
@@ -342,6 +346,16 @@ describe.each(databases.eachSupportedId())(
       expect(sent).toEqual([]);
       await Promise.all([a.run(days(11.5)), b.run(days(11.5))]);
       expect(sent.filter(s => /due soon/.test(s.title))).toHaveLength(2);
+      // Each reminder opens the Reviews page on its own campaign's lines.
+      expect(
+        sent.filter(s => /due soon/.test(s.title)).map(s => s.link),
+      ).toEqual(
+        expect.arrayContaining(
+          [vpn.id, wifi.id].map(
+            id => `/service-catalogue/reviews?campaignId=${id}`,
+          ),
+        ),
+      );
       await Promise.all([a.run(days(12)), b.run(days(12))]);
       expect(sent.filter(s => /due soon/.test(s.title))).toHaveLength(2);
 

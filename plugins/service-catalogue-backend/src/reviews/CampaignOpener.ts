@@ -277,7 +277,10 @@ export class CampaignOpener {
         to: [...new Set(opened.lines.flatMap(l => l.reviewerRefs))],
         title: `Access review: ${campaign.title}`,
         description: `Keep or revoke the access you review by ${campaign.deadlineAt}.`,
-        link: '/service-catalogue/reviews',
+        // The page opens filtered to this campaign's lines.
+        link: `/service-catalogue/reviews?campaignId=${encodeURIComponent(
+          campaign.id,
+        )}`,
         topic: 'service-catalogue-review',
         scope: campaign.id,
         about: `review ${campaign.id}`,

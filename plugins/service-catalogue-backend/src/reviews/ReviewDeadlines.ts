@@ -62,7 +62,10 @@ export class ReviewDeadlines {
         to: reviewerRefs,
         title: `Access review due soon: ${campaign.title}`,
         description: `Decide the access you review by ${campaign.deadlineAt}; what nobody decides follows the offering's rule.`,
-        link: '/service-catalogue/reviews',
+        // The page opens filtered to this campaign's lines.
+        link: `/service-catalogue/reviews?campaignId=${encodeURIComponent(
+          campaign.id,
+        )}`,
         topic: 'service-catalogue-review',
         scope: campaign.id,
         about: `review ${campaign.id}`,

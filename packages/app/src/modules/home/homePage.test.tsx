@@ -50,6 +50,7 @@ const api: Partial<ServiceCatalogueApi> = {
   }),
   listRequests: async () => ({ items: [], totalCount: 0 }),
   listMyGrants: async () => ({ items: [] }),
+  listReviewLines: async () => ({ items: [] }),
 };
 
 describe('the demo home page', () => {
