@@ -17,7 +17,7 @@ import {
   refName,
   scopeLabel,
 } from '../shared';
-import { StartReviewDialog } from './StartReviewDialog';
+import { StartReviewDialog, useReviewChoices } from './StartReviewDialog';
 
 function CampaignLink(props: { campaign: ReviewCampaign }) {
   const campaignRoute = useRouteRef(reviewCampaignRouteRef);
@@ -77,6 +77,11 @@ export function CampaignsTab() {
   const alertApi = useApi(alertApiRef);
   const [state, setState] = useState<'open' | 'closed'>('open');
   const [starting, setStarting] = useState(false);
+  const choices = useReviewChoices();
+  // Shown to those the backend lets start one: owners and administrators.
+  const canStart =
+    !!choices.value &&
+    (choices.value.offerings.length > 0 || choices.value.groups.length > 0);
   const { table, retry } = useCursorPages(
     page => api.listReviewCampaigns({ state, ...page }),
     [state],
@@ -116,13 +121,15 @@ export function CampaignsTab() {
         </TextField>
       </Grid>
       <Grid item xs={12} sm={8} style={{ textAlign: 'right' }}>
-        <Button
-          variant="contained"
-          color="primary"
-          onClick={() => setStarting(true)}
-        >
-          Start a review
-        </Button>
+        {canStart && (
+          <Button
+            variant="contained"
+            color="primary"
+            onClick={() => setStarting(true)}
+          >
+            Start a review
+          </Button>
+        )}
       </Grid>
       <Grid item xs={12}>
         <PagedTable<ReviewCampaign>
@@ -139,6 +146,7 @@ export function CampaignsTab() {
       </Grid>
       <StartReviewDialog
         open={starting}
+        choices={choices}
         onStarted={onStarted}
         onClose={() => setStarting(false)}
       />

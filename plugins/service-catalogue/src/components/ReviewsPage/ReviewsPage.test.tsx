@@ -9,8 +9,14 @@ import {
 } from '@backstage/test-utils';
 import { alertApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { Route, Routes } from 'react-router-dom';
+import { SWRConfig } from 'swr';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { OfferingSummary } from '@service-catalogue/plugin-service-catalogue-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  OfferingSummary,
+  serviceCatalogueAdministerPermission,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
@@ -78,6 +84,7 @@ const offerings: OfferingSummary[] = [
 async function renderPage(
   api: ServiceCatalogueApi,
   path = '/service-catalogue/reviews',
+  options: { administer?: boolean; ownershipEntityRefs?: string[] } = {},
 ) {
   return renderInTestApp(
     <TestApiProvider
@@ -89,21 +96,38 @@ async function renderPage(
           identityApiRef,
           mockApis.identity({
             userEntityRef: 'user:default/leo',
-            ownershipEntityRefs: [
+            ownershipEntityRefs: options.ownershipEntityRefs ?? [
               'user:default/leo',
               'group:default/network-team',
             ],
           }),
         ],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: request =>
+              options.administer &&
+              request.permission.name ===
+                serviceCatalogueAdministerPermission.name
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          }),
+        ],
       ]}
     >
-      <Routes>
-        <Route
-          path="/service-catalogue/reviews/campaigns/:campaignId"
-          element={<ReviewCampaignPage />}
-        />
-        <Route path="/service-catalogue/reviews/*" element={<ReviewsPage />} />
-      </Routes>
+      {/* usePermission caches its answers; each test its own. */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <Routes>
+          <Route
+            path="/service-catalogue/reviews/campaigns/:campaignId"
+            element={<ReviewCampaignPage />}
+          />
+          <Route
+            path="/service-catalogue/reviews/*"
+            element={<ReviewsPage />}
+          />
+        </Routes>
+      </SWRConfig>
       <AlertDisplay />
     </TestApiProvider>,
     {
@@ -458,6 +482,56 @@ describe('ReviewsPage campaigns', () => {
     expect(await screen.findByText('No open campaigns')).toBeInTheDocument();
   });
 
+  it('offers administrators every offering that leaves grants and every group owning one', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewCampaigns: async () => ({ items: [] }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews/campaigns', {
+      administer: true,
+      ownershipEntityRefs: ['user:default/leo'],
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Start a review' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Start a review' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Offering/ }),
+    );
+    expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
+      'VPN access',
+      'New laptop',
+    ]);
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(
+      within(dialog).getByRole('radio', { name: 'Everything a group owns' }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Group/ }),
+    );
+    expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
+      'it-desk',
+      'network-team',
+    ]);
+  });
+
+  it('offers no review to those who own nothing and do not administer', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewCampaigns: async () => ({ items: [] }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews/campaigns', {
+      ownershipEntityRefs: ['user:default/leo', 'group:default/sales'],
+    });
+
+    await screen.findByText('No open campaigns');
+    await waitFor(() => expect(api.getOfferings).toHaveBeenCalled());
+    expect(
+      screen.queryByRole('button', { name: 'Start a review' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('starts a review of an offering the user owns, with a deadline', async () => {
     const api = mockServiceCatalogueApi({
       listReviewCampaigns: async () => ({ items: [] }),
@@ -469,7 +543,7 @@ describe('ReviewsPage campaigns', () => {
     await screen.findByText('No open campaigns');
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Start a review' }),
+      await screen.findByRole('button', { name: 'Start a review' }),
     );
     const dialog = screen.getByRole('dialog', { name: 'Start a review' });
     expect(
@@ -521,7 +595,7 @@ describe('ReviewsPage campaigns', () => {
     await screen.findByText('No open campaigns');
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Start a review' }),
+      await screen.findByRole('button', { name: 'Start a review' }),
     );
     const dialog = screen.getByRole('dialog', { name: 'Start a review' });
     await userEvent.click(
