@@ -48,6 +48,17 @@ const lines = [
   }),
 ];
 
+// Lines leo decides for others: as ann's delegate, and as an administrator
+// of a line nobody could be found to review.
+const othersLines = [
+  reviewLine({
+    id: 'l-dan',
+    holderRef: 'user:default/dan',
+    reviewerRefs: ['user:default/ann'],
+  }),
+  reviewLine({ id: 'l-eve', holderRef: 'user:default/eve', reviewerRefs: [] }),
+];
+
 const vpnOffering: OfferingSummary = {
   entityRef: 'offering:default/vpn-access',
   name: 'vpn-access',
@@ -175,6 +186,22 @@ describe('ReviewsPage', () => {
     expect(row('cid')).toHaveTextContent('Recorded by the desk');
     expect(screen.getByRole('button', { name: 'Revoke' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Keep' })).toBeDisabled();
+  });
+
+  it("says whose line it is when leo decides for a reviewer who delegated, or for nobody's", async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listReviewLines: async () => ({ items: [lines[0], ...othersLines] }),
+        getOfferings: async () => ({ items: offerings }),
+      }),
+    );
+    await screen.findByRole('table', { name: 'Lines to review' });
+
+    expect(await within(row('dan')).findByText('for ann')).toBeInTheDocument();
+    expect(
+      within(row('eve')).getByText('No reviewer found'),
+    ).toBeInTheDocument();
+    expect(within(row('ann')).getByText('You')).toBeInTheDocument();
   });
 
   it('revokes two selected lines with one reason, in one call, and says what became of each', async () => {

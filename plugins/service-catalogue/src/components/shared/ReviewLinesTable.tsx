@@ -1,7 +1,12 @@
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { Link, TableColumn } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -20,7 +25,13 @@ import { errorMessage } from './format';
 import { formatDate } from './grants';
 import { PagedTable, TablePaging } from './PagedTable';
 import { ReviewDecisionDialog } from './ReviewDecisionDialog';
-import { decisionLabel, lineName, originLabel, pluralLines } from './reviews';
+import {
+  decisionLabel,
+  lineName,
+  originLabel,
+  pluralLines,
+  refName,
+} from './reviews';
 
 /** What the user is confirming: one decision for the selected lines. */
 type Pending = { decision: ReviewDecision; lines: ReviewLine[] };
@@ -82,6 +93,22 @@ function TrackingLink(props: { trackingNumber: string }) {
 }
 
 /**
+ * Whose line it is: a delegate or an administrator decides for the
+ * reviewers, and must be able to tell.
+ */
+function reviewerNote(line: ReviewLine, userRef: string | undefined): string {
+  if (line.reviewerRefs.length === 0) {
+    return 'No reviewer found';
+  }
+  // Refs differ in case between the catalog and the token.
+  const key = (ref: string) => ref.toLocaleLowerCase('en-US');
+  if (userRef && line.reviewerRefs.some(ref => key(ref) === key(userRef))) {
+    return 'You';
+  }
+  return `for ${line.reviewerRefs.map(ref => refName(ref)).join(', ')}`;
+}
+
+/**
  * The review lines waiting for the signed-in user, to keep or revoke
  * several at once with one reason.
  *
@@ -106,6 +133,11 @@ export function ReviewLinesTable(props: {
   const { list, onDecided } = props;
   const api = useApi(serviceCatalogueApiRef);
   const theme = useTheme();
+  const identityApi = useApi(identityApiRef);
+  const { value: identity } = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<Pending>();
   const [outcome, setOutcome] = useState<ReviewOutcome>();
@@ -213,6 +245,10 @@ export function ReviewLinesTable(props: {
         ]),
     { title: 'Since', render: line => formatDate(line.grantedAt) },
     { title: 'Why', render: line => originLabel(line.origin) },
+    {
+      title: 'Reviewer',
+      render: line => reviewerNote(line, identity?.userEntityRef),
+    },
     {
       title: 'Tracking number',
       render: line => <TrackingLink trackingNumber={line.trackingNumber} />,
