@@ -633,7 +633,10 @@ describe('EntityAccessContent', () => {
         .mockResolvedValue({ items: [] }),
       decideReviewLines: async () => ({
         results: [
-          { lineId: 'l-bob', line: { ...lines[0], decision: 'revoke' } },
+          {
+            lineId: 'l-bob',
+            line: { ...lines[0], decision: 'revoke', grantState: 'ended' },
+          },
         ],
       }),
     });

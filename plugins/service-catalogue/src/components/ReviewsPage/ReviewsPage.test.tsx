@@ -211,10 +211,15 @@ describe('ReviewsPage', () => {
         .mockResolvedValueOnce({ items: lines })
         .mockResolvedValue({ items: [lines[2]] }),
       getOfferings: async () => ({ items: offerings }),
+      // ann's grant ended at once; bob's revoke step is still running.
       decideReviewLines: async ({ lineIds }) => ({
         results: lineIds.map(id => ({
           lineId: id,
-          line: { ...lines.find(l => l.id === id)!, decision: 'revoke' },
+          line: {
+            ...lines.find(l => l.id === id)!,
+            decision: 'revoke',
+            grantState: id === 'l-ann' ? 'ended' : 'revoking',
+          },
         })),
       }),
     });
@@ -241,12 +246,12 @@ describe('ReviewsPage', () => {
     );
 
     const outcome = await screen.findByRole('status');
-    expect(outcome).toHaveTextContent('Revoked 2 lines');
+    expect(outcome).toHaveTextContent('Revocation started for 2 lines');
     expect(
       within(outcome).getByText('ann, VPN access: revoked'),
     ).toBeInTheDocument();
     expect(
-      within(outcome).getByText('bob, VPN access: revoked'),
+      within(outcome).getByText('bob, VPN access: revocation started'),
     ).toBeInTheDocument();
     expect(api.decideReviewLines).toHaveBeenCalledTimes(1);
     expect(api.decideReviewLines).toHaveBeenCalledWith({

@@ -25,13 +25,7 @@ import { errorMessage } from './format';
 import { formatDate } from './grants';
 import { PagedTable, TablePaging } from './PagedTable';
 import { ReviewDecisionDialog } from './ReviewDecisionDialog';
-import {
-  decisionLabel,
-  lineName,
-  originLabel,
-  pluralLines,
-  refName,
-} from './reviews';
+import { lineName, originLabel, pluralLines, refName } from './reviews';
 
 /** What the user is confirming: one decision for the selected lines. */
 type Pending = { decision: ReviewDecision; lines: ReviewLine[] };
@@ -58,13 +52,28 @@ export function ReviewOutcomeAlert(props: {
   onClose(): void;
 }) {
   const { outcome, onClose } = props;
-  const verb = decisionLabel(outcome.decision);
   const failed = outcome.results.filter(r => r.error).length;
-  const decided = outcome.results.length - failed;
-  const title =
-    failed === 0
-      ? `${verb} ${pluralLines(decided)}`
-      : `${verb} ${pluralLines(decided)}; ${failed} failed`;
+  const decided = outcome.results.filter(r => !r.error);
+  // A revoke hands the grant to the offering's revoke step, which may take
+  // a while: it is only revoked once the grant ended.
+  const allEnded = decided.every(r => r.line.grantState === 'ended');
+  let title: string;
+  if (outcome.decision === 'keep') {
+    title = `Kept ${pluralLines(decided.length)}`;
+  } else if (allEnded) {
+    title = `Revoked ${pluralLines(decided.length)}`;
+  } else {
+    title = `Revocation started for ${pluralLines(decided.length)}`;
+  }
+  if (failed > 0) {
+    title = `${title}; ${failed} failed`;
+  }
+  const lineOutcome = (line: ReviewLine) => {
+    if (outcome.decision === 'keep') {
+      return 'kept';
+    }
+    return line.grantState === 'ended' ? 'revoked' : 'revocation started';
+  };
   return (
     <Alert
       severity={failed === 0 ? 'success' : 'error'}
@@ -75,7 +84,7 @@ export function ReviewOutcomeAlert(props: {
       <ul aria-label="Outcome per line">
         {outcome.results.map(({ line, error }) => (
           <li key={line.id}>
-            {`${lineName(line)}: ${error ?? verb.toLocaleLowerCase('en-US')}`}
+            {`${lineName(line)}: ${error ?? lineOutcome(line)}`}
           </li>
         ))}
       </ul>
