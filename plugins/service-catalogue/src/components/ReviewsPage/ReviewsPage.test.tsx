@@ -420,10 +420,12 @@ describe('ReviewsPage', () => {
     // Only offerings that leave grants can have lines.
     expect(screen.queryByRole('option', { name: 'VPN how-to' })).toBeNull();
     await userEvent.click(screen.getByRole('option', { name: 'VPN access' }));
-    await userEvent.type(
-      screen.getByRole('searchbox', { name: 'Holder' }),
-      'bo',
+    const holder = screen.getByRole('searchbox', { name: 'Holder' });
+    // The backend matches the holder's entity ref, not their display name.
+    expect(holder).toHaveAccessibleDescription(
+      'Part of the user name, such as ann',
     );
+    await userEvent.type(holder, 'bo');
 
     await waitFor(() =>
       expect(api.listReviewLines).toHaveBeenLastCalledWith({

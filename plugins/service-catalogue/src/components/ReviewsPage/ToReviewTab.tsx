@@ -101,7 +101,7 @@ export function ToReviewTab() {
           id="service-catalogue-review-holder"
           type="search"
           label="Holder"
-          helperText="Part of the holder's name"
+          helperText="Part of the user name, such as ann"
           variant="outlined"
           size="small"
           fullWidth
