@@ -1,12 +1,8 @@
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { Link, TableColumn } from '@backstage/core-components';
-import {
-  identityApiRef,
-  useApi,
-  useRouteRef,
-} from '@backstage/core-plugin-api';
+import { TableColumn } from '@backstage/core-components';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -20,7 +16,6 @@ import {
   ReviewLine,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { requestRouteRef } from '../../routes';
 import { errorMessage } from './format';
 import { formatDate } from './grants';
 import { PagedTable, TablePaging } from './PagedTable';
@@ -89,15 +84,6 @@ export function ReviewOutcomeAlert(props: {
         ))}
       </ul>
     </Alert>
-  );
-}
-
-function TrackingLink(props: { trackingNumber: string }) {
-  const requestRoute = useRouteRef(requestRouteRef);
-  return (
-    <Link to={requestRoute({ requestId: props.trackingNumber })}>
-      {props.trackingNumber}
-    </Link>
   );
 }
 
@@ -258,10 +244,9 @@ export function ReviewLinesTable(props: {
       title: 'Reviewer',
       render: line => reviewerNote(line, identity?.userEntityRef),
     },
-    {
-      title: 'Tracking number',
-      render: line => <TrackingLink trackingNumber={line.trackingNumber} />,
-    },
+    // Plain text: a reviewer may not be allowed to read the request, and a
+    // link to a page that refuses them helps nobody.
+    { title: 'Tracking number', render: line => line.trackingNumber },
     {
       title: 'Campaign',
       render: line => (
