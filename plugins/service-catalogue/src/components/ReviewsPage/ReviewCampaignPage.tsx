@@ -24,6 +24,7 @@ import {
   decisionLabel,
   errorMessage,
   Facts,
+  formatDate,
   formatDateTime,
   originLabel,
   PageLayout,
@@ -45,7 +46,16 @@ const LINE_COLUMNS: TableColumn<ReviewLine>[] = [
     title: 'Offering',
     render: line => line.offeringTitle,
   },
+  {
+    title: 'Target',
+    render: line =>
+      line.targetRef ? <EntityRefLink entityRef={line.targetRef} /> : '—',
+  },
+  { title: 'Since', render: line => formatDate(line.grantedAt) },
   { title: 'Why', render: line => originLabel(line.origin) },
+  // Plain text, as in the lines to review: not everyone who may read the
+  // report may read each request.
+  { title: 'Request', render: line => line.trackingNumber },
   { title: 'Decision', render: line => decisionLabel(line.decision) },
   {
     title: 'Decided by',

@@ -720,6 +720,11 @@ describe('ReviewCampaignPage', () => {
     expect(ann).toHaveTextContent('peggy for leo');
     expect(ann).toHaveTextContent('Left the project');
     expect(ann).toHaveTextContent('Ended');
+    expect(ann).toHaveTextContent('corp-vpn');
+    expect(ann).toHaveTextContent('REQ-000001');
+    expect(
+      within(table).getByRole('columnheader', { name: 'Since' }),
+    ).toBeInTheDocument();
     const bob = within(table).getByRole('row', { name: /bob/ });
     expect(bob).toHaveTextContent('Kept');
     // Decided by the deadline's rule, not by a person to link to.
@@ -728,7 +733,7 @@ describe('ReviewCampaignPage', () => {
       within(bob)
         .getAllByRole('link')
         .map(l => l.textContent),
-    ).toEqual(['bob']);
+    ).toEqual(['bob', 'corp-vpn']);
     const history = screen.getByRole('table', { name: 'History' });
     const opened = within(history).getByRole('row', { name: /Opened with/ });
     expect(
