@@ -449,6 +449,43 @@ describe('ReviewsPage', () => {
     );
   });
 
+  it('preselects the campaign a link names, before and after its lines arrive', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewLines: async ({ campaignId } = {}) => ({
+        items: campaignId === 'campaign-1' ? lines : [],
+      }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews?campaignId=campaign-1');
+
+    await screen.findByRole('table', { name: 'Lines to review' });
+    expect(api.listReviewLines).toHaveBeenCalledWith(
+      expect.objectContaining({ campaignId: 'campaign-1' }),
+    );
+    expect(api.listReviewLines).not.toHaveBeenCalledWith(
+      expect.objectContaining({ campaignId: undefined }),
+    );
+    expect(
+      await screen.findByRole('button', { name: /VPN access review/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('names a linked campaign by its id while none of its lines are seen', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewLines: async () => ({ items: [] }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews?campaignId=campaign-9');
+
+    expect(await screen.findByText('No lines match')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: /campaign-9/ }),
+    ).toBeInTheDocument();
+    expect(api.listReviewLines).toHaveBeenCalledWith(
+      expect.objectContaining({ campaignId: 'campaign-9' }),
+    );
+  });
+
   it('says when nothing waits', async () => {
     await renderPage(
       mockServiceCatalogueApi({
