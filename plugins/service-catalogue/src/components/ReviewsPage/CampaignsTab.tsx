@@ -14,6 +14,7 @@ import {
   CampaignProgress,
   formatDate,
   PagedTable,
+  pluralLines,
   refName,
   scopeLabel,
 } from '../shared';
@@ -90,7 +91,9 @@ export function CampaignsTab() {
     (campaign: ReviewCampaign) => {
       setStarting(false);
       alertApi.post({
-        message: `${campaign.title} started with ${campaign.progress.total} lines to review`,
+        message: `${campaign.title} started with ${pluralLines(
+          campaign.progress.total,
+        )} to review`,
         severity: 'success',
         display: 'transient',
       });

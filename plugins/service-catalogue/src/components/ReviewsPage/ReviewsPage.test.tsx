@@ -608,7 +608,11 @@ describe('ReviewsPage campaigns', () => {
       listReviewCampaigns: async () => ({ items: [] }),
       getOfferings: async () => ({ items: offerings }),
       startReviewCampaign: async body =>
-        reviewCampaign({ title: 'VPN access review', scope: body.scope }),
+        reviewCampaign({
+          title: 'VPN access review',
+          scope: body.scope,
+          progress: { total: 1, undecided: 1, kept: 0, revoked: 0 },
+        }),
     });
     await renderPage(api, '/service-catalogue/reviews/campaigns');
     await screen.findByText('No open campaigns');
@@ -644,7 +648,7 @@ describe('ReviewsPage campaigns', () => {
     });
     expect(
       await screen.findByText(
-        'VPN access review started with 4 lines to review',
+        'VPN access review started with 1 line to review',
       ),
     ).toBeInTheDocument();
     // The list is asked again, to show the new campaign.
@@ -671,6 +675,11 @@ describe('ReviewsPage campaigns', () => {
     const dialog = screen.getByRole('dialog', { name: 'Start a review' });
     await userEvent.click(
       within(dialog).getByRole('radio', { name: 'Everything a group owns' }),
+    );
+    expect(
+      within(dialog).getByRole('spinbutton', { name: 'Days to review' }),
+    ).toHaveAccessibleDescription(
+      "14 days when left empty, unless the group owns exactly one reviewed offering: then that offering's deadline.",
     );
     await userEvent.click(
       within(dialog).getByRole('button', { name: /Group/ }),

@@ -242,7 +242,9 @@ export function StartReviewDialog(props: {
             label="Days to review"
             helperText={
               daysValid
-                ? "The offering's own deadline, or 14 days, when left empty."
+                ? kind === 'offering'
+                  ? "The offering's own review deadline, or 14 days, when left empty."
+                  : "14 days when left empty, unless the group owns exactly one reviewed offering: then that offering's deadline."
                 : 'A whole number of days, at least 1.'
             }
             error={!daysValid}
