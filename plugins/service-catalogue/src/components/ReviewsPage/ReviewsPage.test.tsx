@@ -1,6 +1,6 @@
 import { AlertApiForwarder } from '@backstage/core-app-api';
 import { AlertDisplay } from '@backstage/core-components';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -484,6 +484,62 @@ describe('ReviewsPage', () => {
     expect(api.listReviewLines).toHaveBeenCalledWith(
       expect.objectContaining({ campaignId: 'campaign-9' }),
     );
+  });
+
+  it('pages through the lines with the cursor the backend gave', async () => {
+    // A full page, as the backend gives before a cursor.
+    const first = Array.from({ length: 25 }, (_, i) =>
+      reviewLine({ id: `l-${i}`, holderRef: `user:default/ann${i}` }),
+    );
+    const later = reviewLine({ id: 'l-dan', holderRef: 'user:default/dan' });
+    const api = mockServiceCatalogueApi({
+      listReviewLines: jest.fn(async ({ cursor } = {}) =>
+        cursor === 'after-cid'
+          ? { items: [later] }
+          : { items: first, nextCursor: 'after-cid' },
+      ),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api);
+    await screen.findByRole('table', { name: 'Lines to review' });
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'Next Page' })[0]);
+    expect(
+      await screen.findByRole('checkbox', { name: 'Select dan, VPN access' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('checkbox', { name: 'Select ann0, VPN access' }),
+    ).toBeNull();
+    expect(api.listReviewLines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ cursor: 'after-cid', limit: 25 }),
+    );
+
+    fireEvent.click(
+      screen.getAllByRole('button', { name: 'Previous Page' })[0],
+    );
+    expect(
+      await screen.findByRole('checkbox', { name: 'Select ann0, VPN access' }),
+    ).toBeInTheDocument();
+    expect(api.listReviewLines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ cursor: undefined }),
+    );
+  });
+
+  it('says why the lines cannot be listed', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listReviewLines: async () => {
+          throw await responseError(500, 'The review store is down');
+        },
+        getOfferings: async () => ({ items: offerings }),
+      }),
+    );
+
+    expect(
+      (await screen.findAllByText(/The review store is down/))[0],
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Lines to review' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Keep' })).toBeNull();
   });
 
   it('says when nothing waits', async () => {
