@@ -90,6 +90,13 @@ export function useReviewChoices(): {
   };
 }
 
+// What the backend does with no deadline given.
+const DAYS_HELP: Record<ReviewScope['kind'], string> = {
+  offering: "The offering's own review deadline, or 14 days, when left empty.",
+  owner:
+    "14 days when left empty, unless the group owns exactly one reviewed offering: then that offering's deadline.",
+};
+
 /**
  * Asks what to review, an offering or everything a group owns, and for how
  * long, then opens the campaign.
@@ -242,9 +249,7 @@ export function StartReviewDialog(props: {
             label="Days to review"
             helperText={
               daysValid
-                ? kind === 'offering'
-                  ? "The offering's own review deadline, or 14 days, when left empty."
-                  : "14 days when left empty, unless the group owns exactly one reviewed offering: then that offering's deadline."
+                ? DAYS_HELP[kind]
                 : 'A whole number of days, at least 1.'
             }
             error={!daysValid}
