@@ -74,8 +74,8 @@ const homePageWidget = HomePageWidgetBlueprint.make({
  *
  * Besides its pages, it provides the `home-page-widget:service-catalogue/requests`
  * card for the home plugin's page: requests waiting for the signed-in
- * user's decision, their open requests, and their access that expires
- * soon.
+ * user's decision, access waiting for their review, their open requests,
+ * and their access that expires soon.
  *
  * @alpha
  */

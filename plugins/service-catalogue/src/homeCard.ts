@@ -3,7 +3,7 @@
 export const homeCardParts = {
   title: 'Service catalogue',
   description:
-    'Requests waiting for your decision, your open requests, and your access that expires soon',
+    'Requests waiting for your decision, access waiting for your review, your open requests, and your access that expires soon',
   components: () =>
     import('./components/HomeCard').then(m => ({ Content: m.HomeCardContent })),
   layout: {

@@ -633,7 +633,10 @@ describe('EntityAccessContent', () => {
         .mockResolvedValue({ items: [] }),
       decideReviewLines: async () => ({
         results: [
-          { lineId: 'l-bob', line: { ...lines[0], decision: 'revoke' } },
+          {
+            lineId: 'l-bob',
+            line: { ...lines[0], decision: 'revoke', grantState: 'ended' },
+          },
         ],
       }),
     });
@@ -675,6 +678,25 @@ describe('EntityAccessContent', () => {
     expect(
       await screen.findByText('Nothing left to review'),
     ).toBeInTheDocument();
+  });
+
+  it('shows no Reviews card when the lines cannot be listed, and the rest of the tab still', async () => {
+    const api = mockServiceCatalogueApi({
+      getEntityAccess: async () => ({ ...access, holders: [] }),
+      listReviewLines: async () => {
+        throw new Error('The review store is down');
+      },
+    });
+    await renderContent(api);
+
+    // Reviews are for the few who review: a failure there must not stand
+    // in the way of the access everyone comes for.
+    expect(
+      await screen.findByRole('heading', { name: 'Offerings' }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(api.listReviewLines).toHaveBeenCalled());
+    expect(screen.queryByRole('heading', { name: 'Reviews' })).toBeNull();
+    expect(screen.queryByText(/The review store is down/)).toBeNull();
   });
 
   it('shows no Reviews card to a viewer with nothing to review', async () => {

@@ -156,6 +156,11 @@ function ExpiringAccess(props: { maxItems: number }) {
 function ToReview(props: { maxItems: number }) {
   const api = useApi(serviceCatalogueApiRef);
   const reviewsRoute = useRouteRef(reviewsRouteRef);
+  // Not refreshed on useRequestChanged like the other sections: the backend
+  // signals request changes to the requester, submitter and approvers only;
+  // a campaign opening, a reminder or a line decided reaches its reviewers
+  // as a notification, never as a signal, so that hook would not fire for
+  // them. The section is current as of the page's load.
   const { value, loading } = useAsync(() => api.listReviewLines(), [api]);
   // Few people review access, and only while a campaign is open: the
   // others see no section, rather than one saying that nothing waits, nor

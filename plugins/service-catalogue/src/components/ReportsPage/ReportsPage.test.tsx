@@ -206,6 +206,10 @@ describe('ReportsPage', () => {
     expect(mock.listReviewCampaigns).toHaveBeenCalledWith(
       expect.objectContaining({ state: 'open' }),
     );
+    expect(screen.getByRole('link', { name: 'All campaigns' })).toHaveAttribute(
+      'href',
+      '/service-catalogue/reviews/campaigns',
+    );
   });
 
   it('says when no access review campaign is open', async () => {

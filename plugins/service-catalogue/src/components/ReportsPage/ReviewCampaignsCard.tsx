@@ -10,7 +10,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Typography from '@material-ui/core/Typography';
 import { serviceCatalogueApiRef } from '../../api';
-import { reviewCampaignRouteRef } from '../../routes';
+import { reviewCampaignRouteRef, reviewsRouteRef } from '../../routes';
 import { CampaignProgress, formatDate, scopeLabel } from '../shared';
 
 /** As many as a card holds; the Reviews page lists them all. */
@@ -26,12 +26,18 @@ const CAMPAIGNS_SHOWN = 20;
 export function ReviewCampaignsCard() {
   const api = useApi(serviceCatalogueApiRef);
   const campaignRoute = useRouteRef(reviewCampaignRouteRef);
+  const reviewsRoute = useRouteRef(reviewsRouteRef);
   const { value, loading, error } = useAsync(
     () => api.listReviewCampaigns({ state: 'open', limit: CAMPAIGNS_SHOWN }),
     [api],
   );
   return (
-    <InfoCard title="Access reviews" titleTypographyProps={{ component: 'h2' }}>
+    <InfoCard
+      title="Access reviews"
+      titleTypographyProps={{ component: 'h2' }}
+      // The card shows the first few open campaigns; the tab has them all.
+      deepLink={{ title: 'All campaigns', link: `${reviewsRoute()}/campaigns` }}
+    >
       <Typography variant="body2" color="textSecondary" paragraph>
         Open review campaigns and how many of their lines were decided.
       </Typography>

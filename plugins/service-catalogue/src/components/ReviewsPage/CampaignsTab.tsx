@@ -14,10 +14,11 @@ import {
   CampaignProgress,
   formatDate,
   PagedTable,
+  pluralLines,
   refName,
   scopeLabel,
 } from '../shared';
-import { StartReviewDialog } from './StartReviewDialog';
+import { StartReviewDialog, useReviewChoices } from './StartReviewDialog';
 
 function CampaignLink(props: { campaign: ReviewCampaign }) {
   const campaignRoute = useRouteRef(reviewCampaignRouteRef);
@@ -77,6 +78,11 @@ export function CampaignsTab() {
   const alertApi = useApi(alertApiRef);
   const [state, setState] = useState<'open' | 'closed'>('open');
   const [starting, setStarting] = useState(false);
+  const choices = useReviewChoices();
+  // Shown to those the backend lets start one: owners and administrators.
+  const canStart =
+    !!choices.value &&
+    (choices.value.offerings.length > 0 || choices.value.groups.length > 0);
   const { table, retry } = useCursorPages(
     page => api.listReviewCampaigns({ state, ...page }),
     [state],
@@ -85,7 +91,9 @@ export function CampaignsTab() {
     (campaign: ReviewCampaign) => {
       setStarting(false);
       alertApi.post({
-        message: `${campaign.title} started with ${campaign.progress.total} lines to review`,
+        message: `${campaign.title} started with ${pluralLines(
+          campaign.progress.total,
+        )} to review`,
         severity: 'success',
         display: 'transient',
       });
@@ -116,13 +124,15 @@ export function CampaignsTab() {
         </TextField>
       </Grid>
       <Grid item xs={12} sm={8} style={{ textAlign: 'right' }}>
-        <Button
-          variant="contained"
-          color="primary"
-          onClick={() => setStarting(true)}
-        >
-          Start a review
-        </Button>
+        {canStart && (
+          <Button
+            variant="contained"
+            color="primary"
+            onClick={() => setStarting(true)}
+          >
+            Start a review
+          </Button>
+        )}
       </Grid>
       <Grid item xs={12}>
         <PagedTable<ReviewCampaign>
@@ -139,6 +149,7 @@ export function CampaignsTab() {
       </Grid>
       <StartReviewDialog
         open={starting}
+        choices={choices}
         onStarted={onStarted}
         onClose={() => setStarting(false)}
       />

@@ -1,6 +1,7 @@
 import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
   Progress,
@@ -23,6 +24,7 @@ import {
   decisionLabel,
   errorMessage,
   Facts,
+  formatDate,
   formatDateTime,
   originLabel,
   PageLayout,
@@ -44,12 +46,25 @@ const LINE_COLUMNS: TableColumn<ReviewLine>[] = [
     title: 'Offering',
     render: line => line.offeringTitle,
   },
+  {
+    title: 'Target',
+    render: line =>
+      line.targetRef ? <EntityRefLink entityRef={line.targetRef} /> : '—',
+  },
+  { title: 'Since', render: line => formatDate(line.grantedAt) },
   { title: 'Why', render: line => originLabel(line.origin) },
+  // Plain text, as in the lines to review: not everyone who may read the
+  // report may read each request.
+  { title: 'Request', render: line => line.trackingNumber },
   { title: 'Decision', render: line => decisionLabel(line.decision) },
   {
     title: 'Decided by',
-    render: line =>
-      line.decidedByRef ? (
+    render: line => {
+      // The deadline's rule decided it, not whoever the backend acted as.
+      if (line.automatic) {
+        return 'At the deadline';
+      }
+      return line.decidedByRef ? (
         <>
           <EntityRefLink entityRef={line.decidedByRef} defaultKind="user" />
           {line.decidedForRef && (
@@ -64,7 +79,8 @@ const LINE_COLUMNS: TableColumn<ReviewLine>[] = [
         </>
       ) : (
         '—'
-      ),
+      );
+    },
   },
   {
     title: 'When',
@@ -72,19 +88,32 @@ const LINE_COLUMNS: TableColumn<ReviewLine>[] = [
   },
   { title: 'Reason', render: line => line.reason ?? '—' },
   {
-    title: 'Automatic',
-    render: line => (line.automatic ? 'At the deadline' : '—'),
-  },
-  {
     title: 'Grant',
     render: line => (line.grantState ? grantStateLabel(line.grantState) : '—'),
   },
 ];
 
+/**
+ * Who acted: a person or group, or the service catalogue itself (its
+ * scheduled reminders and deadline), which has no catalog page to link to.
+ */
+function Actor(props: { actorRef: string }) {
+  let kind: string | undefined;
+  try {
+    kind = parseEntityRef(props.actorRef).kind.toLocaleLowerCase('en-US');
+  } catch {
+    kind = undefined;
+  }
+  if (kind !== 'user' && kind !== 'group') {
+    return <>Service catalogue</>;
+  }
+  return <EntityRefLink entityRef={props.actorRef} defaultKind="user" />;
+}
+
 const EVENT_COLUMNS: TableColumn<ReviewEvent>[] = [
   { title: 'When', render: event => formatDateTime(event.at) },
   { title: 'What', render: event => reviewEventLabel(event.type) },
-  { title: 'Who', render: event => refName(event.actorRef) },
+  { title: 'Who', render: event => <Actor actorRef={event.actorRef} /> },
   { title: 'Details', render: event => event.message },
 ];
 

@@ -1,6 +1,6 @@
 import { AlertApiForwarder } from '@backstage/core-app-api';
 import { AlertDisplay } from '@backstage/core-components';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -9,8 +9,14 @@ import {
 } from '@backstage/test-utils';
 import { alertApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { Route, Routes } from 'react-router-dom';
+import { SWRConfig } from 'swr';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { OfferingSummary } from '@service-catalogue/plugin-service-catalogue-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  OfferingSummary,
+  serviceCatalogueAdministerPermission,
+} from '@service-catalogue/plugin-service-catalogue-common';
 import { ServiceCatalogueApi, serviceCatalogueApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
@@ -40,6 +46,17 @@ const lines = [
     trackingNumber: 'REQ-000003',
     origin: 'desk',
   }),
+];
+
+// Lines leo decides for others: as ann's delegate, and as an administrator
+// of a line nobody could be found to review.
+const othersLines = [
+  reviewLine({
+    id: 'l-dan',
+    holderRef: 'user:default/dan',
+    reviewerRefs: ['user:default/ann'],
+  }),
+  reviewLine({ id: 'l-eve', holderRef: 'user:default/eve', reviewerRefs: [] }),
 ];
 
 const vpnOffering: OfferingSummary = {
@@ -78,6 +95,7 @@ const offerings: OfferingSummary[] = [
 async function renderPage(
   api: ServiceCatalogueApi,
   path = '/service-catalogue/reviews',
+  options: { administer?: boolean; ownershipEntityRefs?: string[] } = {},
 ) {
   return renderInTestApp(
     <TestApiProvider
@@ -89,21 +107,38 @@ async function renderPage(
           identityApiRef,
           mockApis.identity({
             userEntityRef: 'user:default/leo',
-            ownershipEntityRefs: [
+            ownershipEntityRefs: options.ownershipEntityRefs ?? [
               'user:default/leo',
               'group:default/network-team',
             ],
           }),
         ],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: request =>
+              options.administer &&
+              request.permission.name ===
+                serviceCatalogueAdministerPermission.name
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          }),
+        ],
       ]}
     >
-      <Routes>
-        <Route
-          path="/service-catalogue/reviews/campaigns/:campaignId"
-          element={<ReviewCampaignPage />}
-        />
-        <Route path="/service-catalogue/reviews/*" element={<ReviewsPage />} />
-      </Routes>
+      {/* usePermission caches its answers; each test its own. */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <Routes>
+          <Route
+            path="/service-catalogue/reviews/campaigns/:campaignId"
+            element={<ReviewCampaignPage />}
+          />
+          <Route
+            path="/service-catalogue/reviews/*"
+            element={<ReviewsPage />}
+          />
+        </Routes>
+      </SWRConfig>
       <AlertDisplay />
     </TestApiProvider>,
     {
@@ -144,13 +179,29 @@ describe('ReviewsPage', () => {
     expect(ann).toHaveTextContent('Requested');
     expect(ann).toHaveTextContent('VPN access review');
     expect(ann).toHaveTextContent('revoked if undecided');
-    expect(
-      within(ann).getByRole('link', { name: 'REQ-000001' }),
-    ).toHaveAttribute('href', '/service-catalogue/requests/REQ-000001');
+    // Not a link: the reviewer may not be allowed to read the request.
+    expect(ann).toHaveTextContent('REQ-000001');
+    expect(within(ann).queryByRole('link', { name: 'REQ-000001' })).toBeNull();
     expect(row('bob')).toHaveTextContent('Birthright');
     expect(row('cid')).toHaveTextContent('Recorded by the desk');
     expect(screen.getByRole('button', { name: 'Revoke' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Keep' })).toBeDisabled();
+  });
+
+  it("says whose line it is when leo decides for a reviewer who delegated, or for nobody's", async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listReviewLines: async () => ({ items: [lines[0], ...othersLines] }),
+        getOfferings: async () => ({ items: offerings }),
+      }),
+    );
+    await screen.findByRole('table', { name: 'Lines to review' });
+
+    expect(await within(row('dan')).findByText('for ann')).toBeInTheDocument();
+    expect(
+      within(row('eve')).getByText('No reviewer found'),
+    ).toBeInTheDocument();
+    expect(within(row('ann')).getByText('You')).toBeInTheDocument();
   });
 
   it('revokes two selected lines with one reason, in one call, and says what became of each', async () => {
@@ -160,10 +211,15 @@ describe('ReviewsPage', () => {
         .mockResolvedValueOnce({ items: lines })
         .mockResolvedValue({ items: [lines[2]] }),
       getOfferings: async () => ({ items: offerings }),
+      // ann's grant ended at once; bob's revoke step is still running.
       decideReviewLines: async ({ lineIds }) => ({
         results: lineIds.map(id => ({
           lineId: id,
-          line: { ...lines.find(l => l.id === id)!, decision: 'revoke' },
+          line: {
+            ...lines.find(l => l.id === id)!,
+            decision: 'revoke',
+            grantState: id === 'l-ann' ? 'ended' : 'revoking',
+          },
         })),
       }),
     });
@@ -190,12 +246,12 @@ describe('ReviewsPage', () => {
     );
 
     const outcome = await screen.findByRole('status');
-    expect(outcome).toHaveTextContent('Revoked 2 lines');
+    expect(outcome).toHaveTextContent('Revocation started for 2 lines');
     expect(
       within(outcome).getByText('ann, VPN access: revoked'),
     ).toBeInTheDocument();
     expect(
-      within(outcome).getByText('bob, VPN access: revoked'),
+      within(outcome).getByText('bob, VPN access: revocation started'),
     ).toBeInTheDocument();
     expect(api.decideReviewLines).toHaveBeenCalledTimes(1);
     expect(api.decideReviewLines).toHaveBeenCalledWith({
@@ -364,10 +420,12 @@ describe('ReviewsPage', () => {
     // Only offerings that leave grants can have lines.
     expect(screen.queryByRole('option', { name: 'VPN how-to' })).toBeNull();
     await userEvent.click(screen.getByRole('option', { name: 'VPN access' }));
-    await userEvent.type(
-      screen.getByRole('searchbox', { name: 'Holder' }),
-      'bo',
+    const holder = screen.getByRole('searchbox', { name: 'Holder' });
+    // The backend matches the holder's entity ref, not their display name.
+    expect(holder).toHaveAccessibleDescription(
+      'Part of the user name, such as ann',
     );
+    await userEvent.type(holder, 'bo');
 
     await waitFor(() =>
       expect(api.listReviewLines).toHaveBeenLastCalledWith({
@@ -389,6 +447,99 @@ describe('ReviewsPage', () => {
         expect.objectContaining({ campaignId: 'campaign-1' }),
       ),
     );
+  });
+
+  it('preselects the campaign a link names, before and after its lines arrive', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewLines: async ({ campaignId } = {}) => ({
+        items: campaignId === 'campaign-1' ? lines : [],
+      }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews?campaignId=campaign-1');
+
+    await screen.findByRole('table', { name: 'Lines to review' });
+    expect(api.listReviewLines).toHaveBeenCalledWith(
+      expect.objectContaining({ campaignId: 'campaign-1' }),
+    );
+    expect(api.listReviewLines).not.toHaveBeenCalledWith(
+      expect.objectContaining({ campaignId: undefined }),
+    );
+    expect(
+      await screen.findByRole('button', { name: /VPN access review/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('names a linked campaign by its id while none of its lines are seen', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewLines: async () => ({ items: [] }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews?campaignId=campaign-9');
+
+    expect(await screen.findByText('No lines match')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: /campaign-9/ }),
+    ).toBeInTheDocument();
+    expect(api.listReviewLines).toHaveBeenCalledWith(
+      expect.objectContaining({ campaignId: 'campaign-9' }),
+    );
+  });
+
+  it('pages through the lines with the cursor the backend gave', async () => {
+    // A full page, as the backend gives before a cursor.
+    const first = Array.from({ length: 25 }, (_, i) =>
+      reviewLine({ id: `l-${i}`, holderRef: `user:default/ann${i}` }),
+    );
+    const later = reviewLine({ id: 'l-dan', holderRef: 'user:default/dan' });
+    const api = mockServiceCatalogueApi({
+      listReviewLines: jest.fn(async ({ cursor } = {}) =>
+        cursor === 'after-cid'
+          ? { items: [later] }
+          : { items: first, nextCursor: 'after-cid' },
+      ),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api);
+    await screen.findByRole('table', { name: 'Lines to review' });
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'Next Page' })[0]);
+    expect(
+      await screen.findByRole('checkbox', { name: 'Select dan, VPN access' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('checkbox', { name: 'Select ann0, VPN access' }),
+    ).toBeNull();
+    expect(api.listReviewLines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ cursor: 'after-cid', limit: 25 }),
+    );
+
+    fireEvent.click(
+      screen.getAllByRole('button', { name: 'Previous Page' })[0],
+    );
+    expect(
+      await screen.findByRole('checkbox', { name: 'Select ann0, VPN access' }),
+    ).toBeInTheDocument();
+    expect(api.listReviewLines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ cursor: undefined }),
+    );
+  });
+
+  it('says why the lines cannot be listed', async () => {
+    await renderPage(
+      mockServiceCatalogueApi({
+        listReviewLines: async () => {
+          throw await responseError(500, 'The review store is down');
+        },
+        getOfferings: async () => ({ items: offerings }),
+      }),
+    );
+
+    expect(
+      (await screen.findAllByText(/The review store is down/))[0],
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Lines to review' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Keep' })).toBeNull();
   });
 
   it('says when nothing waits', async () => {
@@ -458,18 +609,72 @@ describe('ReviewsPage campaigns', () => {
     expect(await screen.findByText('No open campaigns')).toBeInTheDocument();
   });
 
+  it('offers administrators every offering that leaves grants and every group owning one', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewCampaigns: async () => ({ items: [] }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews/campaigns', {
+      administer: true,
+      ownershipEntityRefs: ['user:default/leo'],
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Start a review' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Start a review' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Offering/ }),
+    );
+    expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
+      'VPN access',
+      'New laptop',
+    ]);
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(
+      within(dialog).getByRole('radio', { name: 'Everything a group owns' }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Group/ }),
+    );
+    expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
+      'it-desk',
+      'network-team',
+    ]);
+  });
+
+  it('offers no review to those who own nothing and do not administer', async () => {
+    const api = mockServiceCatalogueApi({
+      listReviewCampaigns: async () => ({ items: [] }),
+      getOfferings: async () => ({ items: offerings }),
+    });
+    await renderPage(api, '/service-catalogue/reviews/campaigns', {
+      ownershipEntityRefs: ['user:default/leo', 'group:default/sales'],
+    });
+
+    await screen.findByText('No open campaigns');
+    await waitFor(() => expect(api.getOfferings).toHaveBeenCalled());
+    expect(
+      screen.queryByRole('button', { name: 'Start a review' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('starts a review of an offering the user owns, with a deadline', async () => {
     const api = mockServiceCatalogueApi({
       listReviewCampaigns: async () => ({ items: [] }),
       getOfferings: async () => ({ items: offerings }),
       startReviewCampaign: async body =>
-        reviewCampaign({ title: 'VPN access review', scope: body.scope }),
+        reviewCampaign({
+          title: 'VPN access review',
+          scope: body.scope,
+          progress: { total: 1, undecided: 1, kept: 0, revoked: 0 },
+        }),
     });
     await renderPage(api, '/service-catalogue/reviews/campaigns');
     await screen.findByText('No open campaigns');
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Start a review' }),
+      await screen.findByRole('button', { name: 'Start a review' }),
     );
     const dialog = screen.getByRole('dialog', { name: 'Start a review' });
     expect(
@@ -499,7 +704,7 @@ describe('ReviewsPage campaigns', () => {
     });
     expect(
       await screen.findByText(
-        'VPN access review started with 4 lines to review',
+        'VPN access review started with 1 line to review',
       ),
     ).toBeInTheDocument();
     // The list is asked again, to show the new campaign.
@@ -521,11 +726,16 @@ describe('ReviewsPage campaigns', () => {
     await screen.findByText('No open campaigns');
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Start a review' }),
+      await screen.findByRole('button', { name: 'Start a review' }),
     );
     const dialog = screen.getByRole('dialog', { name: 'Start a review' });
     await userEvent.click(
       within(dialog).getByRole('radio', { name: 'Everything a group owns' }),
+    );
+    expect(
+      within(dialog).getByRole('spinbutton', { name: 'Days to review' }),
+    ).toHaveAccessibleDescription(
+      "14 days when left empty, unless the group owns exactly one reviewed offering: then that offering's deadline.",
     );
     await userEvent.click(
       within(dialog).getByRole('button', { name: /Group/ }),
@@ -575,7 +785,7 @@ describe('ReviewCampaignPage', () => {
         id: 'l-bob',
         holderRef: 'user:default/bob',
         decision: 'keep' as const,
-        decidedByRef: 'user:default/leo',
+        decidedByRef: 'plugin:service-catalogue',
         decidedAt: '2025-04-15T00:00:00Z',
         automatic: true,
       }),
@@ -586,6 +796,12 @@ describe('ReviewCampaignPage', () => {
         at: '2025-04-01T09:00:00Z',
         actorRef: 'user:default/leo',
         message: 'Opened with 2 lines',
+      },
+      {
+        type: 'deadline' as const,
+        at: '2025-04-15T00:00:00Z',
+        actorRef: 'plugin:service-catalogue',
+        message: 'Kept 1 undecided line',
       },
     ],
   };
@@ -606,14 +822,28 @@ describe('ReviewCampaignPage', () => {
     expect(ann).toHaveTextContent('peggy for leo');
     expect(ann).toHaveTextContent('Left the project');
     expect(ann).toHaveTextContent('Ended');
+    expect(ann).toHaveTextContent('corp-vpn');
+    expect(ann).toHaveTextContent('REQ-000001');
+    expect(
+      within(table).getByRole('columnheader', { name: 'Since' }),
+    ).toBeInTheDocument();
     const bob = within(table).getByRole('row', { name: /bob/ });
     expect(bob).toHaveTextContent('Kept');
+    // Decided by the deadline's rule, not by a person to link to.
     expect(bob).toHaveTextContent('At the deadline');
     expect(
-      within(screen.getByRole('table', { name: 'History' })).getByText(
-        'Opened with 2 lines',
-      ),
+      within(bob)
+        .getAllByRole('link')
+        .map(l => l.textContent),
+    ).toEqual(['bob', 'corp-vpn']);
+    const history = screen.getByRole('table', { name: 'History' });
+    const opened = within(history).getByRole('row', { name: /Opened with/ });
+    expect(
+      within(opened).getByRole('link', { name: 'leo' }),
     ).toBeInTheDocument();
+    const deadline = within(history).getByRole('row', { name: /undecided/ });
+    expect(deadline).toHaveTextContent('Service catalogue');
+    expect(within(deadline).queryByRole('link')).toBeNull();
   });
 
   it('downloads the CSV the backend made', async () => {

@@ -16,50 +16,86 @@ import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  OfferingSummary,
   ReviewCampaign,
   ReviewScope,
+  serviceCatalogueAdministerPermission,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
 import { errorMessage, refName } from '../shared';
 
 /**
- * What the signed-in user may start a review of: the offerings leaving
- * grants that they own, and the groups they are part of.
+ * What the signed-in user may start a review of, as the backend allows it:
+ * administrators any offering that leaves grants and any group owning one;
+ * others the offerings leaving grants that they own, and the groups they
+ * are part of that own one.
+ *
+ * @internal
  */
-function useChoices(open: boolean) {
+export type ReviewChoices = {
+  offerings: OfferingSummary[];
+  groups: string[];
+};
+
+/**
+ * Loads the {@link ReviewChoices} of the signed-in user; `value` stays
+ * undefined until both the offerings and the permission are known.
+ *
+ * @internal
+ */
+export function useReviewChoices(): {
+  value?: ReviewChoices;
+  error?: Error;
+} {
   const api = useApi(serviceCatalogueApiRef);
   const identityApi = useApi(identityApiRef);
-  // Asked the first time the dialog opens, and kept: the choices must not
-  // go while the dialog fades out with one of them chosen.
-  const [wanted, setWanted] = useState(open);
-  if (open && !wanted) {
-    setWanted(true);
-  }
-  return useAsync(async () => {
-    if (!wanted) {
-      return undefined;
-    }
+  const administer = usePermission({
+    permission: serviceCatalogueAdministerPermission,
+  });
+  const loaded = useAsync(async () => {
     const [{ items }, identity] = await Promise.all([
       api.getOfferings(),
       identityApi.getBackstageIdentity(),
     ]);
-    // Refs differ in case between the catalog and the token.
-    const owned = new Set(
-      identity.ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
-    );
-    return {
-      offerings: items.filter(
-        offering =>
-          offering.grant &&
-          owned.has(offering.owner.toLocaleLowerCase('en-US')),
-      ),
-      groups: identity.ownershipEntityRefs.filter(
-        ref => parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'group',
-      ),
-    };
-  }, [api, identityApi, wanted]);
+    return { items, ownershipEntityRefs: identity.ownershipEntityRefs };
+  }, [api, identityApi]);
+  if (loaded.error || administer.error) {
+    return { error: loaded.error ?? administer.error };
+  }
+  if (!loaded.value || administer.loading) {
+    return {};
+  }
+  const reviewable = loaded.value.items.filter(offering => offering.grant);
+  // Refs differ in case between the catalog and the token.
+  const key = (ref: string) => ref.toLocaleLowerCase('en-US');
+  const owned = new Set(loaded.value.ownershipEntityRefs.map(key));
+  const offerings = administer.allowed
+    ? reviewable
+    : reviewable.filter(offering => owned.has(key(offering.owner)));
+  const groups = new Map<string, string>();
+  for (const offering of offerings) {
+    if (
+      parseEntityRef(offering.owner).kind.toLocaleLowerCase('en-US') === 'group'
+    ) {
+      groups.set(key(offering.owner), offering.owner);
+    }
+  }
+  return {
+    value: {
+      offerings,
+      groups: [...groups.values()].sort((a, b) => a.localeCompare(b)),
+    },
+  };
 }
+
+// What the backend does with no deadline given.
+const DAYS_HELP: Record<ReviewScope['kind'], string> = {
+  offering: "The offering's own review deadline, or 14 days, when left empty.",
+  owner:
+    "14 days when left empty, unless the group owns exactly one reviewed offering: then that offering's deadline.",
+};
 
 /**
  * Asks what to review, an offering or everything a group owns, and for how
@@ -69,13 +105,13 @@ function useChoices(open: boolean) {
  */
 export function StartReviewDialog(props: {
   open: boolean;
+  choices: ReturnType<typeof useReviewChoices>;
   onStarted(campaign: ReviewCampaign): void;
   onClose(): void;
 }) {
-  const { open, onStarted, onClose } = props;
+  const { open, choices, onStarted, onClose } = props;
   const id = useId();
   const api = useApi(serviceCatalogueApiRef);
-  const choices = useChoices(open);
   const [kind, setKind] = useState<ReviewScope['kind']>('offering');
   const [offeringRef, setOfferingRef] = useState('');
   const [ownerRef, setOwnerRef] = useState('');
@@ -213,7 +249,7 @@ export function StartReviewDialog(props: {
             label="Days to review"
             helperText={
               daysValid
-                ? "The offering's own deadline, or 14 days, when left empty."
+                ? DAYS_HELP[kind]
                 : 'A whole number of days, at least 1.'
             }
             error={!daysValid}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useApi } from '@backstage/core-plugin-api';
@@ -11,7 +12,8 @@ import { ReviewLinesTable } from '../shared';
 
 /**
  * The campaigns the lines seen so far belong to: a reviewer may not list
- * campaigns, so the filter offers those their lines come from.
+ * campaigns (only owners and administrators may), so the filter offers
+ * those their lines come from.
  */
 function useSeenCampaigns(
   lines: { campaignId: string; campaignTitle: string }[] = [],
@@ -36,13 +38,37 @@ function useSeenCampaigns(
  */
 export function ToReviewTab() {
   const api = useApi(serviceCatalogueApiRef);
-  const [campaignId, setCampaignId] = useState('');
-  const [offeringRef, setOfferingRef] = useState('');
-  const [holderText, setHolderText] = useState('');
-  const [holder, setHolder] = useState('');
+  // The filters live in the address, so that they survive going to a
+  // report and back, and a link (`?campaignId=`) can share them.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const campaignId = searchParams.get('campaignId') ?? '';
+  const offeringRef = searchParams.get('offeringRef') ?? '';
+  const holder = searchParams.get('holder') ?? '';
+  const setFilter = (name: string, value: string) =>
+    setSearchParams(
+      params => {
+        const next = new URLSearchParams(params);
+        if (value) {
+          next.set(name, value);
+        } else {
+          next.delete(name);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  const [holderText, setHolderText] = useState(holder);
   // The backend searches, so wait for a pause in typing rather than asking
   // on every keystroke.
-  useDebounce(() => setHolder(holderText.trim()), 300, [holderText]);
+  useDebounce(
+    () => {
+      if (holderText.trim() !== holder) {
+        setFilter('holder', holderText.trim());
+      }
+    },
+    300,
+    [holderText],
+  );
 
   const { table, retry } = useReviewLines({
     campaignId: campaignId || undefined,
@@ -67,9 +93,13 @@ export function ToReviewTab() {
           size="small"
           fullWidth
           value={campaignId}
-          onChange={event => setCampaignId(event.target.value)}
+          onChange={event => setFilter('campaignId', event.target.value)}
         >
           <MenuItem value="">All campaigns</MenuItem>
+          {/* Linked to before any of its lines arrived: named by its id. */}
+          {campaignId && !campaigns.has(campaignId) && (
+            <MenuItem value={campaignId}>{campaignId}</MenuItem>
+          )}
           {[...campaigns].map(([id, title]) => (
             <MenuItem key={id} value={id}>
               {title}
@@ -86,7 +116,7 @@ export function ToReviewTab() {
           size="small"
           fullWidth
           value={offeringRef}
-          onChange={event => setOfferingRef(event.target.value)}
+          onChange={event => setFilter('offeringRef', event.target.value)}
         >
           <MenuItem value="">All offerings</MenuItem>
           {(offerings.value ?? []).map(offering => (
@@ -101,7 +131,7 @@ export function ToReviewTab() {
           id="service-catalogue-review-holder"
           type="search"
           label="Holder"
-          helperText="Part of the holder's name"
+          helperText="Part of the user name, such as ann"
           variant="outlined"
           size="small"
           fullWidth

@@ -1,7 +1,8 @@
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { Link, TableColumn } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { TableColumn } from '@backstage/core-components';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -15,12 +16,11 @@ import {
   ReviewLine,
 } from '@service-catalogue/plugin-service-catalogue-common';
 import { serviceCatalogueApiRef } from '../../api';
-import { requestRouteRef } from '../../routes';
 import { errorMessage } from './format';
 import { formatDate } from './grants';
 import { PagedTable, TablePaging } from './PagedTable';
 import { ReviewDecisionDialog } from './ReviewDecisionDialog';
-import { decisionLabel, lineName, originLabel, pluralLines } from './reviews';
+import { lineName, originLabel, pluralLines, refName } from './reviews';
 
 /** What the user is confirming: one decision for the selected lines. */
 type Pending = { decision: ReviewDecision; lines: ReviewLine[] };
@@ -47,13 +47,28 @@ export function ReviewOutcomeAlert(props: {
   onClose(): void;
 }) {
   const { outcome, onClose } = props;
-  const verb = decisionLabel(outcome.decision);
   const failed = outcome.results.filter(r => r.error).length;
-  const decided = outcome.results.length - failed;
-  const title =
-    failed === 0
-      ? `${verb} ${pluralLines(decided)}`
-      : `${verb} ${pluralLines(decided)}; ${failed} failed`;
+  const decided = outcome.results.filter(r => !r.error);
+  // A revoke hands the grant to the offering's revoke step, which may take
+  // a while: it is only revoked once the grant ended.
+  const allEnded = decided.every(r => r.line.grantState === 'ended');
+  let title: string;
+  if (outcome.decision === 'keep') {
+    title = `Kept ${pluralLines(decided.length)}`;
+  } else if (allEnded) {
+    title = `Revoked ${pluralLines(decided.length)}`;
+  } else {
+    title = `Revocation started for ${pluralLines(decided.length)}`;
+  }
+  if (failed > 0) {
+    title = `${title}; ${failed} failed`;
+  }
+  const lineOutcome = (line: ReviewLine) => {
+    if (outcome.decision === 'keep') {
+      return 'kept';
+    }
+    return line.grantState === 'ended' ? 'revoked' : 'revocation started';
+  };
   return (
     <Alert
       severity={failed === 0 ? 'success' : 'error'}
@@ -64,7 +79,7 @@ export function ReviewOutcomeAlert(props: {
       <ul aria-label="Outcome per line">
         {outcome.results.map(({ line, error }) => (
           <li key={line.id}>
-            {`${lineName(line)}: ${error ?? verb.toLocaleLowerCase('en-US')}`}
+            {`${lineName(line)}: ${error ?? lineOutcome(line)}`}
           </li>
         ))}
       </ul>
@@ -72,13 +87,20 @@ export function ReviewOutcomeAlert(props: {
   );
 }
 
-function TrackingLink(props: { trackingNumber: string }) {
-  const requestRoute = useRouteRef(requestRouteRef);
-  return (
-    <Link to={requestRoute({ requestId: props.trackingNumber })}>
-      {props.trackingNumber}
-    </Link>
-  );
+/**
+ * Whose line it is: a delegate or an administrator decides for the
+ * reviewers, and must be able to tell.
+ */
+function reviewerNote(line: ReviewLine, userRef: string | undefined): string {
+  if (line.reviewerRefs.length === 0) {
+    return 'No reviewer found';
+  }
+  // Refs differ in case between the catalog and the token.
+  const key = (ref: string) => ref.toLocaleLowerCase('en-US');
+  if (userRef && line.reviewerRefs.some(ref => key(ref) === key(userRef))) {
+    return 'You';
+  }
+  return `for ${line.reviewerRefs.map(ref => refName(ref)).join(', ')}`;
 }
 
 /**
@@ -106,6 +128,11 @@ export function ReviewLinesTable(props: {
   const { list, onDecided } = props;
   const api = useApi(serviceCatalogueApiRef);
   const theme = useTheme();
+  const identityApi = useApi(identityApiRef);
+  const { value: identity } = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<Pending>();
   const [outcome, setOutcome] = useState<ReviewOutcome>();
@@ -214,9 +241,12 @@ export function ReviewLinesTable(props: {
     { title: 'Since', render: line => formatDate(line.grantedAt) },
     { title: 'Why', render: line => originLabel(line.origin) },
     {
-      title: 'Tracking number',
-      render: line => <TrackingLink trackingNumber={line.trackingNumber} />,
+      title: 'Reviewer',
+      render: line => reviewerNote(line, identity?.userEntityRef),
     },
+    // Plain text: a reviewer may not be allowed to read the request, and a
+    // link to a page that refuses them helps nobody.
+    { title: 'Tracking number', render: line => line.trackingNumber },
     {
       title: 'Campaign',
       render: line => (
