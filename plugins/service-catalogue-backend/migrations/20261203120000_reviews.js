@@ -107,6 +107,10 @@ exports.up = async function up(knex) {
     table.string('origin', 16).notNullable();
     table.string('tracking_number').notNullable();
     table.string('on_undecided', 8).notNullable();
+    table
+      .timestamp('deadline_at', { useTz: true })
+      .notNullable()
+      .comment("The campaign's deadline, for the reviewers' order");
     table.string('decision', 8).nullable();
     table.string('decided_by_ref').nullable();
     table.string('decided_for_ref').nullable();
@@ -120,7 +124,7 @@ exports.up = async function up(knex) {
       .comment('Nobody could be resolved: administrators decide it');
     table.integer('version').notNullable().defaultTo(1);
     table.index(['campaign_id', 'id'], 'review_lines_campaign_idx');
-    table.index(['id'], 'review_lines_no_reviewer_idx', {
+    table.index(['deadline_at', 'id'], 'review_lines_no_reviewer_idx', {
       predicate: knex.whereRaw('no_reviewer = true and decision is null'),
     });
   });
@@ -135,17 +139,23 @@ exports.up = async function up(knex) {
       .onDelete('CASCADE');
     table.string('reviewer_ref').notNullable();
     table
+      .timestamp('deadline_at', { useTz: true })
+      .notNullable()
+      .comment("The campaign's deadline, for the reviewers' order");
+    table
       .boolean('waiting')
       .notNullable()
       .defaultTo(true)
       .comment('Until the line is decided');
     table.primary(['line_id', 'reviewer_ref']);
   });
-  // "The lines waiting for me", keyset-paged by line id: the index holds
-  // only undecided lines, so a page costs a page, whatever was decided.
+  // "The lines waiting for me", keyset-paged soonest deadline first: the
+  // index holds only undecided lines, so a page costs a page, whatever was
+  // decided. The deadline is the campaign's, copied here (it never moves)
+  // because an index cannot span two tables.
   await knex.schema.alterTable('review_line_reviewers', table => {
     table.index(
-      ['reviewer_ref', 'line_id'],
+      ['reviewer_ref', 'deadline_at', 'line_id'],
       'review_line_reviewers_inbox_idx',
       {
         predicate: knex.whereRaw('waiting = true'),

@@ -4,7 +4,7 @@ import { seedGrant } from '../__testUtils__/reviewOrganisation';
 import { DatabaseGrantStore } from './DatabaseGrantStore';
 import { DatabaseReviewStore } from './DatabaseReviewStore';
 import { applyDatabaseMigrations } from './migrations';
-import { NewReviewCampaign } from './ReviewStore';
+import { LineKey, NewReviewCampaign } from './ReviewStore';
 
 jest.setTimeout(60_000);
 
@@ -63,6 +63,68 @@ describe.each(databases.eachSupportedId())(
       });
     }
 
+    it('pages the lines waiting for a reviewer soonest deadline first, across campaigns', async () => {
+      const holders = ['grace', 'nina', 'peggy', 'alice', 'frank'];
+      for (const holder of holders) {
+        await seedGrant(knex, { holder, offering: 'vpn-access' });
+        await seedGrant(knex, { holder, offering: 'wifi' });
+      }
+      // Leo reviews every line but Frank's, which has no reviewer; the
+      // campaign opened first is due last.
+      const reviewers = Object.fromEntries(
+        holders
+          .filter(holder => holder !== 'frank')
+          .map(holder => [`user:default/${holder}`, ['user:default/leo']]),
+      );
+      const later = await open('vpn-access', reviewers, {
+        deadlineAt: days(14),
+      });
+      const sooner = await open('wifi', reviewers, { deadlineAt: days(3) });
+
+      const seen: Array<{ campaignId: string; id: string; due: string }> = [];
+      let after: LineKey | undefined;
+      for (;;) {
+        const page = await store.listDecidableLines({
+          now: t0,
+          reviewerRefs: ['user:default/leo'],
+          unreviewed: true,
+          notHolderRef: 'user:default/ada',
+          after,
+          limit: 3,
+        });
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        seen.push(
+          ...page.items.map(l => ({
+            campaignId: l.campaignId,
+            id: l.id,
+            due: l.deadlineAt,
+          })),
+        );
+        if (!page.next) {
+          break;
+        }
+        after = page.next;
+      }
+      const byCampaign = (id: string) =>
+        seen
+          .filter(l => l.campaignId === id)
+          .map(l => l.id)
+          .sort();
+      expect(seen.map(l => l.campaignId)).toEqual([
+        ...Array(5).fill(sooner),
+        ...Array(5).fill(later),
+      ]);
+      // Within a deadline, by id: each line once, none skipped.
+      expect(seen.map(l => l.id)).toEqual([
+        ...byCampaign(sooner),
+        ...byCampaign(later),
+      ]);
+      expect(seen.map(l => l.due)).toEqual([
+        ...Array(5).fill(days(3).toISOString()),
+        ...Array(5).fill(days(14).toISOString()),
+      ]);
+    });
+
     it('pages the lines waiting for a reviewer and their delegators by keyset, without the caller own and with the unreviewed ones for administrators', async () => {
       const holders = ['grace', 'nina', 'peggy', 'alice', 'frank', 'leo'];
       for (const holder of holders) {
@@ -82,12 +144,12 @@ describe.each(databases.eachSupportedId())(
         notHolderRef: string;
       }) => {
         const seen: string[] = [];
-        let afterId: string | undefined;
+        let after: LineKey | undefined;
         for (;;) {
           const page = await store.listDecidableLines({
             ...query,
             now: t0,
-            afterId,
+            after,
             limit: 2,
           });
           expect(page.items.length).toBeLessThanOrEqual(2);
@@ -95,7 +157,7 @@ describe.each(databases.eachSupportedId())(
           if (!page.next) {
             return seen.sort();
           }
-          afterId = page.next;
+          after = page.next;
         }
       };
       expect(

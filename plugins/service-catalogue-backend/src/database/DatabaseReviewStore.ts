@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { StoreTransaction } from './RequestStore';
 import {
   CampaignKey,
+  LineKey,
   LockedReviewCampaign,
   LockedReviewLine,
   NewReviewCampaign,
@@ -193,6 +194,7 @@ export class DatabaseReviewStore implements ReviewStore {
           origin: line.origin,
           tracking_number: line.grant.trackingNumber,
           on_undecided: line.onUndecided,
+          deadline_at: campaign.deadlineAt,
           automatic: false,
           no_reviewer: line.reviewerRefs.length === 0,
           version: 1,
@@ -202,6 +204,7 @@ export class DatabaseReviewStore implements ReviewStore {
         line.reviewerRefs.map(reviewerRef => ({
           line_id: lineId,
           reviewer_ref: reviewerRef,
+          deadline_at: campaign.deadlineAt,
         })),
       );
       for (let r = 0; r < reviewers.length; r += INSERT_BATCH) {
@@ -303,18 +306,27 @@ export class DatabaseReviewStore implements ReviewStore {
     offeringRef?: string;
     targetRef?: string;
     holder?: string;
-    afterId?: string;
+    after?: LineKey;
     limit: number;
-  }): Promise<ReviewPage<ReviewLine, string>> {
+  }): Promise<ReviewPage<ReviewLine, LineKey>> {
+    const after = query.after && {
+      deadlineAt: new Date(query.after.deadlineAt),
+      id: query.after.id,
+    };
     const rows = await this.selectLines(this.db)
       .where(builder => {
         // Both conditions read as their partial indexes' predicates, so
-        // that the database reads only undecided lines.
+        // that the database reads only undecided lines, from the cursor on.
         builder.whereIn(
           'l.id',
           this.db('review_line_reviewers')
             .whereIn('reviewer_ref', query.reviewerRefs)
             .whereRaw('waiting = true')
+            .modify(b => {
+              if (after) {
+                b.where(afterKey('deadline_at', 'line_id', after));
+              }
+            })
             .select('line_id'),
         );
         if (query.unreviewed) {
@@ -342,16 +354,20 @@ export class DatabaseReviewStore implements ReviewStore {
             `%${escapeLike(query.holder.toLocaleLowerCase('en-US'))}%`,
           ]);
         }
-        if (query.afterId) {
-          builder.where('l.id', '>', query.afterId);
+        if (after) {
+          builder.where(afterKey('l.deadline_at', 'l.id', after));
         }
       })
+      .orderBy('l.deadline_at', 'asc')
       .orderBy('l.id', 'asc')
       .limit(query.limit + 1);
     const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
     return {
       items: await this.withReviewers(this.db, page),
-      ...(rows.length > query.limit ? { next: page[page.length - 1].id } : {}),
+      ...(rows.length > query.limit
+        ? { next: { deadlineAt: toIso(last.deadline_at), id: last.id } }
+        : {}),
     };
   }
 
@@ -704,4 +720,18 @@ function toLine(row: LineWithCampaign, reviewerRefs: string[]): ReviewLine {
 /** A holder filter is a substring, not a pattern. */
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, c => `\\${c}`);
+}
+
+/** Rows after `key` in the order (`first`, `second`). */
+function afterKey(
+  first: string,
+  second: string,
+  key: { deadlineAt: Date; id: string },
+) {
+  return (builder: Knex.QueryBuilder) =>
+    builder
+      .where(first, '>', key.deadlineAt)
+      .orWhere(b =>
+        b.where(first, '=', key.deadlineAt).where(second, '>', key.id),
+      );
 }

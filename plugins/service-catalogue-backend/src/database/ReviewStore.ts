@@ -97,6 +97,16 @@ export interface CampaignKey {
 }
 
 /**
+ * Where to go on in a reviewer's lines, soonest deadline first.
+ *
+ * @internal
+ */
+export interface LineKey {
+  deadlineAt: string;
+  id: string;
+}
+
+/**
  * Where access review campaigns, their lines and their history live. The
  * domain decides; the store reads and writes, and every change to a line
  * or a campaign compares and sets its version.
@@ -152,7 +162,7 @@ export interface ReviewStore {
   /**
    * Undecided lines of open campaigns whose deadline is after `now` that
    * these reviewers review (or that have no reviewer, with `unreviewed`),
-   * not held by `notHolderRef`, by id.
+   * not held by `notHolderRef`, soonest deadline first.
    */
   listDecidableLines(query: {
     now: Date;
@@ -163,9 +173,9 @@ export interface ReviewStore {
     offeringRef?: string;
     targetRef?: string;
     holder?: string;
-    afterId?: string;
+    after?: LineKey;
     limit: number;
-  }): Promise<ReviewPage<ReviewLine, string>>;
+  }): Promise<ReviewPage<ReviewLine, LineKey>>;
 
   getLine(id: string): Promise<ReviewLine | undefined>;
 

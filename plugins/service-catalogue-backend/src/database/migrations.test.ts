@@ -575,10 +575,23 @@ describe.each(databases.eachSupportedId())(
         origin: 'request',
         tracking_number: 'REQ-000001',
         on_undecided: 'revoke',
+        deadline_at: now,
       });
+      // The reviewers' order needs the deadline on every reviewer row.
+      const undated = await knex('review_line_reviewers')
+        .insert({
+          line_id: 'd0000000-0000-4000-8000-000000000004',
+          reviewer_ref: 'user:default/leo',
+        })
+        .then(
+          () => undefined,
+          (error: { message?: string }) => error,
+        );
+      expect(undated?.message).toMatch(/not null|null value/i);
       await knex('review_line_reviewers').insert({
         line_id: 'd0000000-0000-4000-8000-000000000004',
         reviewer_ref: 'user:default/leo',
+        deadline_at: now,
       });
       await knex('grants').where('id', grantId).update({
         ended_by_review_line_id: 'd0000000-0000-4000-8000-000000000004',

@@ -240,6 +240,7 @@ export type ReviewLineRow = {
   origin: GrantOrigin;
   tracking_number: string;
   on_undecided: ReviewDecision;
+  deadline_at: Timestamp;
   decision: ReviewDecision | null;
   decided_by_ref: string | null;
   decided_for_ref: string | null;

@@ -444,6 +444,7 @@ describe.each(databases.eachSupportedId())(
         origin: 'request',
         tracking_number: `REQ-${i}`,
         on_undecided: 'revoke',
+        deadline_at: vpn.deadline_at,
         automatic: false,
         no_reviewer: false,
         version: 1,
@@ -451,7 +452,11 @@ describe.each(databases.eachSupportedId())(
       await knex.batchInsert('review_lines', extra, 100);
       await knex.batchInsert(
         'review_line_reviewers',
-        extra.map(l => ({ line_id: l.id, reviewer_ref: 'user:default/leo' })),
+        extra.map(l => ({
+          line_id: l.id,
+          reviewer_ref: 'user:default/leo',
+          deadline_at: vpn.deadline_at,
+        })),
         200,
       );
 

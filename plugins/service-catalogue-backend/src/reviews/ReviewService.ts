@@ -80,7 +80,9 @@ export class ReviewService {
       credentials,
     );
     const userRef = userRefOf(credentials);
-    const [afterId] = decodeReviewCursor('review lines', query.cursor, 1) ?? [];
+    const key = decodeReviewCursor('review lines', query.cursor, 2, {
+      firstIsDate: true,
+    });
     const now = new Date();
     const delegators = await this.deps.delegations.listDelegatorsOf({
       delegateRef: userRef,
@@ -105,13 +107,18 @@ export class ReviewService {
           })
         : undefined,
       holder: query.holder?.trim() || undefined,
-      afterId,
+      after: key && { deadlineAt: key[0], id: key[1] },
       limit: limitOf(query.limit),
     });
     return {
       items: page.items,
       ...(page.next
-        ? { nextCursor: encodeReviewCursor('review lines', [page.next]) }
+        ? {
+            nextCursor: encodeReviewCursor('review lines', [
+              page.next.deadlineAt,
+              page.next.id,
+            ]),
+          }
         : {}),
     };
   }

@@ -404,7 +404,19 @@ describe.each(databases.eachSupportedId())(
       expect(rest.body.items).toHaveLength(1);
       expect(rest.body.nextCursor).toBeUndefined();
 
-      for (const query of ['cursor=bogus', 'limit=0', 'limit=101']) {
+      // A key is a deadline then a line id: a bare id, or a deadline that
+      // is no time, is refused rather than compared.
+      const cursorOf = (k: string[]) =>
+        Buffer.from(JSON.stringify({ l: 'review lines', k })).toString(
+          'base64url',
+        );
+      for (const query of [
+        'cursor=bogus',
+        `cursor=${cursorOf([vpnCampaign.id])}`,
+        `cursor=${cursorOf(['tomorrow', vpnCampaign.id])}`,
+        'limit=0',
+        'limit=101',
+      ]) {
         expect((await get(`/reviews/lines?${query}`, 'leo')).status).toBe(400);
       }
       expect((await get('/reviews/lines', 'mallory')).status).toBe(403);

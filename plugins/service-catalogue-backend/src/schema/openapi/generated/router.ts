@@ -4467,7 +4467,7 @@ export const spec = {
       get: {
         operationId: 'ListReviewLines',
         description:
-          "The access review lines the caller may decide now: as one of their\nreviewers, for a reviewer who delegated to them, or as an\nadministrator for lines nobody could be found to review; never the\ncaller's own access. Ordered by line id.",
+          "The access review lines the caller may decide now: as one of their\nreviewers, for a reviewer who delegated to them, or as an\nadministrator for lines nobody could be found to review; never the\ncaller's own access. Soonest deadline first, then by line id.",
         parameters: [
           {
             name: 'campaignId',
