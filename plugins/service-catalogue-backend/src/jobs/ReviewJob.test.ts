@@ -40,12 +40,15 @@ describe.each(databases.eachSupportedId())(
     let knex: Knex;
     const sent: Array<{ to: string[]; title: string; link?: string }> = [];
     const audited: string[] = [];
+    const failed: Array<{ eventId: string; error: unknown }> = [];
+    const loggers: Array<ReturnType<typeof mockServices.logger.mock>> = [];
 
     /** One replica: its own stores and services on the shared database. */
     async function replica() {
       const database = { getClient: async () => knex };
       const config = new ConfigReader({});
       const logger = mockServices.logger.mock();
+      loggers.push(logger);
       const auth = mockServices.auth();
       const catalog = catalogServiceMock({ entities: reviewEntities() });
       const catalogCache = CatalogCache.create({
@@ -87,7 +90,9 @@ describe.each(databases.eachSupportedId())(
               audited.push(options.eventId);
             }
           },
-          fail: async () => {},
+          fail: async ({ error }: { error: unknown }) => {
+            failed.push({ eventId: options.eventId, error });
+          },
         }),
       } as any;
       const reviews = await DatabaseReviewStore.create({ database });
@@ -186,11 +191,22 @@ describe.each(databases.eachSupportedId())(
 
     let grants: Record<string, string>;
 
+    // Whatever a test did, no replica failed an audited action or logged
+    // an error: a lost race is not a failure.
+    afterEach(() => {
+      expect(failed).toEqual([]);
+      for (const logger of loggers) {
+        expect(logger.error).not.toHaveBeenCalled();
+      }
+    });
+
     beforeEach(async () => {
       knex = await databases.init(databaseId);
       await applyDatabaseMigrations({ getClient: async () => knex });
       sent.length = 0;
       audited.length = 0;
+      failed.length = 0;
+      loggers.length = 0;
       grants = {
         graceVpn: await seedGrant(knex, {
           holder: 'grace',
@@ -316,12 +332,18 @@ describe.each(databases.eachSupportedId())(
         a.openByHand('vpn-access', t0),
       ]);
       expect(outcomes[0].status).toBe('fulfilled');
-      // Whoever lost by hand was told who won.
-      for (const lost of outcomes.filter(o => o.status === 'rejected')) {
-        expect((lost as PromiseRejectedResult).reason.name).toBe(
-          'ConflictError',
-        );
+      // Whoever lost by hand was told who won, and their refused opening
+      // is audited as such; the job losing is no failure.
+      const lost = outcomes.filter(
+        (o): o is PromiseRejectedResult => o.status === 'rejected',
+      );
+      for (const { reason } of lost) {
+        expect(reason.name).toBe('ConflictError');
       }
+      expect(failed).toEqual(
+        lost.map(({ reason }) => ({ eventId: 'review-open', error: reason })),
+      );
+      failed.length = 0;
       const open = await openOver('vpn-access');
       expect(open).toHaveLength(1);
       expect(

@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import {
   reviewClaimsOf,
@@ -505,6 +506,107 @@ describe.each(databases.eachSupportedId())(
       expect((await lineOf('leo')).decision).toBeUndefined();
       expect((await lineOf('ada')).decision).toBeUndefined();
       expect((await grantRow(grants.leo)).state).toBe('active');
+    });
+
+    it('refuses a reviewer of other lines, and a delegate whose delegation expired, on a line they do not review, changing nothing', async () => {
+      // Alice alone reviews Grace's GitHub access, as its owner; Leo holds
+      // every permission and reviews VPN lines, not this one.
+      grants.github = await seedGrant(knex, {
+        holder: 'grace',
+        offering: 'github',
+      });
+      const opened = await post('/reviews/campaigns', 'alice', {
+        scope: { kind: 'offering', offeringRef: 'offering:default/github' },
+      });
+      expect(opened.status).toBe(201);
+      const githubLines = (who: string) =>
+        get('/reviews/lines?offeringRef=offering:default/github', who);
+      const [line] = (await githubLines('alice')).body.items;
+      expect(line).toMatchObject({
+        holderRef: 'user:default/grace',
+        reviewerRefs: ['user:default/alice'],
+      });
+      expect((await githubLines('leo')).body.items).toEqual([]);
+      const leo = await post('/reviews/decisions', 'leo', {
+        lineIds: [line.id],
+        decision: 'revoke',
+        reason: 'not mine to say',
+      });
+      expect(leo.status).toBe(200);
+      expect(leo.body.results).toEqual([
+        {
+          lineId: line.id,
+          error: {
+            name: 'NotAllowedError',
+            message: expect.stringMatching(/do not review/),
+          },
+        },
+      ]);
+
+      // Alice let Frank stand in for her until an hour ago.
+      await knex('approval_delegations').insert({
+        id: randomUUID(),
+        approver_ref: 'user:default/alice',
+        delegate_ref: 'user:default/frank',
+        starts_at: new Date(Date.now() - 48 * 3600_000),
+        ends_at: new Date(Date.now() - 3600_000),
+        created_at: new Date(Date.now() - 48 * 3600_000),
+      });
+      expect((await githubLines('frank')).body.items).toEqual([]);
+      const frank = await post('/reviews/decisions', 'frank', {
+        lineIds: [line.id],
+        decision: 'revoke',
+        reason: 'standing in',
+      });
+      expect(frank.body.results).toEqual([
+        {
+          lineId: line.id,
+          error: expect.objectContaining({ name: 'NotAllowedError' }),
+        },
+      ]);
+
+      const row = await knex('review_lines').where('id', line.id).first();
+      expect(row.decision).toBeNull();
+      expect(row.version).toBe(1);
+      expect(await grantRow(grants.github)).toMatchObject({ state: 'active' });
+      expect(
+        await knex('review_events')
+          .where({ campaign_id: line.campaignId })
+          .pluck('type'),
+      ).toEqual(['opened']);
+    });
+
+    it('refuses a decision on a closed campaign with a conflict, changing nothing', async () => {
+      const [line] = (
+        await get('/reviews/lines?offeringRef=offering:default/github', 'alice')
+      ).body.items;
+      // As the job leaves a campaign it closed, here before its deadline.
+      await knex('review_campaigns')
+        .where('id', line.campaignId)
+        .update({ state: 'closed', closed_at: new Date() });
+      await knex('review_campaign_offerings')
+        .where('campaign_id', line.campaignId)
+        .update({ open: false });
+
+      const late = await post('/reviews/decisions', 'alice', {
+        lineIds: [line.id],
+        decision: 'revoke',
+        reason: 'too late',
+      });
+      expect(late.status).toBe(200);
+      expect(late.body.results).toEqual([
+        {
+          lineId: line.id,
+          error: {
+            name: 'ConflictError',
+            message: expect.stringMatching(/is closed/),
+          },
+        },
+      ]);
+      expect(
+        (await knex('review_lines').where('id', line.id).first()).decision,
+      ).toBeNull();
+      expect(await grantRow(grants.github)).toMatchObject({ state: 'active' });
     });
 
     it('keeps one line and revokes another with reason `reviewed`, each once, and reports it as CSV', async () => {
