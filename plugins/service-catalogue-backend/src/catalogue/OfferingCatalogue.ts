@@ -9,6 +9,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -105,6 +106,37 @@ export class OfferingCatalogue {
   }): Promise<OfferingEntityV1alpha1[]> {
     const { items } = await this.catalog.getEntities(
       { filter: { kind: OFFERING_KIND } },
+      { credentials: options.credentials },
+    );
+    return items.filter(isOfferingEntity);
+  }
+
+  /**
+   * The offerings with a review schedule, with only the fields opening
+   * their campaigns reads: the review job asks every minute, and most
+   * offerings are not reviewed.
+   */
+  async listReviewedOfferingEntities(options: {
+    credentials: BackstageCredentials;
+  }): Promise<OfferingEntityV1alpha1[]> {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: {
+          kind: OFFERING_KIND,
+          'spec.review.every': CATALOG_FILTER_EXISTS,
+        },
+        fields: [
+          'apiVersion',
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'spec.owner',
+          'spec.target',
+          'spec.grant',
+          'spec.review',
+        ],
+      },
       { credentials: options.credentials },
     );
     return items.filter(isOfferingEntity);

@@ -3,6 +3,7 @@ import {
   TestDatabases,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { OfferingEntityV1alpha1 } from '@service-catalogue/plugin-service-catalogue-common';
@@ -136,6 +137,7 @@ describe.each(databases.eachSupportedId())(
       });
       return {
         run: (now: Date) => job.run(now),
+        catalog,
         logger,
         /** A campaign opened by hand, as `POST /reviews/campaigns` does. */
         openByHand: (name: string, now: Date, deadline?: string) =>
@@ -232,6 +234,32 @@ describe.each(databases.eachSupportedId())(
           offering: 'github',
         }),
       };
+    });
+
+    it('asks the catalog only for the offerings with a review schedule, and opens theirs', async () => {
+      const a = await replica();
+      const getEntities = jest.spyOn(a.catalog, 'getEntities');
+      await a.run(t0);
+      const asked = getEntities.mock.calls
+        .map(([query], index) => ({ query, index }))
+        .filter(({ query }) => (query?.filter as any)?.kind === 'Offering');
+      expect(asked).toHaveLength(1);
+      expect(asked[0].query).toMatchObject({
+        filter: {
+          kind: 'Offering',
+          'spec.review.every': CATALOG_FILTER_EXISTS,
+        },
+      });
+      // GitHub has grants and no review; the laptop neither.
+      const answer = await getEntities.mock.results[asked[0].index].value;
+      expect(answer.items.map((e: any) => e.metadata.name).sort()).toEqual([
+        'vpn-access',
+        'wifi',
+      ]);
+      expect((await campaigns()).map(c => c.scope_ref).sort()).toEqual([
+        'offering:default/vpn-access',
+        'offering:default/wifi',
+      ]);
     });
 
     it('opens each due review once with two workers at the same instant, and not again before `every`', async () => {

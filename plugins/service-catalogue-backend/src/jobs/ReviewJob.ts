@@ -66,14 +66,10 @@ export class ReviewJob {
   }
 
   async run(now: Date): Promise<void> {
-    const offerings = await this.deps.offerings.listOfferingEntities({
+    const offerings = await this.deps.offerings.listReviewedOfferingEntities({
       credentials: await this.deps.auth.getOwnServiceCredentials(),
     });
-    await this.deps.opener.openDue(
-      offerings.filter(o => o.spec.review),
-      now,
-      SYSTEM_ACTOR_REF,
-    );
+    await this.deps.opener.openDue(offerings, now, SYSTEM_ACTOR_REF);
     await this.deps.deadlines.remind(now, this.reminderBeforeMs);
     await this.deps.deadlines.closeDue(now);
   }
