@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { ListRequestsResponse } from '@service-catalogue/plugin-service-catalogue-common';
 import { RequestPage } from '../database/RequestStore';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../lib/cursor';
 
 /**
  * Where a keyset-paginated list goes on: after (or before, for lists
@@ -22,10 +23,7 @@ export interface ListPosition {
  * @internal
  */
 export function encodeCursor(list: string, position: ListPosition): string {
-  return Buffer.from(
-    JSON.stringify({ l: list, s: position.sequence }),
-    'utf8',
-  ).toString('base64url');
+  return encodeOpaqueCursor({ l: list, s: position.sequence });
 }
 
 /**
@@ -42,13 +40,10 @@ export function decodeCursor(
   if (cursor === undefined) {
     return undefined;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const { l, s } = (parsed ?? {}) as { l?: unknown; s?: unknown };
+  const { l, s } = (decodeOpaqueCursor(cursor) ?? {}) as {
+    l?: unknown;
+    s?: unknown;
+  };
   if (
     l !== list ||
     !Number.isSafeInteger(s) ||

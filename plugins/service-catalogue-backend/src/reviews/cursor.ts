@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { DateTime } from 'luxon';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../lib/cursor';
 
 /**
  * The opaque cursor of a review list: the key of the last row of a page,
@@ -8,9 +9,7 @@ import { DateTime } from 'luxon';
  * @internal
  */
 export function encodeReviewCursor(list: string, key: string[]): string {
-  return Buffer.from(JSON.stringify({ l: list, k: key }), 'utf8').toString(
-    'base64url',
-  );
+  return encodeOpaqueCursor({ l: list, k: key });
 }
 
 /**
@@ -28,13 +27,10 @@ export function decodeReviewCursor(
   if (cursor === undefined) {
     return undefined;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const { l, k } = (parsed ?? {}) as { l?: unknown; k?: unknown };
+  const { l, k } = (decodeOpaqueCursor(cursor) ?? {}) as {
+    l?: unknown;
+    k?: unknown;
+  };
   if (
     l !== list ||
     !Array.isArray(k) ||
