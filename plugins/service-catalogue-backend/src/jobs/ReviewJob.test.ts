@@ -193,14 +193,16 @@ describe.each(databases.eachSupportedId())(
 
     let grants: Record<string, string>;
 
-    // Whatever a test did, no replica failed an audited action or logged
-    // an error: a lost race is not a failure.
-    afterEach(() => {
+    /**
+     * What every test ends with: no replica failed an audited action or
+     * logged an error, for a lost race is not a failure.
+     */
+    function expectNoFailure() {
       expect(failed).toEqual([]);
       for (const logger of loggers) {
         expect(logger.error).not.toHaveBeenCalled();
       }
-    });
+    }
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
@@ -260,6 +262,7 @@ describe.each(databases.eachSupportedId())(
         'offering:default/vpn-access',
         'offering:default/wifi',
       ]);
+      expectNoFailure();
     });
 
     it('opens each due review once with two workers at the same instant, and not again before `every`', async () => {
@@ -323,6 +326,7 @@ describe.each(databases.eachSupportedId())(
         'offering:default/wifi#1',
         'offering:default/wifi#2',
       ]);
+      expectNoFailure();
     });
 
     it('waits to open a scheduled review while the offering is under an open campaign, and opens it at the next run after it closes', async () => {
@@ -350,6 +354,7 @@ describe.each(databases.eachSupportedId())(
         (await knex('review_campaigns').where('id', scheduled).first())
           .schedule_key,
       ).toBe('offering:default/wifi#2');
+      expectNoFailure();
     });
 
     it('opens one campaign over an offering when a scheduled and manual openings race', async () => {
@@ -381,6 +386,7 @@ describe.each(databases.eachSupportedId())(
           .pluck('campaign_id'),
       ).toEqual(open);
       expect(a.logger.error).not.toHaveBeenCalled();
+      expectNoFailure();
     });
 
     it('reminds once before the deadline and, at the deadline, revokes or keeps what nobody decided and closes, once with two workers', async () => {
@@ -472,6 +478,7 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await knex('review_events').pluck('type')).filter(t => t === 'closed'),
       ).toHaveLength(2);
+      expectNoFailure();
     });
 
     it('closes a campaign of thousands of lines in batches, once with two workers, and reports them all', async () => {
@@ -538,6 +545,7 @@ describe.each(databases.eachSupportedId())(
       expect(
         lines.filter(l => l.reviewerRefs.includes('user:default/leo')),
       ).toHaveLength(3002);
+      expectNoFailure();
     });
   },
 );
