@@ -101,6 +101,14 @@ export class DatabaseReviewStore implements ReviewStore {
     }));
   }
 
+  async oldestActiveGrant(offeringRef: string): Promise<Date | undefined> {
+    const row = await this.db<GrantRow>('grants')
+      .where({ offering_ref: offeringRef, state: 'active' })
+      .min({ oldest: 'granted_at' })
+      .first();
+    return row?.oldest ? new Date(toIso(row.oldest)) : undefined;
+  }
+
   async lastScheduled(
     tx: StoreTransaction | undefined,
     offeringRef: string,

@@ -123,6 +123,9 @@ export interface ReviewStore {
     offeringRefs: string[],
   ): Promise<SnapshotGrant[]>;
 
+  /** Since when the longest-held active grant of the offering is held. */
+  oldestActiveGrant(offeringRef: string): Promise<Date | undefined>;
+
   /** When the offering's last scheduled campaign opened, and its key. */
   lastScheduled(
     tx: StoreTransaction | undefined,

@@ -329,6 +329,58 @@ describe.each(databases.eachSupportedId())(
       expectNoFailure();
     });
 
+    it('opens the first scheduled review once someone has held the offering for `every`, and none while there is nothing to review', async () => {
+      const a = await replica();
+      // VPN access given a day ago; nobody holds wifi any more.
+      await knex('grants')
+        .where('offering_ref', 'offering:default/vpn-access')
+        .update({ granted_at: days(-1) });
+      await knex('grants')
+        .where('offering_ref', 'offering:default/wifi')
+        .update({ state: 'ended', ended_at: days(-1), end_reason: 'revoked' });
+
+      await a.run(t0);
+      await a.run(days(88));
+      expect(await campaigns()).toEqual([]);
+
+      // 90 days after the first grant, its first review; still none of wifi.
+      await a.run(days(89));
+      expect((await campaigns()).map(c => c.schedule_key)).toEqual([
+        'offering:default/vpn-access#1',
+      ]);
+
+      // Once someone holds wifi again, for longer than its 30 days, it too.
+      await seedGrant(knex, { holder: 'nina', offering: 'wifi' });
+      await a.run(days(89.5));
+      expect((await campaigns()).map(c => c.schedule_key)).toEqual([
+        'offering:default/vpn-access#1',
+        'offering:default/wifi#1',
+      ]);
+
+      // Nobody decided the VPN lines, so the deadline revoked them all: the
+      // next period finds nothing to review and opens nothing.
+      await a.run(days(103));
+      expect(
+        Number(
+          (
+            await knex('grants')
+              .where({
+                offering_ref: 'offering:default/vpn-access',
+                state: 'active',
+              })
+              .count({ n: '*' })
+          )[0].n,
+        ),
+      ).toBe(0);
+      await a.run(days(180));
+      expect(
+        (await campaigns()).filter(
+          c => c.scope_ref === 'offering:default/vpn-access',
+        ),
+      ).toHaveLength(1);
+      expect(a.logger.error).not.toHaveBeenCalled();
+    });
+
     it('waits to open a scheduled review while the offering is under an open campaign, and opens it at the next run after it closes', async () => {
       const a = await replica();
       await a.run(t0);

@@ -71,9 +71,13 @@ export class CampaignOpener {
   ) {}
 
   /**
-   * Opens the scheduled campaign of each offering whose review is due:
-   * never opened on schedule yet, or last opened `every` ago or more. One
-   * still under an open campaign waits for it to close.
+   * Opens the scheduled campaign of each offering whose review is due: the
+   * last scheduled one opened `every` ago or more, or, before the first,
+   * someone has held the offering for `every` or more. So a review added
+   * to an offering looks at once at access held longer than its period, and
+   * access given since waits for its period. One still under an open
+   * campaign waits for it to close; one with no grant to review waits for
+   * one.
    */
   async openDue(
     offerings: OfferingEntityV1alpha1[],
@@ -101,6 +105,12 @@ export class CampaignOpener {
       const last = await this.reviews.lastScheduled(undefined, offeringRef);
       if (last && !isDue(last.openedAt, every, now)) {
         continue;
+      }
+      if (!last) {
+        const oldest = await this.reviews.oldestActiveGrant(offeringRef);
+        if (!oldest || !isDue(oldest, every, now)) {
+          continue;
+        }
       }
       if (
         (await this.reviews.openCampaignsOver(undefined, [offeringRef])).size
@@ -237,6 +247,12 @@ export class CampaignOpener {
             reviewerRefs:
               reviewersOf.get(`${grant.offeringRef} ${grant.holderRef}`) ?? [],
           }));
+        // A schedule has nobody to ask about nothing; it opens when there
+        // is access to review. One opened by hand is kept, empty, as the
+        // record that its owner looked.
+        if (options.scheduleKeyAfter && lines.length === 0) {
+          return undefined;
+        }
         const id = await this.reviews.insertCampaign(
           tx,
           {
